@@ -1,0 +1,343 @@
+/**
+ * Validation of a requirements file as Codex 0.169 loads it: a verdict (would Codex start?) and diagnostics that point
+ * into the admin's text. Errors are what makes Codex refuse the file; warnings and info are what Codex does silently.
+ *
+ * Known gaps (also listed in the tests' vector table):
+ * - Regexes (hook matchers, MCP url matchers) are checked with JavaScript's RegExp; Codex uses Rust's regex crate.
+ *   They agree on ordinary syntax; look-around and backreferences pass here although Rust refuses them.
+ * - `remote_sandbox_config`: Codex checks only the entry matching the host it runs on. Any entry without "read-only"
+ *   is reported here, because it bricks Codex on the hosts it matches.
+ * - Named profiles without `default_permissions` load when the user's own config sets it; reported as an error here.
+ * - `computer_use`, `browser_use`, `in_app_browser`, profile `network` and `otel` value shapes are only partly known:
+ *   known fields are typed, other fields pass without a warning.
+ */
+import type { z } from "zod";
+import { formatPath, locateKeys, parseToml, positionOf, type KeyLocations, type Position } from "./toml";
+import {
+  CODEX_VERSION,
+  LOCAL_ONLY_KEYS,
+  permissionsChildSchemas,
+  requirementsSchema,
+  requirementsStructure,
+  type Requirements,
+} from "./schema";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnostic {
+  severity: Severity;
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+  code: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  diagnostics: Diagnostic[];
+  requirements?: Requirements;
+}
+
+export type RequirementsSource = "system" | "cloud" | "mdm";
+
+/** Above this size a tenant policy crowds the reviewer's prompt (its transcript budgets are 10,000 tokens each). */
+export const POLICY_TOKEN_BUDGET = 10_000;
+const BYTES_PER_TOKEN = 4;
+
+type Seg = string | number;
+
+export function validateRequirements(text: string, opts: { source?: RequirementsSource } = {}): ValidationResult {
+  const parsed = parseToml(text);
+  if (!parsed.ok) {
+    return {
+      valid: false,
+      diagnostics: [
+        {
+          severity: "error",
+          path: "",
+          line: parsed.line,
+          column: parsed.column,
+          code: "toml-syntax",
+          message: `TOML syntax error: ${parsed.message}; Codex refuses to start`,
+        },
+      ],
+    };
+  }
+  const data = parsed.value;
+  let loc: KeyLocations | undefined;
+  const at = (path: Seg[], prefer: "key" | "value"): Position => positionOf((loc ??= locateKeys(text)), formatPath(path), prefer);
+  const diagnostics: Diagnostic[] = [];
+  const add = (severity: Severity, code: string, path: Seg[], message: string, prefer: "key" | "value" = "key") =>
+    diagnostics.push({ severity, code, path: formatPath(path), ...at(path, prefer), message });
+
+  const result = requirementsSchema.safeParse(data);
+  if (!result.success) {
+    for (const issue of result.error.issues) reportIssue(issue as Issue, [], data, add);
+  }
+  findUnknownKeys(requirementsStructure as unknown as AnySchema, data, [], add);
+  advise(data, opts.source, add);
+
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  const valid = !diagnostics.some((d) => d.severity === "error");
+  return { valid, diagnostics, ...(valid && result.success ? { requirements: result.data } : {}) };
+}
+
+export { CODEX_VERSION };
+
+// ---------- zod issues → diagnostics ----------
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  values?: unknown[];
+  keys?: string[];
+  errors?: Issue[][];
+  discriminator?: string;
+  options?: unknown[];
+  params?: { code?: string };
+}
+type Add = (severity: Severity, code: string, path: Seg[], message: string, prefer?: "key" | "value") => void;
+
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  boolean: "true or false",
+  bigint: "an integer",
+  number: "a number",
+  array: "an array",
+  object: "a table",
+  record: "a table",
+};
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "bigint") return `the integer ${value}`;
+  if (typeof value === "number") return `the float ${value}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
+  if (typeof value === "boolean") return `${value}`;
+  if (value instanceof Date) return "a date";
+  if (Array.isArray(value)) return "an array";
+  return "a table";
+}
+
+function valueAt(data: unknown, path: Seg[]): unknown {
+  let v: unknown = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+const code = (path: Seg[]) => `\`${formatPath(path)}\``;
+const list = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(", ");
+
+/** Extra words for values admins get wrong in a predictable way. */
+function enumHint(value: unknown): string {
+  if (value === "granular") return ' ("granular" is written as a table: { granular = { sandbox_approval = …, rules = …, mcp_elicitations = … } })';
+  if (typeof value === "string" && value.toLowerCase() !== value) return " (values are lowercase)";
+  return "";
+}
+
+function reportIssue(issue: Issue, base: Seg[], data: unknown, add: Add) {
+  const path = [...base, ...(issue.path.filter((p) => typeof p !== "symbol") as Seg[])];
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case "custom":
+      add("error", issue.params?.code ?? "invalid", path, issue.message);
+      return;
+    case "invalid_type":
+      if (value === undefined) {
+        add("error", "missing-field", path, `${code(path)} is required here (${EXPECTED[issue.expected ?? ""] ?? issue.expected}); Codex refuses to start without it`);
+      } else {
+        add("error", "type", path, `${code(path)} must be ${EXPECTED[issue.expected ?? ""] ?? issue.expected}, not ${describe(value)}; Codex refuses to start on a wrong type`, "value");
+      }
+      return;
+    case "invalid_value": {
+      const shown = typeof value === "string" ? JSON.stringify(value) : describe(value);
+      add("error", "enum", path, `${code(path)} is ${shown}, which Codex ${CODEX_VERSION} does not know; expected one of ${list(issue.values ?? [])}${enumHint(value)}. Codex refuses to start`, "value");
+      return;
+    }
+    case "unrecognized_keys":
+      for (const key of issue.keys ?? []) {
+        add("error", "unknown-field", [...path, key], `${code([...path, key])} is not a field of ${code(path)}, and this table refuses unknown fields: Codex refuses to start`);
+      }
+      return;
+    case "invalid_union": {
+      if (value === undefined) {
+        add("error", "missing-field", path, `${code(path)} is required here (${issue.message}); Codex refuses to start without it`);
+        return;
+      }
+      if (issue.discriminator) {
+        const shown = value === undefined ? "missing" : typeof value === "string" ? JSON.stringify(value) : describe(value);
+        add("error", value === undefined ? "missing-field" : "enum", path, `${code(path)} is ${shown}; expected one of ${list(issue.options ?? [])}. Codex refuses to start`, "value");
+        return;
+      }
+      // Report the branch whose shape the value has (a table for table branches, a string for string branches);
+      // when several could fit, the union's own description says what Codex expects.
+      const mismatch = (i: Issue) => i.path.length === 0 && (i.code === "invalid_type" || (i.code === "invalid_value" && typeof value !== "string"));
+      const fits = (issue.errors ?? []).filter((branch) => !branch.some(mismatch));
+      if (fits.length === 1) {
+        for (const inner of fits[0]) reportIssue(inner, path, data, add);
+      } else {
+        add("error", "type", path, `${code(path)} has ${describe(value)}; Codex expects ${issue.message}. Codex refuses to start`, "value");
+      }
+      return;
+    }
+    default:
+      add("error", issue.params?.code ?? "invalid", path, `${code(path)}: ${issue.message}; Codex refuses to start`, "value");
+  }
+}
+
+// ---------- keys Codex silently ignores ----------
+
+/** Keys Codex used to read or people often write; Codex 0.169 ignores them, the hint says what to do instead. */
+const KEY_HINTS: Record<string, string> = {
+  allowed_permissions: "the old profile allowlist; Codex 0.169 ignores it: use `allowed_permission_profiles` and `default_permissions`",
+  approval_policy: "an old single-value key; use `allowed_approval_policies`",
+  sandbox_mode: "an old single-value key; use `allowed_sandbox_modes`",
+  sandbox_private_desktop: "removed in Codex 0.169, legacy Windows sandboxes always use a private desktop",
+  timeout_sec: "the handler field is `timeout`",
+  status_message: "the handler field is `statusMessage`",
+  reviewer: "prefix rules have no `reviewer` field in Codex 0.169",
+  network: "top-level network requirements are `[experimental_network]` (or `[network_proxy]`)",
+};
+
+type AnySchema = z.ZodType & { def: Record<string, unknown> & { type: string } };
+
+function unwrap(schema: AnySchema): AnySchema {
+  let s = schema;
+  for (;;) {
+    const d = s.def;
+    if (["optional", "nullable", "default", "readonly", "catch", "nonoptional", "prefault"].includes(d.type)) s = d.innerType as AnySchema;
+    else if (d.type === "pipe") s = ((d.in as AnySchema).def.type === "transform" ? d.out : d.in) as AnySchema;
+    else if (d.type === "lazy") s = (d.getter as () => AnySchema)();
+    else return s;
+  }
+}
+
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Add) {
+  const s = unwrap(schema);
+  const d = s.def;
+  if (path.length === 1 && path[0] === "permissions" && isTable(value)) {
+    for (const [name, child] of Object.entries(value)) {
+      const sub = name === "filesystem" || name === "network" ? permissionsChildSchemas[name] : permissionsChildSchemas.profile;
+      findUnknownKeys(sub as unknown as AnySchema, child, [...path, name], add);
+    }
+    return;
+  }
+  switch (d.type) {
+    case "object": {
+      if (!isTable(value)) return;
+      const shape = d.shape as Record<string, AnySchema>;
+      const catchall = (d.catchall as AnySchema | undefined)?.def.type;
+      for (const [key, child] of Object.entries(value)) {
+        if (key in shape) findUnknownKeys(shape[key], child, [...path, key], add);
+        else if (catchall === undefined) reportUnknownKey(key, Object.keys(shape), [...path, key], add);
+        // strict tables: zod already reported an error; loose tables: only partly modelled, stay quiet.
+      }
+      return;
+    }
+    case "record":
+      if (isTable(value)) for (const [key, child] of Object.entries(value)) findUnknownKeys(d.valueType as AnySchema, child, [...path, key], add);
+      return;
+    case "array":
+      if (Array.isArray(value)) value.forEach((child, i) => findUnknownKeys(d.element as AnySchema, child, [...path, i], add));
+      return;
+    case "union": {
+      const option = (d.options as AnySchema[]).find((o) => o.safeParse(value).success);
+      if (option) findUnknownKeys(option, value, path, add);
+      return;
+    }
+  }
+}
+
+function reportUnknownKey(key: string, known: string[], path: Seg[], add: Add) {
+  const where = path.length > 1 ? ` in ${code(path.slice(0, -1))}` : "";
+  const hint = KEY_HINTS[key];
+  const guess = hint ? undefined : closest(key, known);
+  const advice = hint ? ` (${hint})` : guess ? `; did you mean \`${guess}\`?` : "";
+  add("warning", "unknown-key", path, `\`${key}\` is not a key Codex ${CODEX_VERSION} knows${where}; Codex silently ignores it${advice}`);
+}
+
+/** The nearest known key by edit distance, when close enough to be a typo. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const dist = editDistance(w, c.toLowerCase());
+    if (dist < bestDist) {
+      best = c;
+      bestDist = dist;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 4));
+  return best !== undefined && bestDist <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  // Damerau-style: adjacent swaps count once (`allowed_sandbox_mdoes`).
+  const dp: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) dp[i][j] = Math.min(dp[i][j], dp[i - 2][j - 2] + 1);
+    }
+  }
+  return dp[a.length][b.length];
+}
+
+// ---------- what Codex does quietly ----------
+
+function advise(data: Record<string, unknown>, source: RequirementsSource | undefined, add: Add) {
+  if (source !== "system" && source !== "mdm") {
+    for (const key of LOCAL_ONLY_KEYS) {
+      if (key in data) {
+        const lead = source === "cloud" ? "Codex drops" : "If delivered as cloud requirements, Codex drops";
+        add("info", "local-only", [key], `${lead} \`${key}\` from cloud-delivered requirements; it applies only from /etc/codex/requirements.toml or MDM`);
+      }
+    }
+    if (source === "cloud" && "config_server" in data)
+      add("error", "local-only", ["config_server"], "`config_server` may only be set in local managed requirements (/etc/codex/requirements.toml or MDM); Codex refuses it from cloud requirements");
+  }
+
+  if (isTable(data.config_server) && typeof data.config_server.base_url === "string")
+    add("warning", "config-server-fetch", ["config_server", "base_url"], "Codex fetches its config bundle from `config_server.base_url` at startup and refuses to start when it cannot reach it; check that every host can");
+  if (typeof data.model_catalog_json === "string")
+    add("warning", "file-must-exist", ["model_catalog_json"], "Codex reads `model_catalog_json` at startup and refuses to start when the file does not exist on the host");
+
+  const reviewers = data.allowed_approvals_reviewers;
+  const reviewerList = Array.isArray(reviewers) ? reviewers.filter((r): r is string => typeof r === "string") : undefined;
+  if (reviewerList && reviewerList.length > 0 && !reviewerList.includes("user")) {
+    add("warning", "reviewer-no-user", ["allowed_approvals_reviewers"], '`allowed_approvals_reviewers` does not include "user": nobody can fall back to a human reviewer, and Codex turns the `guardianv2` feature off');
+  }
+  const autoReviewAllowed = !reviewerList || reviewerList.some((r) => r === "auto_review" || r === "guardian_subagent");
+  for (const key of ["guardian_policy_config", "guardian_extra_policy"]) {
+    const policy = data[key];
+    if (typeof policy !== "string") continue;
+    if (policy.trim() === "") {
+      add("info", "policy-blank", [key], `\`${key}\` is blank; Codex treats it as unset and the reviewer uses its default policy`);
+      continue;
+    }
+    if (!autoReviewAllowed)
+      add("warning", "policy-unused", [key], `\`${key}\` is set but \`allowed_approvals_reviewers\` does not allow "auto_review", so no reviewer will use it`);
+    const tokens = Math.ceil(Buffer.byteLength(policy, "utf8") / BYTES_PER_TOKEN);
+    if (tokens > POLICY_TOKEN_BUDGET)
+      add("warning", "policy-size", [key], `\`${key}\` is about ${tokens} estimated tokens (at ${BYTES_PER_TOKEN} bytes per token), beyond the ${POLICY_TOKEN_BUDGET}-token budget the reviewer gives a transcript; Codex loads it, but every review pays for it and the reviewer's context gets crowded`);
+  }
+
+  for (const key of ["allowed_approval_policies", "allowed_approvals_reviewers", "allowed_sandbox_modes"]) {
+    const values = data[key];
+    if (!Array.isArray(values) || values.length < 2) continue;
+    const first = typeof values[0] === "string" ? JSON.stringify(values[0]) : "the first entry";
+    add("info", "first-is-default", [key], `Codex uses the first entry of \`${key}\` (${first}) as the default when the user's config does not choose`);
+  }
+}

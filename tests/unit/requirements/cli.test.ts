@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../../cli/main";
+
+const dir = mkdtempSync(join(tmpdir(), "charter-validate-"));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe("charter validate", () => {
+  it("exits 0 for a file Codex loads and says so with the Codex version", async () => {
+    const p = file("ok.toml", 'allowed_sandbox_modes = ["read-only"]\n');
+    const r = await run(["validate", p]);
+    expect(r.code).toBe(0);
+    expect(r.out.at(-1)).toBe(`${p}: Codex 0.169.0 would load this file (0 error(s), 0 warning(s), 0 info)`);
+  });
+
+  it("exits 1 and prints file:line:column severity path: message for a file Codex refuses", async () => {
+    const p = file("bad.toml", '# policy\n\nallowed_sandbox_modes = ["workspace-write"]\n');
+    const r = await run(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toBe(`${p}:3:1 error allowed_sandbox_modes: \`allowed_sandbox_modes\` must include "read-only"; Codex refuses to start without it`);
+    expect(r.out.at(-1)).toContain("would refuse this file");
+  });
+
+  it("keeps exit 0 when there are only warnings", async () => {
+    const p = file("warn.toml", "allowed_sandbox_mode = 1\n");
+    const r = await run(["validate", p]);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/:1:1 warning allowed_sandbox_mode: .*did you mean `allowed_sandbox_modes`\?/);
+  });
+
+  it("prints the diagnostics array with --json", async () => {
+    const p = file("json.toml", 'enforce_residency = "eu"\n');
+    const r = await run(["validate", "--json", p]);
+    expect(r.code).toBe(1);
+    const diags = JSON.parse(r.out.join("\n"));
+    expect(diags).toEqual([expect.objectContaining({ severity: "error", code: "enum", path: "enforce_residency", line: 1, column: 21 })]);
+  });
+
+  it("exits 2 on usage errors: no file, two files, unknown option, unreadable file", async () => {
+    expect((await run(["validate"])).code).toBe(2);
+    expect((await run(["validate", "a.toml", "b.toml"])).code).toBe(2);
+    expect((await run(["validate", "--yaml", "a.toml"])).code).toBe(2);
+    const missing = await run(["validate", join(dir, "nope.toml")]);
+    expect(missing.code).toBe(2);
+    expect(missing.err[0]).toContain("cannot read");
+  });
+});
