@@ -2,16 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Bot, FileCog, FlaskConical, History, ScrollText, Settings } from "lucide-react";
-
-export const CONSOLE_AREAS = [
-  { segment: "requirements", label: "Requirements", icon: FileCog },
-  { segment: "versions", label: "Versions", icon: History },
-  { segment: "sandbox", label: "Sandbox", icon: FlaskConical },
-  { segment: "agents", label: "Agents", icon: Bot },
-  { segment: "audit", label: "Audit", icon: ScrollText },
-  { segment: "settings", label: "Settings", icon: Settings },
-] as const;
+import { CONSOLE_AREAS } from "./console-areas";
 
 export function ConsoleNav({ org }: { org: string }) {
   const pathname = usePathname();

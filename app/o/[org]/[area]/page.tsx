@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireOrg } from "@/lib/auth/next";
-import { CONSOLE_AREAS } from "@/components/console-nav";
+import { CONSOLE_AREAS } from "@/components/console-areas";
 
 // Areas that have no page of their own yet: each shows what will live there. Real pages override this route.
 const UPCOMING: Record<string, string> = {

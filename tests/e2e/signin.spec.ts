@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_OWNER_EMAIL, expectAccessible, signIn } from "./fixtures";
+
+test("signed-out visitors of the console are sent to sign-in, and come back after it", async ({ page }) => {
+  await page.goto("/o/acme/requirements");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fo%2Facme%2Frequirements$/);
+  await expect(page.getByRole("heading", { name: "Sign in to Charter" })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test("a wrong password is refused with a clear message and no session", async ({ page, context }) => {
+  await signIn(page, "not-the-password");
+  await expect(page.getByText("Incorrect email or password.")).toHaveAttribute("role", "alert");
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByLabel("Email")).toHaveValue(DEMO_OWNER_EMAIL);
+  expect((await context.cookies()).some((c) => c.name.includes("session-token"))).toBe(false);
+  await page.goto("/o/acme/requirements");
+  await expect(page).toHaveURL(/\/signin/);
+});
+
+test("the right password reaches the console shell with the org, the navigation and the highlighted draft", async ({ page, context }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\/requirements$/);
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  const nav = page.getByRole("navigation", { name: "Console" });
+  for (const area of ["Requirements", "Versions", "Sandbox", "Agents", "Audit", "Settings"]) {
+    await expect(nav.getByRole("link", { name: area })).toBeVisible();
+  }
+  await expect(nav.getByRole("link", { name: "Requirements" })).toHaveAttribute("aria-current", "page");
+  const draft = page.getByLabel("Draft requirements.toml", { exact: true }).locator("code");
+  await expect(draft).toContainText('allowed_approvals_reviewers = ["auto_review", "user"]');
+  await expect(draft.locator(".tok-key", { hasText: "allowed_sandbox_modes" })).toBeVisible();
+  await expect(draft.locator(".tok-table", { hasText: "[features]" })).toBeVisible();
+  await expectAccessible(page);
+
+  const cookie = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe("Lax");
+
+  await nav.getByRole("link", { name: "Versions" }).click();
+  await expect(page).toHaveURL(/\/o\/acme\/versions$/);
+  await expect(page.getByRole("heading", { name: "Versions" })).toBeVisible();
+  await expect(page.getByText("Nothing here yet")).toBeVisible();
+});
+
+test("the landing page sends a signed-in user to their org", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\/requirements$/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/o\/acme\/requirements$/);
+});
+
+test("an org the user does not belong to is a 404, not a leak", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\/requirements$/);
+  const response = await page.goto("/o/globex/requirements");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByText("Acme Corp")).toHaveCount(0);
+});
+
+test("signing out ends the session", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\/requirements$/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/o/acme/requirements");
+  await expect(page).toHaveURL(/\/signin/);
+});

@@ -1,0 +1,43 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { actorFromUserId, authenticateLocal } from "../../lib/auth/credentials";
+import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+
+const db = useTestDb();
+beforeEach(() => resetDb(db));
+
+describe("local account sign-in", () => {
+  it("accepts the right password, matching the email case-insensitively", async () => {
+    const { actor } = await makeOrgWithMember(db, "owner", { password: "s3cret-enough" });
+    const signedIn = await authenticateLocal(db, { email: actor.email.toUpperCase(), password: "s3cret-enough" });
+    expect(signedIn).toEqual(actor);
+  });
+
+  it("refuses a wrong password", async () => {
+    const { actor } = await makeOrgWithMember(db, "owner", { password: "s3cret-enough" });
+    expect(await authenticateLocal(db, { email: actor.email, password: "s3cret-enougH" })).toBeNull();
+  });
+
+  it("refuses an unknown email", async () => {
+    expect(await authenticateLocal(db, { email: "ghost@example.com", password: "anything" })).toBeNull();
+  });
+
+  it("refuses an account that has no password (identity-provider users)", async () => {
+    const { actor } = await makeOrgWithMember(db, "owner");
+    expect(await authenticateLocal(db, { email: actor.email, password: "" })).toBeNull();
+    expect(await authenticateLocal(db, { email: actor.email, password: "x" })).toBeNull();
+  });
+
+  it("refuses malformed input without throwing", async () => {
+    expect(await authenticateLocal(db, { email: "not-an-email", password: "x" })).toBeNull();
+    expect(await authenticateLocal(db, null)).toBeNull();
+    expect(await authenticateLocal(db, { email: ["a@b.c"], password: 1 })).toBeNull();
+  });
+
+  it("a session of a deleted user resolves to no actor", async () => {
+    const { actor, user } = await makeOrgWithMember(db);
+    expect(await actorFromUserId(db, user.id)).toEqual(actor);
+    await db.user.delete({ where: { id: user.id } });
+    expect(await actorFromUserId(db, user.id)).toBeNull();
+    expect(await actorFromUserId(db, undefined)).toBeNull();
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { dropDatabase, ensureDatabase, withDatabase } from "../../lib/db/admin";
+import { freePort, startEmbeddedPostgres } from "../../lib/db/embedded";
+import { runPrisma } from "../../scripts/prisma.mjs";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    /** A server URL of the run's PostgreSQL (for tests that make databases of their own). */
+    serverUrl: string;
+  }
+}
+
+/**
+ * Integration tests get a database of their own on a real PostgreSQL: on the server of DATABASE_URL when set, else on
+ * a throwaway embedded PostgreSQL 17. The database is created and migrated here and dropped afterwards.
+ */
+export default async function setup(project: TestProject) {
+  const name = `charter_test_${process.pid}_${Date.now().toString(36)}`;
+  let serverUrl = process.env.DATABASE_URL;
+  let tmp: string | undefined;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+  if (!serverUrl) {
+    tmp = mkdtempSync(path.join(os.tmpdir(), "charter-it-"));
+    embedded = await startEmbeddedPostgres({ dir: tmp, port: await freePort(), persistent: false });
+    serverUrl = embedded.adminUrl;
+  }
+  await ensureDatabase(serverUrl, name);
+  const databaseUrl = withDatabase(serverUrl, name);
+  if (runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, quiet: true }) !== 0) {
+    throw new Error("prisma migrate deploy failed for the integration database");
+  }
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("serverUrl", serverUrl);
+
+  return async () => {
+    await dropDatabase(serverUrl, name);
+    await embedded?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,34 @@
+import { afterAll, inject } from "vitest";
+import { createDb, type Db } from "../../lib/db";
+import { hashPassword } from "../../lib/auth/password";
+import type { Actor } from "../../lib/auth/actor";
+import type { Role } from "../../lib/db";
+
+/** A client on the run's test database, disconnected after the file. */
+export function useTestDb(): Db {
+  const db = createDb(inject("databaseUrl"));
+  afterAll(() => db.$disconnect());
+  return db;
+}
+
+/** Empties every table, so each test starts from nothing. */
+export async function resetDb(db: Db) {
+  const tables = await db.$queryRaw<{ tablename: string }[]>`
+    SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  if (tables.length) await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`);
+}
+
+let counter = 0;
+
+/** Creates an org with one member of the given role; returns the ids and the member as an Actor. */
+export async function makeOrgWithMember(db: Db, role: Role = "owner", opts: { password?: string } = {}) {
+  const n = ++counter;
+  const org = await db.organization.create({ data: { slug: `org-${n}`, name: `Org ${n}` } });
+  const email = `user${n}@org${n}.example`;
+  const user = await db.user.create({
+    data: { email, name: `User ${n}`, passwordHash: opts.password ? await hashPassword(opts.password) : null },
+  });
+  await db.membership.create({ data: { orgId: org.id, userId: user.id, role } });
+  const actor: Actor = { userId: user.id, email, name: user.name };
+  return { org, user, actor };
+}
