@@ -27,13 +27,35 @@ export default defineConfig({
     // Discrete fields, not connectionString: pg lets a connection string override `database`, which would point the
     // shadow database of `migrate dev` at the main one.
     const u = new URL(url);
-    return new PrismaPg({
+    return sendScriptsWhole(new PrismaPg({
       host: u.hostname,
       port: Number(u.port || 5432),
       user: decodeURIComponent(u.username),
       password: decodeURIComponent(u.password) || undefined,
       database: u.pathname.slice(1),
       idleTimeoutMillis: 200,
-    });
+    }));
   },
 });
+
+// adapter-pg runs a migration script by splitting it on every ";", which breaks function bodies ($$ ... ; ... $$).
+// PostgreSQL's simple query protocol takes a whole multi-statement script, so hand it over in one piece.
+type ScriptRunner = { executeScript(script: string): Promise<void>; client: { query(sql: string): Promise<unknown> }; onError(e: unknown): never };
+function sendScriptsWhole(factory: PrismaPg): PrismaPg {
+  const patch = <T>(adapter: T): T => {
+    const runner = adapter as unknown as ScriptRunner;
+    runner.executeScript = async (script) => {
+      try {
+        await runner.client.query(script);
+      } catch (error) {
+        runner.onError(error);
+      }
+    };
+    return adapter;
+  };
+  const connect = factory.connect.bind(factory);
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connect = async () => patch(await connect());
+  factory.connectToShadowDb = async () => patch(await connectToShadowDb());
+  return factory;
+}

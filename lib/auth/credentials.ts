@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db";
-import type { Actor } from "./actor";
+import type { UserActor } from "./actor";
 import { verifyPassword } from "./password";
 
 export const signInSchema = z.object({
@@ -12,7 +12,7 @@ export const signInSchema = z.object({
 const DECOY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 /** Checks local-account credentials; null for any mismatch, without saying which part was wrong. */
-export async function authenticateLocal(db: Db, input: unknown): Promise<Actor | null> {
+export async function authenticateLocal(db: Db, input: unknown): Promise<UserActor | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
   const user = await db.user.findUnique({
@@ -21,12 +21,12 @@ export async function authenticateLocal(db: Db, input: unknown): Promise<Actor |
   });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DECOY_HASH);
   if (!ok || !user?.passwordHash) return null;
-  return { userId: user.id, email: user.email, name: user.name };
+  return { type: "user", userId: user.id, email: user.email, name: user.name };
 }
 
 /** Re-reads the session's user, so a deleted account loses access at once even with a valid cookie. */
-export async function actorFromUserId(db: Db, userId: string | undefined): Promise<Actor | null> {
+export async function actorFromUserId(db: Db, userId: string | undefined): Promise<UserActor | null> {
   if (!userId) return null;
   const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
-  return user && { userId: user.id, email: user.email, name: user.name };
+  return user && { type: "user", userId: user.id, email: user.email, name: user.name };
 }

@@ -1,12 +1,20 @@
 import { AppError } from "../errors";
 import type { Db } from "../db";
-import { can, type Actor, type OrgContext, type Permission } from "../auth/actor";
+import { can, scopesAllow, type Actor, type OrgContext, type Permission, type UserActor } from "../auth/actor";
 
 /**
- * Resolves the actor's membership in the org named by `slug`. A non-member gets the same "not found" as a missing org,
- * so org names cannot be probed.
+ * Resolves the actor's standing in the org named by `slug` and checks one permission. A non-member gets the same
+ * "not found" as a missing org, so org names cannot be probed; a token works only in its own org.
  */
 export async function orgContext(db: Db, actor: Actor, slug: string, permission: Permission = "org:read"): Promise<OrgContext> {
+  if (actor.type === "token") {
+    const org = await db.organization.findFirst({ where: { slug, id: actor.orgId }, select: { id: true, slug: true, name: true } });
+    if (!org) throw new AppError("not_found", `No organisation "${slug}" for this token.`);
+    if (!scopesAllow(actor.scopes, permission)) {
+      throw new AppError("forbidden", `This token's scopes (${actor.scopes.join(", ") || "none"}) do not allow this.`);
+    }
+    return { actor, org, role: null };
+  }
   const membership = await db.membership.findFirst({
     where: { userId: actor.userId, org: { slug } },
     select: { role: true, org: { select: { id: true, slug: true, name: true } } },
@@ -16,8 +24,8 @@ export async function orgContext(db: Db, actor: Actor, slug: string, permission:
   return { actor, org: membership.org, role: membership.role };
 }
 
-/** The orgs an actor belongs to, for the switcher and the landing redirect. */
-export async function listOrgs(db: Db, actor: Actor) {
+/** The orgs a user belongs to, for the switcher and the landing redirect. */
+export async function listOrgs(db: Db, actor: UserActor) {
   const rows = await db.membership.findMany({
     where: { userId: actor.userId },
     select: { role: true, org: { select: { slug: true, name: true } } },

@@ -1,7 +1,7 @@
 import { afterAll, inject } from "vitest";
 import { createDb, type Db } from "../../lib/db";
 import { hashPassword } from "../../lib/auth/password";
-import type { Actor } from "../../lib/auth/actor";
+import type { UserActor } from "../../lib/auth/actor";
 import type { Role } from "../../lib/db";
 
 /** A client on the run's test database, disconnected after the file. */
@@ -11,11 +11,18 @@ export function useTestDb(): Db {
   return db;
 }
 
-/** Empties every table, so each test starts from nothing. */
+/**
+ * Empties every table, so each test starts from nothing. The audit log refuses TRUNCATE by trigger; tests run as the
+ * superuser, so they switch triggers off for this one transaction (`session_replication_role = replica`).
+ */
 export async function resetDb(db: Db) {
   const tables = await db.$queryRaw<{ tablename: string }[]>`
     SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
-  if (tables.length) await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`);
+  if (!tables.length) return;
+  await db.$transaction([
+    db.$executeRawUnsafe("SET LOCAL session_replication_role = replica"),
+    db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`),
+  ]);
 }
 
 let counter = 0;
@@ -29,6 +36,6 @@ export async function makeOrgWithMember(db: Db, role: Role = "owner", opts: { pa
     data: { email, name: `User ${n}`, passwordHash: opts.password ? await hashPassword(opts.password) : null },
   });
   await db.membership.create({ data: { orgId: org.id, userId: user.id, role } });
-  const actor: Actor = { userId: user.id, email, name: user.name };
+  const actor: UserActor = { type: "user", userId: user.id, email, name: user.name };
   return { org, user, actor };
 }

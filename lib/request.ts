@@ -1,0 +1,14 @@
+import { randomUUID } from "node:crypto";
+import type { RequestInfo } from "./audit";
+
+/**
+ * Request id and client IP from request headers. Next.js appends the socket address to X-Forwarded-For, so its last
+ * entry is the peer that connected; the first entry (the original client) is believed only when Charter is told it
+ * runs behind a proxy it trusts (CHARTER_TRUST_PROXY=1), since anyone can write that header.
+ */
+export function requestInfo(headers: Headers): RequestInfo {
+  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const ip = (process.env.CHARTER_TRUST_PROXY === "1" ? hops[0] : hops[hops.length - 1]) ?? null;
+  const requestId = headers.get("x-request-id");
+  return { requestId: requestId && /^[\w.:-]{1,128}$/.test(requestId) ? requestId : randomUUID(), ip };
+}
