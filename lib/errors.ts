@@ -8,6 +8,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "precondition_failed"
+  | "precondition_required"
   | "payload_too_large"
   | "validation_failed"
   | "rate_limited"
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  precondition_required: 428,
   payload_too_large: 413,
   validation_failed: 422,
   rate_limited: 429,
