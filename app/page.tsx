@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { requireActor } from "@/lib/auth/next";
 import { db } from "@/lib/db";
@@ -11,7 +12,8 @@ export default async function Home() {
       <main className="flex min-h-screen items-center justify-center p-8">
         <div className="max-w-md text-center">
           <h1 className="text-lg font-semibold">No organisation yet</h1>
-          <p className="mt-2 text-sm text-muted">You are signed in as {actor.email}, but no organisation has added you. Ask an owner to invite you.</p>
+          <p className="mt-2 text-sm text-muted">You are signed in as {actor.email}, but no organisation has added you. Ask an owner to invite you, or{" "}
+            <Link href="/orgs/new" className="text-accent underline-offset-2 hover:underline">create an organisation</Link>.</p>
         </div>
       </main>
     );

@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, TOKEN_SCOPES, type OrgContext, type TokenActor } from "../auth/actor";
+import { requirePermission } from "../orgs/access";
 
 /** Admin API tokens look like `chr_<43 characters>`; the first 12 characters are kept to recognise a token in lists. */
 const TOKEN_PREFIX = "chr_";
@@ -23,6 +24,8 @@ export function hashToken(raw: string): string {
 
 /** Creates a token; the secret is returned here once and never stored. */
 export async function createApiToken(db: Db, ctx: OrgContext, input: CreateTokenInput, request?: RequestInfo) {
+  // Owners only (DESIGN.md: owners manage members, tokens and settings); a token never mints tokens.
+  requirePermission(ctx, "org:manage");
   const { name, scopes, expiresInDays } = createTokenSchema.parse(input);
   const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const expiresAt = expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000);
@@ -53,7 +56,8 @@ export async function createApiToken(db: Db, ctx: OrgContext, input: CreateToken
 }
 
 /** The org's tokens for the settings page: never the hash. */
-export function listApiTokens(db: Db, ctx: OrgContext) {
+export async function listApiTokens(db: Db, ctx: OrgContext) {
+  requirePermission(ctx, "org:manage");
   return db.apiToken.findMany({
     where: { orgId: ctx.org.id },
     orderBy: { createdAt: "desc" },
@@ -62,6 +66,8 @@ export function listApiTokens(db: Db, ctx: OrgContext) {
 }
 
 export async function revokeApiToken(db: Db, ctx: OrgContext, tokenId: string, request?: RequestInfo) {
+  requirePermission(ctx, "org:manage");
+  z.string({ message: "Token id must be a string" }).min(1).max(64).parse(tokenId);
   await db.$transaction(async (tx) => {
     // Scoped by org: another org's token id is simply not found.
     const token = await tx.apiToken.findFirst({ where: { id: tokenId, orgId: ctx.org.id }, select: { id: true, revokedAt: true, name: true } });

@@ -1,0 +1,57 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import type { Role } from "@/lib/db";
+import { inviteMemberAction } from "./actions";
+import { ErrorLine, fmt, inputCls, OneTimeSecret, primaryBtn } from "./ui";
+
+const ROLES: { value: Role; hint: string }[] = [
+  { value: "viewer", hint: "reads" },
+  { value: "auditor", hint: "reads and exports the audit log" },
+  { value: "approver", hint: "approves change requests" },
+  { value: "admin", hint: "edits and publishes" },
+  { value: "owner", hint: "manages everything" },
+];
+
+export function InviteForm({ org }: { org: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ email: string; role: string; link: string; expiresAt: string } | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <div className="space-y-3">
+      <form className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = e.currentTarget;
+          const data = new FormData(form);
+          start(async () => {
+            setError(null);
+            setCreated(null);
+            const r = await inviteMemberAction(org, { email: String(data.get("email") ?? ""), role: String(data.get("role")) as Role });
+            if (!r.ok) return setError(r.error.message);
+            setCreated({ ...r.data, link: `${window.location.origin}${r.data.path}` });
+            form.reset();
+          });
+        }}>
+        <div className="space-y-1">
+          <label htmlFor="invite-email" className="block text-xs font-medium">Email</label>
+          <input id="invite-email" name="email" type="email" required placeholder="colleague@example.com" className={`${inputCls} w-72`} />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="invite-role" className="block text-xs font-medium">Role</label>
+          <select id="invite-role" name="role" defaultValue="viewer" className={inputCls}>
+            {ROLES.map((r) => <option key={r.value} value={r.value}>{r.value} — {r.hint}</option>)}
+          </select>
+        </div>
+        <button type="submit" className={primaryBtn} disabled={pending}>{pending ? "Inviting…" : "Invite"}</button>
+      </form>
+      <ErrorLine message={error} />
+      {created ? (
+        <div role="status" className="space-y-2">
+          <p className="text-sm">Invited {created.email} as {created.role}. Send them this link; it works once, until {fmt(created.expiresAt)} UTC.</p>
+          <OneTimeSecret label="Invitation link" value={created.link} warning="This link is shown only once. Copy it now; inviting the same address again replaces it." />
+        </div>
+      ) : null}
+    </div>
+  );
+}
