@@ -12,6 +12,7 @@ const defaultIO: CliIO = {
 };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  audit: { summary: "audit verify [--org SLUG] [--json]   recompute the audit log's hash chains (needs DATABASE_URL)", load: async () => (await import("./audit")).auditCommand },
   validate: { summary: "validate FILE [--json]   check a requirements.toml as Codex 0.169 would", load: async () => (await import("./validate")).validateCommand },
 };
 
