@@ -1,7 +1,9 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/lib/auth/next";
+import { signIn, ssoOption } from "@/lib/auth/next";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
+import { safeCallbackUrl } from "./errors";
 
 export interface SignInState {
   error?: string;
@@ -11,18 +13,30 @@ export interface SignInState {
 /** Signs in with a local account. Success redirects (thrown by signIn); a refusal comes back as a message. */
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
-  const callbackUrl = String(form.get("callbackUrl") ?? "/");
   try {
     await signIn("credentials", {
       email,
       password: String(form.get("password") ?? ""),
-      // Only same-site paths, never an absolute URL from the query string.
-      redirectTo: callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/",
+      redirectTo: safeCallbackUrl(form.get("callbackUrl")),
     });
     return {};
   } catch (err) {
     if (err instanceof AuthError) {
       return { email, error: err.type === "CredentialsSignin" ? "Incorrect email or password." : "Sign-in failed. Try again." };
+    }
+    throw err;
+  }
+}
+
+/** Starts single sign-on: a redirect to the identity provider (thrown by signIn), or a message when it cannot start. */
+export async function signInWithSso(_prev: SignInState, form: FormData): Promise<SignInState> {
+  if (!ssoOption()) return { error: "Single sign-on is not configured on this server." };
+  try {
+    await signIn(OIDC_PROVIDER_ID, { redirectTo: safeCallbackUrl(form.get("callbackUrl")) });
+    return {};
+  } catch (err) {
+    if (err instanceof AuthError) {
+      return { error: "The identity provider could not be reached. Try again, or ask your administrator to check the single sign-on settings." };
     }
     throw err;
   }

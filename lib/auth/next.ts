@@ -1,5 +1,7 @@
-import NextAuth from "next-auth";
+import NextAuth, { type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import type { OIDCConfig } from "next-auth/providers";
+import type { NextRequest } from "next/server";
 import { cache } from "react";
 import { headers } from "next/headers";
 import { redirect, unstable_rethrow } from "next/navigation";
@@ -9,37 +11,123 @@ import { requestInfo } from "../request";
 import type { RequestInfo } from "../audit";
 import { orgContext } from "../orgs";
 import type { OrgContext, Permission, UserActor } from "./actor";
-import { actorFromUserId, authenticateLocal } from "./credentials";
+import { recordSignInFailed, recordSignOut, type SignInFailure } from "./auth-audit";
+import { actorFromUserId, signInLocal } from "./credentials";
+import { oidcConfig, type OidcConfig } from "./oidc-config";
+import { SESSION_MAX_AGE_SECONDS, servedOverTls } from "./session-security";
+import { completeOidcSignIn, OIDC_PROVIDER_ID } from "./sso";
 
-const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
-
-export const { handlers, auth, signIn, signOut } = NextAuth({
-  trustHost: true,
-  secret: process.env.AUTH_SECRET,
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-  pages: { signIn: "/signin" },
-  providers: [
-    Credentials({
-      id: "credentials",
-      name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: async (credentials) => {
-        const actor = await authenticateLocal(db, credentials);
-        return actor && { id: actor.userId, email: actor.email, name: actor.name };
+/**
+ * Built per request (Auth.js calls this with the route's request, or with nothing from server components and actions,
+ * where next/headers has the request), because whether cookies are `Secure` depends on how the request arrived.
+ */
+async function authConfig(req?: NextRequest): Promise<NextAuthConfig> {
+  const reqHeaders = req?.headers ?? (await headers());
+  const oidc = oidcConfig();
+  return {
+    trustHost: true,
+    secret: process.env.AUTH_SECRET,
+    // httpOnly and SameSite=Lax are Auth.js's defaults; Secure and the __Secure- prefix follow the transport.
+    useSecureCookies: servedOverTls(reqHeaders),
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
+    // Every error comes back to the sign-in page as ?error=<code>, which it explains in words.
+    pages: { signIn: "/signin", error: "/signin" },
+    providers: [
+      Credentials({
+        id: "credentials",
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        authorize: async (credentials, request) => {
+          const actor = await signInLocal(db, credentials, requestInfo(request.headers));
+          return actor && { id: actor.userId, email: actor.email, name: actor.name };
+        },
+      }),
+      ...(oidc ? [oidcProvider(oidc)] : []),
+    ],
+    callbacks: {
+      signIn: async ({ user, account, profile }) => {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        if (!oidc) return false;
+        const result = await completeOidcSignIn(db, oidc, profile, requestInfo(reqHeaders));
+        if (!result.ok) {
+          const query = new URLSearchParams({ error: SSO_REFUSAL_CODES[result.reason] ?? "AccessDenied" });
+          if (result.reason === "domain_not_allowed" && result.domain) query.set("domain", result.domain);
+          return `/signin?${query}`;
+        }
+        // The token's user id is Charter's, not the provider's subject.
+        user.id = result.userId;
+        user.email = result.email;
+        return true;
       },
-    }),
-  ],
-  callbacks: {
-    jwt: ({ token, user }) => {
-      if (user?.id) token.uid = user.id;
-      return token;
+      jwt: ({ token, user }) => {
+        if (user?.id) token.uid = user.id;
+        return token;
+      },
+      session: ({ session, token }) => {
+        if (typeof token.uid === "string") session.user.id = token.uid;
+        return session;
+      },
     },
-    session: ({ session, token }) => {
-      if (typeof token.uid === "string") session.user.id = token.uid;
-      return session;
+    events: {
+      signOut: async (message) => {
+        const uid = "token" in message ? message.token?.uid : undefined;
+        if (typeof uid === "string") await recordSignOut(db, uid, requestInfo(reqHeaders));
+      },
     },
-  },
-});
+    logger: {
+      error: (error) => {
+        const cause = (error as { cause?: { err?: unknown; provider?: unknown } }).cause;
+        console.error(`[auth][error] ${error.name}: ${error.message}`, cause?.err ?? "");
+        // Failures inside the provider round trip (cancelled consent, bad state, an ID token that does not verify,
+        // an unreachable issuer) are refused sign-ins too.
+        const type = (error as { type?: string }).type;
+        if (type && (PROVIDER_FAILURES.has(type) || (type === "CallbackRouteError" && cause?.provider === OIDC_PROVIDER_ID))) {
+          recordSignInFailed(db, { method: "oidc", reason: "provider_error", detail: type, request: requestInfo(reqHeaders) }).catch((err) =>
+            console.error("[charter] could not record a failed sign-in:", err),
+          );
+        }
+      },
+    },
+  };
+}
+
+// Auth.js error types raised only on the OAuth/OIDC path.
+const PROVIDER_FAILURES = new Set(["OAuthCallbackError", "OAuthSignInError", "InvalidCheck", "OAuthProfileParseError"]);
+
+/** ?error= codes the sign-in page explains (app/signin/errors.ts). */
+const SSO_REFUSAL_CODES: Partial<Record<SignInFailure, string>> = {
+  domain_not_allowed: "DomainNotAllowed",
+  unverified_email: "UnverifiedEmail",
+  missing_email: "MissingEmail",
+  invalid_email: "MissingEmail",
+  identity_conflict: "IdentityConflict",
+};
+
+function oidcProvider(config: OidcConfig): OIDCConfig<Record<string, unknown>> {
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: config.name,
+    type: "oidc",
+    issuer: config.issuer,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    checks: ["pkce", "state", "nonce"],
+    authorization: { params: { scope: "openid email profile" } },
+    // The ID token is verified, then the claims come from the userinfo endpoint: many providers put email and
+    // email_verified only there.
+    idToken: false,
+    profile: (claims) => ({ id: String(claims.sub), email: typeof claims.email === "string" ? claims.email : null, name: typeof claims.name === "string" ? claims.name : null }),
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);
+
+/** Whether the sign-in page offers single sign-on, and under which name. */
+export function ssoOption(): { name: string } | null {
+  const config = oidcConfig();
+  return config && { name: config.name };
+}
 
 /** The signed-in actor, or null. Cached per request. */
 export const currentActor = cache(async (): Promise<UserActor | null> => {

@@ -1,0 +1,78 @@
+import type { Db, Prisma } from "../db";
+import { recordAudit, type AuditActor, type RequestInfo } from "../audit";
+
+type Tx = Prisma.TransactionClient;
+
+export type SignInMethod = "local" | "oidc";
+
+/** Why a sign-in was refused, as the audit log records it. Never the password or anything derived from it. */
+export type SignInFailure =
+  | "bad_password"
+  | "unknown_user"
+  | "no_password" // an SSO-only account tried the password form
+  | "invalid_input"
+  | "missing_email"
+  | "invalid_email"
+  | "unverified_email"
+  | "domain_not_allowed"
+  | "identity_conflict" // the email is already linked to another identity of the provider
+  | "provider_error";
+
+export interface AuthEvent {
+  action: "auth.signin" | "auth.signin_failed" | "auth.signout";
+  /** The user the event concerns, when one is known; its orgs' chains receive the event, else the global chain does. */
+  userId: string | null;
+  actor: AuditActor;
+  meta: Record<string, unknown>;
+  request?: RequestInfo | null;
+}
+
+/**
+ * Writes an authentication event into the chain of every org the user belongs to, so each org's auditors see the
+ * sign-ins of their members; with no user or no membership it goes to the global chain. Chains are taken in a fixed
+ * order so two writers never wait on each other's advisory locks in opposite order.
+ */
+export async function recordAuthEventTx(tx: Tx, event: AuthEvent) {
+  const orgIds = event.userId
+    ? (await tx.membership.findMany({ where: { userId: event.userId }, select: { orgId: true }, orderBy: { orgId: "asc" } })).map((m) => m.orgId)
+    : [];
+  const target = event.userId ? { type: "user", id: event.userId } : null;
+  for (const orgId of orgIds.length ? orgIds : [null]) {
+    await recordAudit(tx, { orgId, actor: event.actor, action: event.action, target, meta: event.meta, request: event.request });
+  }
+}
+
+export function recordAuthEvent(db: Db, event: AuthEvent) {
+  return db.$transaction((tx) => recordAuthEventTx(tx, event));
+}
+
+/** The actor of an attempt whose identity is not proven: labelled with the email it claimed, if any. */
+export function claimedActor(email: string | null | undefined): AuditActor {
+  return { type: "anonymous", id: null, label: email || "anonymous" };
+}
+
+export async function recordSignIn(db: Db, user: { id: string; email: string }, method: SignInMethod, request?: RequestInfo | null) {
+  await recordAuthEvent(db, { action: "auth.signin", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: { method }, request });
+}
+
+/** A refused sign-in; the attempt is filed under the account the email names, if there is one. */
+export async function recordSignInFailed(
+  db: Db,
+  input: { email?: string | null; method: SignInMethod; reason: SignInFailure; detail?: string; request?: RequestInfo | null },
+) {
+  const email = input.email?.trim().toLowerCase().slice(0, 320) || null;
+  const user = email ? await db.user.findUnique({ where: { email }, select: { id: true } }) : null;
+  await recordAuthEvent(db, {
+    action: "auth.signin_failed",
+    userId: user?.id ?? null,
+    actor: claimedActor(email),
+    meta: { method: input.method, reason: input.reason, ...(email ? { email } : {}), ...(input.detail ? { detail: input.detail } : {}) },
+    request: input.request,
+  });
+}
+
+export async function recordSignOut(db: Db, userId: string, request?: RequestInfo | null) {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+  if (!user) return; // the account is gone; its session already grants nothing
+  await recordAuthEvent(db, { action: "auth.signout", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: {}, request });
+}
