@@ -1,0 +1,219 @@
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { recordAudit, type RequestInfo } from "../audit";
+import { auditActor, type OrgContext } from "../auth/actor";
+import { validateRequirements } from "../requirements";
+import { sha256Hex } from "../requirements/hash";
+import type { WideningVerdict } from "../requirements/compare";
+import { authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
+import { openChangeRequest } from "./changes";
+import { publishSchema, restoreSchema, versionNumberSchema, type PublishInput, type RestoreInput } from "./schemas";
+
+export interface VersionSummary {
+  number: number;
+  sha256: string;
+  note: string;
+  author: string;
+  publishedAt: Date;
+  parentNumber: number | null;
+  restoredFromNumber: number | null;
+  changeRequestNumber: number | null;
+  /** Does this version give agents more freedom than its parent? */
+  wider: WideningVerdict;
+}
+
+export interface VersionView extends VersionSummary {
+  toml: string;
+}
+
+const versionSelect = {
+  number: true,
+  sha256: true,
+  note: true,
+  authorLabel: true,
+  publishedAt: true,
+  parentNumber: true,
+  restoredFromNumber: true,
+  toml: true,
+  changeRequest: { select: { number: true } },
+} as const;
+
+type VersionRow = {
+  number: number;
+  sha256: string;
+  note: string;
+  authorLabel: string;
+  publishedAt: Date;
+  parentNumber: number | null;
+  restoredFromNumber: number | null;
+  toml: string;
+  changeRequest: { number: number } | null;
+};
+
+function toView(row: VersionRow, parentToml: string): VersionView {
+  return {
+    number: row.number,
+    sha256: row.sha256,
+    note: row.note,
+    author: row.authorLabel,
+    publishedAt: row.publishedAt,
+    parentNumber: row.parentNumber,
+    restoredFromNumber: row.restoredFromNumber,
+    changeRequestNumber: row.changeRequest?.number ?? null,
+    toml: row.toml,
+    wider: diffPolicies(parentToml, row.toml).wider,
+  };
+}
+
+/** The version agents get now (the highest number), or null before the first publish. */
+export async function currentVersion(db: Db | Tx, orgId: string) {
+  return db.policyVersion.findFirst({ where: { orgId }, orderBy: { number: "desc" }, select: { id: true, number: true, toml: true, sha256: true } });
+}
+
+async function orgApprovals(db: Db | Tx, orgId: string): Promise<number> {
+  return (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { approvalsRequired: true } })).approvalsRequired;
+}
+
+export function assertPublishable(toml: string): void {
+  const result = validateRequirements(toml);
+  if (!result.valid) {
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    const first = errors[0];
+    throw new AppError(
+      "validation_failed",
+      `Codex would refuse this policy${first ? ` (line ${first.line}: ${first.message})` : ""}; fix it before publishing.`,
+      { diagnostics: result.diagnostics },
+    );
+  }
+}
+
+export interface NewVersion {
+  toml: string;
+  note: string;
+  restoredFromNumber?: number | null;
+  changeRequest?: { id: string; number: number; approvers: string[] } | null;
+}
+
+/**
+ * Appends version N+1. The caller holds lockOrgPolicy, so N is the true maximum. Refuses text Codex would refuse and
+ * text identical to the current version.
+ */
+export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, request?: RequestInfo): Promise<VersionView> {
+  assertPublishable(input.toml);
+  const current = await currentVersion(tx, ctx.org.id);
+  if (current && current.toml === input.toml) {
+    throw new AppError("conflict", `Nothing changed: the text is identical to version ${current.number}, which agents already get.`);
+  }
+  const row = await tx.policyVersion.create({
+    data: {
+      orgId: ctx.org.id,
+      number: (current?.number ?? 0) + 1,
+      toml: input.toml,
+      sha256: sha256Hex(input.toml),
+      note: input.note,
+      ...authorFields(ctx.actor),
+      parentNumber: current?.number ?? null,
+      restoredFromNumber: input.restoredFromNumber ?? null,
+      changeRequestId: input.changeRequest?.id ?? null,
+    },
+    select: { ...versionSelect, id: true },
+  });
+  await recordAudit(tx, {
+    orgId: ctx.org.id,
+    actor: auditActor(ctx.actor),
+    action: input.restoredFromNumber ? "policy.restored" : "policy.published",
+    target: { type: "policy_version", id: String(row.number) },
+    diff: { version: { before: current?.number ?? null, after: row.number }, sha256: { before: current?.sha256 ?? null, after: row.sha256 } },
+    meta: {
+      note: input.note,
+      ...(input.restoredFromNumber ? { restoredFrom: input.restoredFromNumber } : {}),
+      ...(input.changeRequest ? { changeRequest: input.changeRequest.number, approvedBy: input.changeRequest.approvers } : {}),
+      ...changeSummary(current?.toml ?? "", input.toml),
+    },
+    request,
+  });
+  return toView(row, current?.toml ?? "");
+}
+
+/** Publishes the draft directly. Only when the org requires no approvals; otherwise the path is a change request. */
+export async function publishDraft(db: Db, ctx: OrgContext, input: PublishInput, request?: RequestInfo): Promise<VersionView> {
+  const { note, baseRevision } = publishSchema.parse(input);
+  return db.$transaction(async (tx) => {
+    await lockOrgPolicy(tx, ctx.org.id);
+    const required = await orgApprovals(tx, ctx.org.id);
+    if (required > 0) {
+      throw new AppError("forbidden", `${ctx.org.name} requires ${required} approval${required === 1 ? "" : "s"} to publish: open a change request instead.`, {
+        approvalsRequired: required,
+      });
+    }
+    const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { toml: true, revision: true } });
+    if (!draft) throw new AppError("not_found", "There is no draft to publish yet.");
+    if (baseRevision !== undefined && baseRevision !== draft.revision) {
+      throw new AppError("conflict", `The draft moved on to revision ${draft.revision} since revision ${baseRevision}; review it before publishing.`, {
+        revision: draft.revision,
+      });
+    }
+    return insertVersion(tx, ctx, { toml: draft.toml, note }, request);
+  });
+}
+
+/** Newest first, each with its wider-access verdict against its parent. */
+export async function listVersions(db: Db, ctx: OrgContext, opts: { limit?: number } = {}): Promise<VersionSummary[]> {
+  const limit = Math.min(Math.max(opts.limit ?? 200, 1), 500);
+  // One more than shown: the oldest shown version needs its parent's text for the verdict.
+  const rows = await db.policyVersion.findMany({ where: { orgId: ctx.org.id }, orderBy: { number: "desc" }, take: limit + 1, select: versionSelect });
+  const byNumber = new Map(rows.map((r) => [r.number, r.toml]));
+  return rows.slice(0, limit).map((r) => {
+    const { toml: _toml, ...summary } = toView(r, r.parentNumber === null ? "" : (byNumber.get(r.parentNumber) ?? ""));
+    return summary;
+  });
+}
+
+export async function getVersion(db: Db, ctx: OrgContext, number: number | string): Promise<VersionView> {
+  const n = versionNumberSchema.parse(number);
+  const row = await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: n } }, select: versionSelect });
+  if (!row) throw new AppError("not_found", `There is no version ${n}.`);
+  const parent = row.parentNumber === null ? null : await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: row.parentNumber } }, select: { toml: true } });
+  return toView(row, parent?.toml ?? "");
+}
+
+async function versionText(db: Db, ctx: OrgContext, n: number): Promise<string> {
+  if (n === 0) return ""; // "version 0" is the empty policy before the first publish
+  const row = await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: n } }, select: { toml: true } });
+  if (!row) throw new AppError("not_found", `There is no version ${n}.`);
+  return row.toml;
+}
+
+export interface VersionDiff extends PolicyDiff {
+  from: number;
+  to: number;
+}
+
+/** Any two versions, either way round: text hunks, meaning, and whether `to` gives agents more freedom than `from`. */
+export async function diffVersions(db: Db, ctx: OrgContext, from: number, to: number): Promise<VersionDiff> {
+  const [a, b] = await Promise.all([versionText(db, ctx, from), versionText(db, ctx, to)]);
+  return { from, to, ...diffPolicies(a, b) };
+}
+
+export type RestoreResult = { kind: "version"; version: VersionView } | { kind: "change_request"; changeRequest: { number: number } };
+
+/**
+ * Publishes an old version's text as a new version. When the org requires approvals, it opens a change request
+ * proposing that text instead. The draft is left alone: it may hold someone's unpublished work.
+ */
+export async function restoreVersion(db: Db, ctx: OrgContext, number: number | string, input: RestoreInput, request?: RequestInfo): Promise<RestoreResult> {
+  const n = versionNumberSchema.parse(number);
+  const { note } = restoreSchema.parse(input);
+  const old = await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: n } }, select: { toml: true } });
+  if (!old) throw new AppError("not_found", `There is no version ${n}.`);
+  if ((await orgApprovals(db, ctx.org.id)) > 0) {
+    const cr = await openChangeRequest(db, ctx, { title: `Restore version ${n}`, note, toml: old.toml, restoredFromNumber: n }, request);
+    return { kind: "change_request", changeRequest: { number: cr.number } };
+  }
+  return db.$transaction(async (tx) => {
+    await lockOrgPolicy(tx, ctx.org.id);
+    // Re-checked under the lock: the setting may have changed since the read above.
+    if ((await orgApprovals(tx, ctx.org.id)) > 0) throw new AppError("conflict", "The organisation now requires approvals; try the restore again.");
+    return { kind: "version" as const, version: await insertVersion(tx, ctx, { toml: old.toml, note, restoredFromNumber: n }, request) };
+  });
+}
