@@ -11,7 +11,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["tests/unit/**/*.test.{ts,tsx}"],
+          include: ["tests/unit/**/*.test.{ts,tsx}", "tests/security/**/*.test.ts"],
+          exclude: ["tests/security/**/*.integration.test.ts"],
           environment: "node",
           setupFiles: ["tests/unit/setup.ts"],
         },
@@ -20,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", "tests/security/**/*.integration.test.ts"],
           environment: "node",
           globalSetup: ["tests/integration/global-setup.ts"],
           // One database for the whole run; files run one after another so they never race on it.

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import type { Db, Role } from "../../lib/db";
+import type { Actor, Permission, UserActor } from "../../lib/auth/actor";
+import { AppError } from "../../lib/errors";
+import { orgContext } from "../../lib/orgs";
+import { createApiToken, authenticateApiToken } from "../../lib/tokens";
+import { makeOrgWithMember, resetDb } from "../integration/helpers";
+import { ACCESS_MATRIX, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRINCIPALS, USER_PRINCIPALS, type Outcome, type Principal } from "./access-matrix";
+
+// The real guard chain (orgAction, orgRoute) runs here; only the two things that need a live Next.js request are
+// replaced: the session lookup (Auth.js) answers with the user this test chooses, and request headers are empty.
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
+vi.mock("next-auth", () => ({
+  AuthError: class AuthError extends Error {},
+  default: () => ({
+    handlers: {},
+    auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 60_000).toISOString() } : null),
+    signIn: async () => undefined,
+    signOut: async () => undefined,
+  }),
+}));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers(),
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
+}));
+
+process.env.DATABASE_URL = inject("databaseUrl");
+const { db } = await import("../../lib/db");
+const { orgAction } = await import("../../lib/auth/next");
+const { orgRoute } = await import("../../lib/auth/api");
+
+const PERMISSIONS: Permission[] = ["org:read", "policy:edit", "policy:publish", "policy:approve", "audit:export", "org:manage"];
+
+interface World {
+  slug: string;
+  name: string;
+  users: Record<(typeof ROLE_PRINCIPALS)[number] | "otherOrg", UserActor>;
+  tokens: Record<(typeof TOKEN_PRINCIPALS)[number] | "otherOrgToken", { secret: string; actor: Actor }>;
+}
+let world: World;
+
+beforeAll(async () => {
+  await resetDb(db as Db);
+  const { org, actor: owner } = await makeOrgWithMember(db as Db, "owner");
+  const users = { owner } as World["users"];
+  for (const role of ["admin", "approver", "auditor", "viewer"] as Role[]) {
+    const user = await db.user.create({ data: { email: `${role}@matrix.example`, name: role } });
+    await db.membership.create({ data: { orgId: org.id, userId: user.id, role } });
+    users[role as keyof World["users"]] = { type: "user", userId: user.id, email: user.email, name: role };
+  }
+  const other = await makeOrgWithMember(db as Db, "owner");
+  users.otherOrg = other.actor;
+  const ownerCtx = await orgContext(db as Db, owner, org.slug, "org:manage");
+  const otherCtx = await orgContext(db as Db, other.actor, other.org.slug, "org:manage");
+  const tokens = {} as World["tokens"];
+  for (const p of TOKEN_PRINCIPALS) {
+    const { secret } = await createApiToken(db as Db, ownerCtx, { name: p, scopes: [p.slice("token:".length) as "read"] });
+    tokens[p] = { secret, actor: (await authenticateApiToken(db as Db, secret))! };
+  }
+  // The other org's most powerful token: it still must not reach this org.
+  const { secret } = await createApiToken(db as Db, otherCtx, { name: "other", scopes: ["read", "write", "publish"] });
+  tokens.otherOrgToken = { secret, actor: (await authenticateApiToken(db as Db, secret))! };
+  world = { slug: org.slug, name: org.name, users, tokens };
+});
+
+afterAll(() => db.$disconnect());
+
+async function outcomeOf(p: Promise<unknown>): Promise<Outcome> {
+  try {
+    await p;
+    return "allow";
+  } catch (err) {
+    if (err instanceof AppError && (err.code === "forbidden" || err.code === "not_found" || err.code === "unauthenticated")) return err.code;
+    throw err;
+  }
+}
+
+function actorOf(p: Exclude<Principal, "anonymous">): Actor {
+  return p.startsWith("token:") ? world.tokens[p as (typeof TOKEN_PRINCIPALS)[number]].actor : world.users[p as keyof World["users"]];
+}
+
+const cases = PERMISSIONS.flatMap((perm) => PRINCIPALS.map((p) => [perm, p] as const));
+
+describe("orgContext gives every principal exactly DESIGN.md's outcome for every permission", () => {
+  it.each(cases.filter(([, p]) => p !== "anonymous"))("%s as %s", async (perm, p) => {
+    expect(await outcomeOf(orgContext(db as Db, actorOf(p as Exclude<Principal, "anonymous">), world.slug, perm))).toBe(PROFILES[perm][p]);
+  });
+
+  it.each(PERMISSIONS)("a token of another org is not found for %s, even with every scope", async (perm) => {
+    expect(await outcomeOf(orgContext(db as Db, world.tokens.otherOrgToken.actor, world.slug, perm))).toBe("not_found");
+  });
+});
+
+describe("orgAction (the chain of every server action) enforces the same outcomes, and denied work never runs", () => {
+  it.each(cases.filter(([, p]) => (USER_PRINCIPALS as readonly string[]).includes(p)))("%s as %s", async (perm, p) => {
+    session.userId = p === "anonymous" ? undefined : world.users[p as keyof World["users"]].userId;
+    let ran = false;
+    const result = await orgAction(world.slug, perm, async (ctx) => {
+      ran = true;
+      return ctx.org.slug;
+    });
+    const expected = PROFILES[perm][p];
+    if (expected === "allow") expect(result).toEqual({ ok: true, data: world.slug });
+    else expect(result).toMatchObject({ ok: false, error: { code: expected } });
+    expect(ran).toBe(expected === "allow");
+  });
+});
+
+describe("orgRoute (the guard of every org route handler) answers each principal with the matrix's status", () => {
+  it.each(cases)("%s as %s", async (perm, p) => {
+    session.userId = p === "anonymous" || p.startsWith("token:") ? undefined : world.users[p as keyof World["users"]].userId;
+    const headers: Record<string, string> = p.startsWith("token:") ? { authorization: `Bearer ${world.tokens[p as (typeof TOKEN_PRINCIPALS)[number]].secret}` } : {};
+    let ran = false;
+    const handler = orgRoute(perm, async () => {
+      ran = true;
+      return Response.json({ ok: true });
+    });
+    const res = await handler(new Request(`http://charter.test/api/v1/orgs/${world.slug}/x`, { headers }), { params: Promise.resolve({ org: world.slug }) });
+    const expected = PROFILES[perm][p];
+    expect(res.status).toBe(expected === "allow" ? 200 : STATUS[expected]);
+    expect(ran).toBe(expected === "allow");
+    // Someone outside the org learns nothing about it, not even its display name.
+    if (expected === "not_found") expect(JSON.stringify(await res.json())).not.toContain(world.name);
+  });
+
+  it("a revoked or unknown token is 401 even when a session cookie would be valid", async () => {
+    session.userId = world.users.owner.userId;
+    const handler = orgRoute("org:read", async () => Response.json({ ok: true }));
+    const res = await handler(new Request("http://charter.test/x", { headers: { authorization: "Bearer chr_not-a-real-token" } }), { params: Promise.resolve({ org: world.slug }) });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("every org-scoped row of the table agrees with the rules it names", () => {
+  const rows = ACCESS_MATRIX.filter((r) => r.requires !== "public" && r.requires !== "signed-in");
+  const rowCases = rows.flatMap((r) =>
+    (Object.entries(r.expect) as [Principal, Outcome][]).filter(([p]) => p !== "anonymous").map(([p, o]) => [r.kind === "route" ? `${r.method} ${r.file}` : `${r.name}`, p, o, r.requires as Permission] as const),
+  );
+  it.each(rowCases)("%s as %s → %s", async (_name, p, expected, perm) => {
+    expect(await outcomeOf(orgContext(db as Db, actorOf(p as Exclude<Principal, "anonymous">), world.slug, perm))).toBe(expected);
+  });
+});

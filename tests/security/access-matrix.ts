@@ -1,0 +1,170 @@
+/**
+ * THE access matrix: every route handler method (app/**\/route.ts) and every server action (each export of a
+ * "use server" file) with what it requires and what each principal gets. One table, three consumers:
+ *   - tests/security/matrix-coverage.test.ts fails when app/ has a route method or action that is not here (or this
+ *     table names one that is gone), and checks each action's source calls its guard with this permission;
+ *   - tests/security/access-matrix.integration.test.ts checks the rules (orgContext / orgAction) give each principal
+ *     exactly this outcome against a real database;
+ *   - tests/e2e/access-matrix.spec.ts calls every route over HTTP as each principal and checks the status codes.
+ * Adding a route or action? Add its row here; the suite fails until you do.
+ */
+import type { Permission } from "../../lib/auth/actor";
+
+export const ROLE_PRINCIPALS = ["owner", "admin", "approver", "auditor", "viewer"] as const;
+/** A signed-in member of a different org (must learn nothing: 404, like a missing org). */
+export const USER_PRINCIPALS = [...ROLE_PRINCIPALS, "otherOrg", "anonymous"] as const;
+/** Admin API tokens of the org, one per scope (routes only: tokens cannot call server actions). */
+export const TOKEN_PRINCIPALS = ["token:read", "token:write", "token:publish"] as const;
+export const PRINCIPALS = [...USER_PRINCIPALS, ...TOKEN_PRINCIPALS] as const;
+
+export type UserPrincipal = (typeof USER_PRINCIPALS)[number];
+export type TokenPrincipal = (typeof TOKEN_PRINCIPALS)[number];
+export type Principal = (typeof PRINCIPALS)[number];
+
+export type Outcome = "allow" | "forbidden" | "not_found" | "unauthenticated";
+export const STATUS: Record<Exclude<Outcome, "allow">, number> = { forbidden: 403, not_found: 404, unauthenticated: 401 };
+
+/**
+ * What a row needs: an org permission (checked by orgRoute / orgAction / requireOrg), "signed-in" (any session, no
+ * org yet, e.g. creating an org), or "public" (sign-in itself, health, an invitation link's own secret).
+ */
+export type Requirement = Permission | "signed-in" | "public";
+
+const A = "allow" as const;
+const F = "forbidden" as const;
+const N = "not_found" as const;
+const U = "unauthenticated" as const;
+
+/**
+ * DESIGN.md "Roles" written out as outcomes, independently of lib/auth/actor.ts, so that a change of the grants there
+ * fails here instead of silently widening access. owner: everything; admin: edit + publish + export, not approve, not
+ * manage; approver: approve; auditor: read + export; viewer: read. Tokens: read → read + export, write → edit,
+ * publish → publish; never approve or manage.
+ */
+export const PROFILES: Record<Requirement, Record<Principal, Outcome>> = {
+  "org:read": { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: N, anonymous: U, "token:read": A, "token:write": A, "token:publish": A },
+  "policy:edit": { owner: A, admin: A, approver: F, auditor: F, viewer: F, otherOrg: N, anonymous: U, "token:read": F, "token:write": A, "token:publish": F },
+  "policy:publish": { owner: A, admin: A, approver: F, auditor: F, viewer: F, otherOrg: N, anonymous: U, "token:read": F, "token:write": F, "token:publish": A },
+  "policy:approve": { owner: A, admin: F, approver: A, auditor: F, viewer: F, otherOrg: N, anonymous: U, "token:read": F, "token:write": F, "token:publish": F },
+  "audit:export": { owner: A, admin: A, approver: F, auditor: A, viewer: F, otherOrg: N, anonymous: U, "token:read": A, "token:write": F, "token:publish": F },
+  "org:manage": { owner: A, admin: F, approver: F, auditor: F, viewer: F, otherOrg: N, anonymous: U, "token:read": F, "token:write": F, "token:publish": F },
+  "signed-in": { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: A, anonymous: U, "token:read": U, "token:write": U, "token:publish": U },
+  public: { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: A, anonymous: A, "token:read": A, "token:write": A, "token:publish": A },
+};
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface RouteRow {
+  kind: "route";
+  /** Path of the route file from the repo root, e.g. "app/api/health/route.ts". */
+  file: string;
+  method: HttpMethod;
+  requires: Requirement;
+  expect: Record<Principal, Outcome>;
+  /**
+   * The concrete request the browser tests send: `{org}` is replaced by the org under test. Mutating routes send a
+   * body that passes authorisation but fails validation, so "allow" is proven without changing anything.
+   */
+  probe: { path: string; body?: string; contentType?: string; headers?: Record<string, string> };
+  /** Statuses that count as "allow" for this probe (default: 200 for GET/HEAD, any non-auth 2xx–4xx otherwise). */
+  allowStatus?: number[];
+  /** Required for public rows: why nobody needs to be signed in. */
+  why?: string;
+}
+
+export interface ActionRow {
+  kind: "action";
+  /** The "use server" file from the repo root. */
+  file: string;
+  /** The exported async function. */
+  name: string;
+  requires: Requirement;
+  expect: Record<UserPrincipal, Outcome>;
+  why?: string;
+}
+
+export type MatrixRow = RouteRow | ActionRow;
+
+function route(file: string, method: HttpMethod, requires: Requirement, probe: RouteRow["probe"], extra: Partial<Pick<RouteRow, "allowStatus" | "why">> & { expect?: Partial<Record<Principal, Outcome>> } = {}): RouteRow {
+  return { kind: "route", file, method, requires, probe, expect: { ...PROFILES[requires], ...extra.expect }, allowStatus: extra.allowStatus, why: extra.why };
+}
+
+function action(file: string, name: string, requires: Requirement, extra: { why?: string; expect?: Partial<Record<UserPrincipal, Outcome>> } = {}): ActionRow {
+  const { "token:read": _r, "token:write": _w, "token:publish": _p, ...users } = PROFILES[requires];
+  return { kind: "action", file, name, requires, expect: { ...users, ...extra.expect }, why: extra.why };
+}
+
+const SETTINGS = "app/o/[org]/settings/actions.ts";
+const INVITE = "app/invite/[secret]/actions.ts";
+
+export const ACCESS_MATRIX: MatrixRow[] = [
+  // ── Public infrastructure ──────────────────────────────────────────────────────────────────────────────────────
+  route("app/api/health/route.ts", "GET", "public", { path: "/api/health" }, { why: "Load balancer probe; says only up/down." }),
+  route("app/api/auth/[...nextauth]/route.ts", "GET", "public", { path: "/api/auth/providers" }, { why: "Auth.js endpoints: signing in cannot require being signed in." }),
+  route("app/api/auth/[...nextauth]/route.ts", "POST", "public", { path: "/api/auth/signout", body: "", contentType: "application/x-www-form-urlencoded" }, {
+    why: "Auth.js endpoints (CSRF-protected by Auth.js itself).",
+    allowStatus: [200, 302, 303],
+  }),
+
+  // ── Audit log API (read + export: owner, admin, auditor, read-scoped tokens) ─────────────────────────────────────
+  route("app/api/v1/orgs/[org]/audit/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit?limit=1" }),
+  route("app/api/v1/orgs/[org]/audit/export/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit/export?format=jsonl&action=no.such.action" }),
+  route("app/api/v1/orgs/[org]/audit/verify/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit/verify" }),
+
+  route("app/api/v1/openapi.json/route.ts", "GET", "public", { path: "/api/v1/openapi.json" }, { why: "Describes the API; reveals no data." }),
+
+  // ── Policy API. Mutating probes carry a body (or a version number 0) that passes the guard and then fails
+  //    validation, so "allow" shows as 422/428 and nothing is changed by the test. ────────────────────────────────
+  route("app/api/v1/orgs/[org]/draft/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/draft" }),
+  route("app/api/v1/orgs/[org]/draft/route.ts", "PUT", "policy:edit", { path: "/api/v1/orgs/{org}/draft", body: "x = 1\n", contentType: "application/toml" }, { allowStatus: [428] }),
+  route("app/api/v1/orgs/[org]/validate/route.ts", "POST", "org:read", { path: "/api/v1/orgs/{org}/validate", body: "", contentType: "application/toml" }, { allowStatus: [200] }),
+  route("app/api/v1/orgs/[org]/publish/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/publish", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/versions/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/versions?limit=1" }),
+  route("app/api/v1/orgs/[org]/versions/[number]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/versions/0" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/versions/[number]/restore/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/versions/0/restore", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/diff/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/diff?from=-1&to=0" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/changes" }),
+  route("app/api/v1/orgs/[org]/changes/route.ts", "POST", "policy:edit", { path: "/api/v1/orgs/{org}/changes", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/[number]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/changes/0" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/[number]/route.ts", "PATCH", "policy:edit", { path: "/api/v1/orgs/{org}/changes/0", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/[number]/approve/route.ts", "POST", "policy:approve", { path: "/api/v1/orgs/{org}/changes/0/approve", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/[number]/reject/route.ts", "POST", "policy:approve", { path: "/api/v1/orgs/{org}/changes/0/reject", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/[number]/publish/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/changes/0/publish" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/changes/[number]/withdraw/route.ts", "POST", "policy:edit", { path: "/api/v1/orgs/{org}/changes/0/withdraw" }, { allowStatus: [422] }),
+
+  // ── Sign-in and sign-out ─────────────────────────────────────────────────────────────────────────────────────
+  action("app/actions.ts", "signOutAction", "public", { why: "Ending a session needs no rights; without one it is a no-op." }),
+  action("app/signin/actions.ts", "signInWithPassword", "public", { why: "Sign-in itself." }),
+  action("app/signin/actions.ts", "signInWithSso", "public", { why: "Sign-in itself." }),
+
+  // ── Policy console (draft editor, change requests, versions) ─────────────────────────────────────────────────
+  action("app/o/[org]/requirements/actions.ts", "saveDraftAction", "policy:edit"),
+  action("app/o/[org]/requirements/actions.ts", "validateAction", "org:read"),
+  action("app/o/[org]/requirements/actions.ts", "publishAction", "policy:publish"),
+  action("app/o/[org]/requirements/actions.ts", "createChangeRequestAction", "policy:edit"),
+  action("app/o/[org]/changes/actions.ts", "decideAction", "policy:approve"),
+  action("app/o/[org]/changes/actions.ts", "updateChangeRequestAction", "policy:edit"),
+  action("app/o/[org]/changes/actions.ts", "publishChangeRequestAction", "policy:publish"),
+  action("app/o/[org]/changes/actions.ts", "withdrawChangeRequestAction", "policy:edit"),
+  action("app/o/[org]/versions/actions.ts", "restoreAction", "policy:publish"),
+
+  // ── Organisation settings (owners manage; DESIGN.md: owners manage members, tokens and settings) ───────────────
+  action(SETTINGS, "inviteMemberAction", "org:manage"),
+  action(SETTINGS, "revokeInvitationAction", "org:manage"),
+  action(SETTINGS, "changeRoleAction", "org:manage"),
+  action(SETTINGS, "removeMemberAction", "org:manage"),
+  action(SETTINGS, "updateOrgSettingsAction", "org:manage"),
+  action(SETTINGS, "createTokenAction", "org:manage"),
+  action(SETTINGS, "revokeTokenAction", "org:manage"),
+
+  // ── Invitations and new organisations ─────────────────────────────────────────────────────────────────────────
+  action(INVITE, "acceptInvitationAction", "signed-in"),
+  action(INVITE, "createAccountAndAcceptAction", "public", {
+    why: "The invitation link's secret is the capability; the account is made only for the invited email, never for a signed-in visitor.",
+  }),
+  action("app/orgs/new/actions.ts", "createOrganizationAction", "signed-in"),
+];
+
+/** Key used to match rows against what is found in app/. */
+export const rowKey = (row: MatrixRow) => (row.kind === "route" ? `route ${row.file} ${row.method}` : `action ${row.file} ${row.name}`);
