@@ -1,9 +1,10 @@
-import { Bot, FileCog, FlaskConical, History, ScrollText, Settings } from "lucide-react";
+import { Bot, FileCog, FlaskConical, GitPullRequest, History, ScrollText, Settings } from "lucide-react";
 
 /** The console's areas, in navigation order. A plain module so server pages and the client nav share it. */
 export const CONSOLE_AREAS = [
   { segment: "requirements", label: "Requirements", icon: FileCog },
   { segment: "versions", label: "Versions", icon: History },
+  { segment: "changes", label: "Changes", icon: GitPullRequest },
   { segment: "sandbox", label: "Sandbox", icon: FlaskConical },
   { segment: "agents", label: "Agents", icon: Bot },
   { segment: "audit", label: "Audit", icon: ScrollText },

@@ -1,0 +1,199 @@
+import { z } from "zod";
+import { CODEX_VERSION } from "../requirements";
+import {
+  changeRequestResponse,
+  createChangeRequestSchema,
+  decisionSchema,
+  diffResponse,
+  draftResponse,
+  errorResponse,
+  publishSchema,
+  restoreSchema,
+  saveDraftSchema,
+  updateChangeRequestSchema,
+  validationResponse,
+  versionResponse,
+  versionSummaryResponse,
+} from "./schemas";
+
+/*
+ * The admin API's OpenAPI 3.1 document, generated from the same zod schemas the handlers parse with, so the
+ * document cannot drift from what the server accepts. Served at GET /api/v1/openapi.json.
+ */
+
+type Json = Record<string, unknown>;
+
+function schema(s: z.ZodType, io: "input" | "output" = "input"): Json {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any" }) as Json;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ "application/json": { schema: ref(name) } });
+const tomlText = { "text/plain": { schema: { type: "string" } }, "application/toml": { schema: { type: "string" } } };
+
+function errors(...codes: number[]): Json {
+  const text: Record<number, string> = {
+    401: "No session and no valid admin token.",
+    403: "The role or token scopes do not allow this (or approvals are required).",
+    404: "No such org for this actor, or no such version / change request.",
+    409: "Conflict: nothing changed, stale change request revision, base version moved on.",
+    412: "If-Match names a stale revision; details.theirs holds the current draft.",
+    413: "Body or policy larger than allowed.",
+    422: "Invalid body, or a policy Codex would refuse (details.diagnostics).",
+    428: "If-Match missing.",
+  };
+  return Object.fromEntries([401, 404, ...codes].map((c) => [String(c), { description: text[c], content: json("Error") }]));
+}
+
+const org = { name: "org", in: "path", required: true, schema: { type: "string" }, description: "Organisation slug." };
+const number = { name: "number", in: "path", required: true, schema: { type: "integer", minimum: 1 } };
+
+export function openApiDocument(serverUrl = "/"): Json {
+  const base = "/api/v1/orgs/{org}";
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Charter admin API",
+      version: "1",
+      description:
+        `Drafts, validation (as Codex ${CODEX_VERSION} loads requirements.toml), versions, diffs, restore and change requests. ` +
+        "Authenticate with an admin API token (`Authorization: Bearer chr_…`; scopes read, write, publish) or a console session. " +
+        "Errors are `{error: {code, message, details?}}`.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }, { session: [] }],
+    paths: {
+      [`${base}/draft`]: {
+        parameters: [org],
+        get: {
+          summary: "Get the draft",
+          description: "ETag is the draft revision. `?format=toml` returns the raw text. Revision 0 with empty text before the first save.",
+          responses: { 200: { description: "The draft", headers: { ETag: { schema: { type: "string" } } }, content: json("Draft") }, ...errors() },
+        },
+        put: {
+          summary: "Replace the draft",
+          description: "Requires `If-Match: \"<revision>\"` from GET. Invalid TOML may be saved (drafts are work in progress); at most 1 MiB.",
+          parameters: [{ name: "If-Match", in: "header", required: true, schema: { type: "string", example: '"3"' } }],
+          requestBody: { required: true, content: { ...tomlText, "application/json": { schema: { type: "object", properties: { toml: { type: "string" } }, required: ["toml"] } } } },
+          responses: {
+            200: { description: "Saved; ETag is the new revision", content: { "application/json": { schema: { type: "object", properties: { revision: { type: "integer" }, updatedAt: { type: "string" }, changed: { type: "boolean" } } } } } },
+            ...errors(403, 412, 413, 422, 428),
+          },
+        },
+      },
+      [`${base}/validate`]: {
+        parameters: [org],
+        post: {
+          summary: "Validate a requirements.toml",
+          requestBody: { required: true, content: { ...tomlText, "application/json": { schema: { type: "object", properties: { toml: { type: "string" } }, required: ["toml"] } } } },
+          responses: { 200: { description: "Verdict and diagnostics", content: json("Validation") }, ...errors(413, 422) },
+        },
+      },
+      [`${base}/publish`]: {
+        parameters: [org],
+        post: {
+          summary: "Publish the draft as the next version",
+          description: "Refused with 403 when the org requires approvals (open a change request instead).",
+          requestBody: { required: true, content: json("PublishBody") },
+          responses: { 201: { description: "The new version", content: json("Version") }, ...errors(403, 409, 422) },
+        },
+      },
+      [`${base}/versions`]: {
+        parameters: [org],
+        get: {
+          summary: "List versions, newest first",
+          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 200 } }],
+          responses: { 200: { description: "Versions", content: { "application/json": { schema: { type: "object", properties: { versions: { type: "array", items: ref("VersionSummary") } } } } } }, ...errors() },
+        },
+      },
+      [`${base}/versions/{number}`]: {
+        parameters: [org, number],
+        get: {
+          summary: "Get one version",
+          parameters: [{ name: "format", in: "query", schema: { type: "string", enum: ["json", "toml"] } }],
+          responses: { 200: { description: "The version (ETag = sha256)", content: { ...json("Version"), "application/toml": { schema: { type: "string" } } } }, ...errors(422) },
+        },
+      },
+      [`${base}/versions/{number}/restore`]: {
+        parameters: [org, number],
+        post: {
+          summary: "Restore a version",
+          description: "Publishes the old text as a new version (201), or opens a change request when approvals are required (202).",
+          requestBody: { required: true, content: json("RestoreBody") },
+          responses: { 201: { description: "`{kind: \"version\", version}`" }, 202: { description: "`{kind: \"change_request\", changeRequest: {number}}`" }, ...errors(403, 409, 422) },
+        },
+      },
+      [`${base}/diff`]: {
+        parameters: [org],
+        get: {
+          summary: "Diff two versions",
+          parameters: [
+            { name: "from", in: "query", required: true, schema: { type: "integer", minimum: 0 }, description: "0 = the empty policy before version 1" },
+            { name: "to", in: "query", required: true, schema: { type: "integer", minimum: 0 } },
+          ],
+          responses: { 200: { description: "Text hunks, semantic changes and the PASS/WIDENS verdict", content: json("Diff") }, ...errors(422) },
+        },
+      },
+      [`${base}/changes`]: {
+        parameters: [org],
+        get: {
+          summary: "List change requests",
+          parameters: [{ name: "status", in: "query", schema: { type: "string", enum: ["open", "closed"] } }],
+          responses: { 200: { description: "Change requests" }, ...errors() },
+        },
+        post: {
+          summary: "Open a change request for the current draft",
+          requestBody: { required: true, content: json("CreateChangeRequestBody") },
+          responses: { 201: { description: "Opened" }, ...errors(403, 409, 422) },
+        },
+      },
+      [`${base}/changes/{number}`]: {
+        parameters: [org, number],
+        get: { summary: "Get a change request with diff, validation, verdict, approvals and blockers", responses: { 200: { description: "The request", content: json("ChangeRequest") }, ...errors() } },
+        patch: {
+          summary: "Edit a change request (withdraws every earlier decision)",
+          requestBody: { required: true, content: json("UpdateChangeRequestBody") },
+          responses: { 200: { description: "Edited" }, ...errors(403, 409, 422) },
+        },
+      },
+      [`${base}/changes/{number}/approve`]: {
+        parameters: [org, number],
+        post: { summary: "Approve (never your own change)", requestBody: { content: json("DecisionBody") }, responses: { 200: { description: "Recorded" }, ...errors(403, 409, 422) } },
+      },
+      [`${base}/changes/{number}/reject`]: {
+        parameters: [org, number],
+        post: { summary: "Reject with a comment", requestBody: { required: true, content: json("DecisionBody") }, responses: { 200: { description: "Recorded" }, ...errors(403, 409, 422) } },
+      },
+      [`${base}/changes/{number}/publish`]: {
+        parameters: [org, number],
+        post: { summary: "Publish an approved change request", responses: { 201: { description: "The new version", content: json("Version") }, ...errors(403, 409, 422) } },
+      },
+      [`${base}/changes/{number}/withdraw`]: {
+        parameters: [org, number],
+        post: { summary: "Withdraw an open change request", responses: { 200: { description: "Withdrawn" }, ...errors(403, 409) } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "Admin API token (chr_…)" },
+        session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
+      },
+      schemas: {
+        Error: schema(errorResponse, "output"),
+        Draft: schema(draftResponse, "output"),
+        SaveDraftBody: schema(saveDraftSchema),
+        Validation: schema(validationResponse, "output"),
+        PublishBody: schema(publishSchema),
+        RestoreBody: schema(restoreSchema),
+        VersionSummary: schema(versionSummaryResponse, "output"),
+        Version: schema(versionResponse, "output"),
+        Diff: schema(diffResponse, "output"),
+        CreateChangeRequestBody: schema(createChangeRequestSchema),
+        UpdateChangeRequestBody: schema(updateChangeRequestSchema),
+        DecisionBody: schema(decisionSchema),
+        ChangeRequest: schema(changeRequestResponse, "output"),
+      },
+    },
+  };
+}
