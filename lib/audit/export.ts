@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db } from "../db";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { recordAuditNow, type RequestInfo } from "./record";
@@ -8,6 +9,8 @@ export const AUDIT_EXPORT_FORMATS = {
   csv: { contentType: "text/csv; charset=utf-8; header=present", extension: "csv" },
 } as const;
 export type AuditExportFormat = keyof typeof AUDIT_EXPORT_FORMATS;
+/** The `format` query parameter of an export; JSONL unless asked otherwise. */
+export const auditExportQuerySchema = z.object({ format: z.enum(["jsonl", "csv"], { error: "Use jsonl or csv" }).default("jsonl") });
 
 const BATCH = 1_000;
 
