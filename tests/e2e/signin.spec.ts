@@ -27,10 +27,11 @@ test("the right password reaches the console shell with the org, the navigation 
     await expect(nav.getByRole("link", { name: area })).toBeVisible();
   }
   await expect(nav.getByRole("link", { name: "Requirements" })).toHaveAttribute("aria-current", "page");
-  const draft = page.getByLabel("Draft requirements.toml", { exact: true }).locator("code");
+  // The owner edits: the draft is in the TOML editor, highlighted, with the engine's verdict beside it.
+  const draft = page.getByRole("textbox", { name: "requirements.toml", exact: true });
   await expect(draft).toContainText('allowed_approvals_reviewers = ["auto_review", "user"]');
-  await expect(draft.locator(".tok-key", { hasText: "allowed_sandbox_modes" })).toBeVisible();
-  await expect(draft.locator(".tok-table", { hasText: "[features]" })).toBeVisible();
+  await expect(draft.locator("span", { hasText: "[features]" }).first()).toBeVisible();
+  await expect(page.getByTestId("validation-summary")).toContainText("Codex would load this file");
   await expectAccessible(page);
 
   const cookie = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));

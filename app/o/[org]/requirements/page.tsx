@@ -1,28 +1,46 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireOrg } from "@/lib/auth/next";
+import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
-import { getDraft } from "@/lib/policies/draft";
+import { getOrgSettings } from "@/lib/orgs/settings";
+import { currentVersion, getDraftOrEmpty } from "@/lib/policies";
+import { CODEX_VERSION } from "@/lib/requirements";
 import { TomlView } from "@/components/toml-view";
+import { RequirementsEditor } from "@/components/editor/requirements-editor";
 
 export const metadata: Metadata = { title: "Requirements" };
 
 export default async function RequirementsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org);
-  const draft = await getDraft(db, ctx);
+  const [draft, published, settings] = await Promise.all([getDraftOrEmpty(db, ctx), currentVersion(db, ctx.org.id), getOrgSettings(db, ctx)]);
+  const canEdit = ctx.role !== null && can(ctx.role, "policy:edit");
   return (
-    <div className="max-w-5xl space-y-4">
-      <header>
-        <h1 className="text-xl font-semibold">Requirements</h1>
-        <p className="text-sm text-muted">The draft of <code className="font-mono">requirements.toml</code> that {ctx.org.name} will publish to its agents.</p>
+    <div className="space-y-4">
+      <header className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 className="text-xl font-semibold">Requirements</h1>
+          <p className="text-sm text-muted">
+            The draft of <code className="font-mono">requirements.toml</code> that {ctx.org.name} will publish to its agents.
+            {published ? ` Version ${published.number} is live.` : " Nothing is published yet."}
+          </p>
+        </div>
+        <Link href={`/o/${ctx.org.slug}/requirements/effective`} className="text-sm text-accent underline">What agents will actually enforce →</Link>
       </header>
-      {draft ? (
-        <section aria-labelledby="draft-heading" className="space-y-2">
+      {canEdit ? (
+        <RequirementsEditor
+          org={ctx.org.slug}
+          initial={{ toml: draft.toml, revision: draft.revision, updatedAt: draft.updatedAt?.toISOString() ?? "", updatedBy: draft.updatedBy }}
+          published={published ? { number: published.number, toml: published.toml } : null}
+          approvalsRequired={settings.approvalsRequired}
+          canPublish={can(ctx.role!, "policy:publish")}
+          codexVersion={CODEX_VERSION}
+        />
+      ) : draft.toml ? (
+        <section aria-labelledby="draft-heading" className="max-w-5xl space-y-2">
           <div className="flex items-baseline justify-between">
             <h2 id="draft-heading" className="text-sm font-medium">Current draft</h2>
-            <p className="text-xs text-muted">
-              Revision {draft.revision} · saved {draft.updatedAt.toISOString().replace("T", " ").slice(0, 16)} UTC
-              {draft.updatedBy ? ` by ${draft.updatedBy}` : ""}
-            </p>
+            <p className="text-xs text-muted">Revision {draft.revision}{draft.updatedBy ? ` · saved by ${draft.updatedBy}` : ""} · your role ({ctx.role}) can read it</p>
           </div>
           <TomlView source={draft.toml} label="Draft requirements.toml" />
         </section>

@@ -1,0 +1,146 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { markdown } from "@codemirror/lang-markdown";
+import { HighlightStyle, StreamLanguage, bracketMatching, syntaxHighlighting } from "@codemirror/language";
+import { toml } from "@codemirror/legacy-modes/mode/toml";
+import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { EditorState, type Extension } from "@codemirror/state";
+import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
+import { tags } from "@lezer/highlight";
+import type { Diagnostic } from "@/lib/requirements";
+
+export interface CodeEditorHandle {
+  /** Moves the cursor to a 1-based line and column and focuses the editor. */
+  goTo(line: number, column: number): void;
+}
+
+const highlight = HighlightStyle.define([
+  { tag: tags.comment, color: "#6a7380", fontStyle: "italic" },
+  { tag: [tags.propertyName, tags.variableName, tags.definition(tags.variableName)], color: "#1d4ed8" },
+  { tag: [tags.string, tags.special(tags.string)], color: "#047857" },
+  { tag: [tags.number, tags.atom, tags.bool], color: "#b45309" },
+  { tag: [tags.heading, tags.typeName, tags.className], color: "#7c3aed", fontWeight: "600" },
+  { tag: tags.strong, fontWeight: "700" },
+  { tag: tags.emphasis, fontStyle: "italic" },
+]);
+
+const theme = EditorView.theme({
+  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "white" },
+  "&.cm-focused": { outline: "2px solid color-mix(in srgb, var(--color-accent) 40%, transparent)" },
+  ".cm-content": { fontFamily: "var(--font-mono)", padding: "8px 0" },
+  ".cm-gutters": { backgroundColor: "var(--color-panel)", borderRight: "1px solid var(--color-line)", color: "#5b6270" },
+  ".cm-scroller": { overflow: "auto" },
+});
+
+/**
+ * CodeMirror 6 for TOML or markdown. Controlled: `value` from the parent wins, but an outside change is applied as the
+ * smallest replacement, so the cursor and undo history survive form edits. Diagnostics are computed by the caller
+ * (the requirements engine) and shown underlined in place.
+ */
+export function CodeEditor({
+  value,
+  onChange,
+  language,
+  label,
+  diagnostics,
+  readOnly = false,
+  minHeight = "18rem",
+  handleRef,
+}: {
+  value: string;
+  onChange?: (value: string) => void;
+  language: "toml" | "markdown";
+  label: string;
+  diagnostics?: readonly Diagnostic[];
+  readOnly?: boolean;
+  minHeight?: string;
+  handleRef?: React.RefObject<CodeEditorHandle | null>;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+
+  useEffect(() => {
+    const extensions: Extension[] = [
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      history(),
+      drawSelection(),
+      bracketMatching(),
+      highlightActiveLine(),
+      highlightSelectionMatches(),
+      keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+      language === "toml" ? StreamLanguage.define(toml) : markdown(),
+      syntaxHighlighting(highlight),
+      lintGutter(),
+      theme,
+      EditorView.theme({ ".cm-content, .cm-gutter": { minHeight } }),
+      EditorView.lineWrapping,
+      EditorState.readOnly.of(readOnly),
+      EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", role: "textbox" }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) onChangeRef.current?.(update.state.doc.toString());
+      }),
+    ];
+    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
+    view.current = v;
+    return () => {
+      v.destroy();
+      view.current = null;
+    };
+    // The editor is created once per language; later values arrive through the effect below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [language, readOnly, label]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    const current = v.state.doc.toString();
+    if (current === value) return;
+    let start = 0;
+    while (start < current.length && start < value.length && current[start] === value[start]) start++;
+    let endCur = current.length;
+    let endNew = value.length;
+    while (endCur > start && endNew > start && current[endCur - 1] === value[endNew - 1]) {
+      endCur--;
+      endNew--;
+    }
+    v.dispatch({ changes: { from: start, to: endCur, insert: value.slice(start, endNew) } });
+  }, [value]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    const doc = v.state.doc;
+    const marks: CmDiagnostic[] = (diagnostics ?? []).map((d) => {
+      const line = doc.line(Math.min(Math.max(d.line, 1), doc.lines));
+      const from = Math.min(line.from + Math.max(d.column - 1, 0), line.to);
+      // Underline from the reported column to the end of the token (or the line).
+      const rest = doc.sliceString(from, line.to);
+      const token = /^[^\s,=\]}]+/.exec(rest)?.[0].length ?? 0;
+      const to = Math.max(from + token, Math.min(from + 1, line.to));
+      return { from, to, severity: d.severity, message: d.message, source: d.path || undefined };
+    });
+    v.dispatch(setDiagnostics(v.state, marks));
+  }, [diagnostics, value]);
+
+  useEffect(() => {
+    if (!handleRef) return;
+    handleRef.current = {
+      goTo(line, column) {
+        const v = view.current;
+        if (!v) return;
+        const l = v.state.doc.line(Math.min(Math.max(line, 1), v.state.doc.lines));
+        const pos = Math.min(l.from + Math.max(column - 1, 0), l.to);
+        v.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+        v.focus();
+      },
+    };
+  }, [handleRef]);
+
+  return <div ref={host} data-testid={`editor-${language}`} />;
+}

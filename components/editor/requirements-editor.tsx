@@ -1,0 +1,384 @@
+"use client";
+
+import { useDeferredValue, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { composeReviewerPrompt } from "@/lib/guardian/prompt";
+import { STARTER_TENANT_POLICY } from "@/lib/guardian/starter-policy";
+import { estimateTokens } from "@/lib/guardian/tokens";
+import { validateRequirements, type Diagnostic } from "@/lib/requirements";
+import { compareRequirements, widenedAccess } from "@/lib/requirements/compare";
+import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
+import { createChangeRequestAction, publishAction, saveDraftAction } from "@/app/o/[org]/requirements/actions";
+import { CodeEditor, type CodeEditorHandle } from "./code-editor";
+import { DiagnosticsList } from "./diagnostics-list";
+import { ListControl } from "./list-control";
+import { WiderAccessBadge } from "../wider-access";
+
+export interface EditorDraft {
+  toml: string;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+interface Conflict {
+  theirs: EditorDraft;
+  yours: string;
+}
+
+const LIST_LABELS: Record<FormListKey, { label: string; help: string }> = {
+  allowed_approval_policies: { label: "approval policies", help: "When agents must ask before acting. The first entry is the default." },
+  allowed_sandbox_modes: { label: "sandbox modes", help: "Codex requires read-only to be allowed. The first entry is the default." },
+  allowed_approvals_reviewers: { label: "approval reviewers", help: "Who reviews approval requests: the user, or Auto-review with the policy below. The first entry is the default." },
+  allowed_web_search_modes: { label: "web search modes", help: "disabled is always allowed, listed or not." },
+};
+
+const storageKey = (org: string) => `charter:draft:${org}`;
+
+/** The requirements editor: form controls and the TOML text, kept in sync, with live checks and conflict-safe saves. */
+export function RequirementsEditor({
+  org,
+  initial,
+  published,
+  approvalsRequired,
+  canPublish,
+  codexVersion,
+}: {
+  org: string;
+  initial: EditorDraft;
+  published: { number: number; toml: string } | null;
+  approvalsRequired: number;
+  canPublish: boolean;
+  codexVersion: string;
+}) {
+  const [text, setText] = useState(initial.toml);
+  const [base, setBase] = useState(initial);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [restored, setRestored] = useState(false);
+  const [tab, setTab] = useState<"form" | "policy" | "prompt">("form");
+  const [formError, setFormError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  const editor = useRef<CodeEditorHandle | null>(null);
+
+  const deferred = useDeferredValue(text);
+  const result = useMemo(() => validateRequirements(deferred), [deferred]);
+  const fields = useMemo(() => readFormFields(deferred), [deferred]);
+  const dirty = text !== base.toml;
+
+  // Unsaved work survives a reload: kept per org with the revision it was based on.
+  useEffect(() => {
+    const raw = localStorage.getItem(storageKey(org));
+    if (!raw) return;
+    try {
+      const stored = JSON.parse(raw) as { toml: string; baseRevision: number };
+      if (stored.toml === initial.toml) localStorage.removeItem(storageKey(org));
+      else if (stored.baseRevision === initial.revision) {
+        setText(stored.toml);
+        setRestored(true);
+      } else setConflict({ theirs: initial, yours: stored.toml });
+    } catch {
+      localStorage.removeItem(storageKey(org));
+    }
+  }, [org, initial]);
+  useEffect(() => {
+    if (dirty) localStorage.setItem(storageKey(org), JSON.stringify({ toml: text, baseRevision: base.revision }));
+    else localStorage.removeItem(storageKey(org));
+  }, [org, text, base.revision, dirty]);
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (dirty) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const edit = (patch: (t: string) => string) => {
+    try {
+      setText(patch(text));
+      setFormError(null);
+    } catch (err) {
+      setFormError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const save = (toml: string, baseRevision: number) =>
+    startTransition(async () => {
+      const r = await saveDraftAction(org, { toml, baseRevision });
+      if (r.ok) {
+        const next = { toml, revision: r.data.revision, updatedAt: new Date().toISOString(), updatedBy: null };
+        setBase(next);
+        setText(toml);
+        setConflict(null);
+        setRestored(false);
+        setNotice({ tone: "ok", text: `Saved as revision ${r.data.revision}.` });
+      } else if (r.error.code === "conflict" && isTheirs(r.error.details)) {
+        setConflict({ theirs: r.error.details.theirs, yours: toml });
+      } else setNotice({ tone: "error", text: r.error.message });
+    });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.metaKey || e.ctrlKey) && e.key === "s") {
+        e.preventDefault();
+        if (!conflict && !pending) save(text, base.revision);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const goTo = (d: Diagnostic) => editor.current?.goTo(d.line, d.column);
+
+  if (conflict) {
+    return <ConflictView conflict={conflict} pending={pending} onKeepTheirs={() => {
+      setBase(conflict.theirs);
+      setText(conflict.theirs.toml);
+      setConflict(null);
+    }} onSaveMerged={(merged) => save(merged, conflict.theirs.revision)} />;
+  }
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3 rounded-lg border border-line bg-panel px-4 py-2 text-sm">
+        <span data-testid="draft-status" role="status">
+          {dirty ? <strong className="font-medium text-amber-700">Unsaved changes</strong> : <span className="text-muted">Saved · revision {base.revision}</span>}
+        </span>
+        {restored ? (
+          <span className="text-xs text-muted">
+            Restored unsaved changes from this browser.{" "}
+            <button type="button" className="underline" onClick={() => { setText(base.toml); setRestored(false); }}>Discard them</button>
+          </span>
+        ) : null}
+        {notice ? <span role="alert" className={`text-xs ${notice.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>{notice.text}</span> : null}
+        <span className="ml-auto flex gap-2">
+          <button type="button" onClick={() => save(text, base.revision)} disabled={!dirty || pending}
+            className="rounded-md border border-line bg-white px-3 py-1.5 font-medium hover:bg-panel disabled:opacity-50">
+            {pending ? "Saving…" : "Save draft"}
+          </button>
+        </span>
+      </div>
+
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
+        <section aria-label="Form" className="space-y-4">
+          <div role="tablist" aria-label="Editor panels" className="flex gap-1 border-b border-line">
+            {([["form", "Common keys"], ["policy", "Auto-review policy"], ["prompt", "Reviewer prompt"]] as const).map(([id, label]) => (
+              <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} onClick={() => setTab(id)}
+                className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === id ? "border-accent font-medium" : "border-transparent text-muted hover:text-ink"}`}>
+                {label}
+              </button>
+            ))}
+          </div>
+          {formError ? <p role="alert" className="rounded-md bg-danger/5 px-3 py-2 text-xs text-danger">{formError}</p> : null}
+          {!fields ? (
+            <p className="rounded-md border border-dashed border-line p-4 text-sm text-muted">The TOML has a syntax error; the form comes back once the text parses.</p>
+          ) : tab === "form" ? (
+            <div role="tabpanel" id="panel-form" aria-labelledby="tab-form" className="space-y-5">
+              {FORM_LIST_KEYS.map((key) => (
+                <ListControl key={key} name={key} {...LIST_LABELS[key]} options={FORM_OPTIONS[key]} values={fields.lists[key].values} editable={fields.lists[key].editable}
+                  onChange={(values) => edit((t) => setTopLevel(t, key, values))} />
+              ))}
+              <FeaturePins pins={fields.features} onChange={(name, value) => edit((t) => setFeature(t, name, value))} />
+            </div>
+          ) : tab === "policy" ? (
+            <div role="tabpanel" id="panel-policy" aria-labelledby="tab-policy" className="space-y-2">
+              <p className="text-xs text-muted">
+                <code className="font-mono">guardian_policy_config</code> replaces Codex&apos;s default tenant policy in the Auto-review prompt.
+                {fields.guardianPolicyConfig === undefined ? " Not set: agents use the built-in policy." : ` About ${estimateTokens(fields.guardianPolicyConfig)} tokens.`}
+              </p>
+              {fields.guardianPolicyConfig === undefined ? (
+                <button type="button" className="rounded-md border border-line px-3 py-1.5 text-sm hover:bg-panel" onClick={() => edit((t) => setTopLevel(t, "guardian_policy_config", STARTER_TENANT_POLICY))}>
+                  Start from Charter&apos;s starter policy
+                </button>
+              ) : null}
+              <CodeEditor language="markdown" label="Auto-review policy (markdown)" value={fields.guardianPolicyConfig ?? ""} minHeight="22rem"
+                onChange={(policy) => edit((t) => setTopLevel(t, "guardian_policy_config", policy.trim() === "" ? undefined : policy))} />
+            </div>
+          ) : (
+            <div role="tabpanel" id="panel-prompt" aria-labelledby="tab-prompt" className="space-y-2">
+              <PromptPreview policy={fields.guardianPolicyConfig} />
+            </div>
+          )}
+        </section>
+
+        <section aria-label="TOML" className="space-y-3">
+          <CodeEditor language="toml" label="requirements.toml" value={text} onChange={setText} diagnostics={result.diagnostics} handleRef={editor} minHeight="28rem" />
+          <DiagnosticsList diagnostics={result.diagnostics} onSelect={goTo} codexVersion={codexVersion} />
+        </section>
+      </div>
+
+      <PublishPanel org={org} text={text} dirty={dirty} valid={result.valid} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
+    </div>
+  );
+}
+
+function isTheirs(details: unknown): details is { theirs: EditorDraft } {
+  return !!details && typeof details === "object" && "theirs" in details;
+}
+
+function FeaturePins({ pins, onChange }: { pins: Record<string, boolean>; onChange: (name: string, value: boolean | undefined) => void }) {
+  const [name, setName] = useState("");
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium">
+        <code className="font-mono">[features]</code> <span className="font-normal text-muted">· pinned feature flags</span>
+      </legend>
+      <p className="text-xs text-muted">A pinned feature is forced on or off for every agent; unknown names are ignored by Codex.</p>
+      <ul className="divide-y divide-line rounded-md border border-line">
+        {Object.entries(pins).map(([k, v]) => (
+          <li key={k} className="flex items-center gap-3 px-3 py-1.5 text-sm">
+            <code className="font-mono">{k}</code>
+            <label className="ml-auto flex items-center gap-1.5 text-xs">
+              <input type="checkbox" checked={v} onChange={(e) => onChange(k, e.target.checked)} /> on
+            </label>
+            <button type="button" className="text-xs text-muted underline hover:text-ink" onClick={() => onChange(k, undefined)} aria-label={`Unpin ${k}`}>
+              unpin
+            </button>
+          </li>
+        ))}
+        {Object.keys(pins).length === 0 ? <li className="px-3 py-1.5 text-xs text-muted">No pins.</li> : null}
+      </ul>
+      <form className="flex gap-2" onSubmit={(e) => { e.preventDefault(); if (name.trim()) { onChange(name.trim(), false); setName(""); } }}>
+        <label htmlFor="feature-name" className="sr-only">Feature to pin</label>
+        <input id="feature-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="feature name" className="min-w-0 flex-1 rounded-md border border-line px-2 py-1 font-mono text-sm" />
+        <button type="submit" className="rounded-md border border-line px-3 py-1 text-sm hover:bg-panel">Pin off</button>
+      </form>
+    </fieldset>
+  );
+}
+
+function PromptPreview({ policy }: { policy: string | undefined }) {
+  const prompt = useMemo(() => composeReviewerPrompt({ policy }), [policy]);
+  return (
+    <>
+      <p className="text-xs text-muted">
+        The instructions the Auto-review model receives: the template, with {prompt.usedDefaultPolicy ? "the starter policy (no policy set)" : "your policy"} in its Policy Configuration section, then the output contract. About {estimateTokens(prompt.text)} tokens.
+      </p>
+      <pre data-testid="prompt-preview" tabIndex={0} className="max-h-[36rem] overflow-auto whitespace-pre-wrap rounded-lg border border-line bg-panel p-3 font-mono text-xs">{prompt.text}</pre>
+    </>
+  );
+}
+
+function PublishPanel({ org, text, dirty, valid, baseRevision, published, approvalsRequired, canPublish }: {
+  org: string; text: string; dirty: boolean; valid: boolean; baseRevision: number; published: { number: number; toml: string } | null; approvalsRequired: number; canPublish: boolean;
+}) {
+  const [note, setNote] = useState("");
+  const [title, setTitle] = useState("");
+  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string; href?: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  const comparison = useMemo(() => {
+    try {
+      const before = published?.toml ?? "";
+      return { changes: compareRequirements(before, text), wider: widenedAccess(before, text) };
+    } catch {
+      return null;
+    }
+  }, [published, text]);
+  const viaRequest = approvalsRequired > 0;
+  const blocked = dirty ? "Save the draft first." : !valid ? "Fix the errors first: Codex would refuse this file." : comparison && comparison.changes.length === 0 && published ? `Nothing changed since version ${published.number}.` : null;
+
+  const submit = () =>
+    startTransition(async () => {
+      const r = viaRequest ? await createChangeRequestAction(org, { title: title.trim() || note.trim().split("\n")[0].slice(0, 120), note }) : await publishAction(org, { note, baseRevision });
+      if (r.ok) {
+        setNote("");
+        setTitle("");
+        setMessage(viaRequest
+          ? { tone: "ok", text: `Change request #${r.data.number} opened.`, href: `/o/${org}/changes/${r.data.number}` }
+          : { tone: "ok", text: `Published version ${r.data.number}.`, href: `/o/${org}/versions/${r.data.number}` });
+      } else setMessage({ tone: "error", text: r.error.message });
+    });
+
+  return (
+    <section aria-labelledby="publish-heading" className="space-y-3 rounded-lg border border-line p-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 id="publish-heading" className="text-sm font-medium">{viaRequest ? "Request approval to publish" : "Publish"}</h2>
+        <span className="text-xs text-muted">
+          {published ? `Compared with version ${published.number}` : "Nothing published yet"}
+          {viaRequest ? ` · ${approvalsRequired} approval${approvalsRequired === 1 ? "" : "s"} required` : ""}
+        </span>
+        {comparison ? <WiderAccessBadge verdict={comparison.wider} /> : null}
+      </div>
+      {comparison && comparison.changes.length > 0 ? (
+        <ul className="list-disc space-y-0.5 pl-5 text-xs" data-testid="pending-changes">
+          {comparison.changes.map((c, i) => <li key={i}>{c.summary}</li>)}
+        </ul>
+      ) : null}
+      {canPublish || viaRequest ? (
+        <div className="space-y-2">
+          {viaRequest ? (
+            <>
+              <label htmlFor="cr-title" className="block text-xs font-medium">Title</label>
+              <input id="cr-title" value={title} onChange={(e) => setTitle(e.target.value)} className="w-full rounded-md border border-line px-3 py-1.5 text-sm" />
+            </>
+          ) : null}
+          <label htmlFor="publish-note" className="block text-xs font-medium">Note (required: why this change)</label>
+          <textarea id="publish-note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} className="w-full rounded-md border border-line px-3 py-1.5 text-sm" />
+          <div className="flex items-center gap-3">
+            <button type="button" onClick={submit} disabled={pending || !!blocked || note.trim() === ""}
+              className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90 disabled:opacity-50">
+              {pending ? "Working…" : viaRequest ? "Open change request" : "Publish version"}
+            </button>
+            {blocked ? <span className="text-xs text-muted">{blocked}</span> : null}
+            {message ? (
+              <span role="alert" className={`text-xs ${message.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>
+                {message.text} {message.href ? <a className="underline" href={message.href}>Open</a> : null}
+              </span>
+            ) : null}
+          </div>
+        </div>
+      ) : (
+        <p className="text-xs text-muted">Your role cannot publish.</p>
+      )}
+    </section>
+  );
+}
+
+function ConflictView({ conflict, pending, onKeepTheirs, onSaveMerged }: { conflict: Conflict; pending: boolean; onKeepTheirs: () => void; onSaveMerged: (merged: string) => void }) {
+  const [merged, setMerged] = useState(conflict.yours);
+  const changes = useMemo(() => {
+    try {
+      return compareRequirements(conflict.theirs.toml, conflict.yours);
+    } catch {
+      return null;
+    }
+  }, [conflict]);
+  const result = useMemo(() => validateRequirements(merged), [merged]);
+  return (
+    <section aria-labelledby="conflict-heading" className="space-y-4" data-testid="conflict-view">
+      <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm">
+        <h2 id="conflict-heading" className="font-medium">Someone saved this draft while you were editing</h2>
+        <p className="mt-1 text-xs">
+          Revision {conflict.theirs.revision} was saved{conflict.theirs.updatedBy ? ` by ${conflict.theirs.updatedBy}` : ""}. Your changes were not saved and nothing was overwritten. Merge them below, or keep theirs.
+        </p>
+      </div>
+      {changes && changes.length > 0 ? (
+        <div className="text-xs">
+          <p className="font-medium">Your version differs from theirs in meaning:</p>
+          <ul className="list-disc pl-5">{changes.map((c, i) => <li key={i}>{c.summary}</li>)}</ul>
+        </div>
+      ) : null}
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="space-y-1">
+          <h3 className="text-xs font-medium">Theirs (revision {conflict.theirs.revision})</h3>
+          <CodeEditor language="toml" label="Their version" value={conflict.theirs.toml} readOnly minHeight="20rem" />
+        </div>
+        <div className="space-y-1">
+          <h3 className="text-xs font-medium">Yours (not saved)</h3>
+          <CodeEditor language="toml" label="Your version" value={conflict.yours} readOnly minHeight="20rem" />
+        </div>
+        <div className="space-y-1">
+          <h3 className="text-xs font-medium">Merge by hand</h3>
+          <CodeEditor language="toml" label="Merged version" value={merged} onChange={setMerged} diagnostics={result.diagnostics} minHeight="20rem" />
+        </div>
+      </div>
+      <div className="flex gap-2">
+        <button type="button" onClick={() => onSaveMerged(merged)} disabled={pending} className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+          Save merged version
+        </button>
+        <button type="button" onClick={onKeepTheirs} className="rounded-md border border-line px-3 py-1.5 text-sm hover:bg-panel">
+          Keep theirs, discard mine
+        </button>
+      </div>
+    </section>
+  );
+}
