@@ -13,7 +13,7 @@ export default async function Home() {
         <div className="max-w-md text-center">
           <h1 className="text-lg font-semibold">No organisation yet</h1>
           <p className="mt-2 text-sm text-muted">You are signed in as {actor.email}, but no organisation has added you. Ask an owner to invite you, or{" "}
-            <Link href="/orgs/new" className="text-accent underline-offset-2 hover:underline">create an organisation</Link>.</p>
+            <Link href="/orgs/new" className="text-accent underline underline-offset-2 hover:no-underline">create an organisation</Link>.</p>
         </div>
       </main>
     );

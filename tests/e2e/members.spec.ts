@@ -27,7 +27,7 @@ test("an owner invites a colleague as auditor; the colleague joins with a new ac
   await expect(cpage.getByTestId("invited-role")).toHaveText("auditor");
   await expectAccessible(cpage);
   await acceptWithNewAccount(cpage, link, "Colleague Auditor");
-  await cpage.getByRole("link", { name: "Sign in" }).click();
+  await cpage.getByRole("link", { name: "Sign in", exact: true }).click();
   await cpage.getByLabel("Email").fill(email);
   await cpage.getByLabel("Password").fill(NEW_PASSWORD);
   await cpage.getByRole("button", { name: "Sign in", exact: true }).click();

@@ -32,7 +32,7 @@ export function AcceptInvitation({ secret, orgName }: { secret: string; orgName:
   );
 }
 
-export function CreateAccountAndAccept({ secret, email }: { secret: string; email: string }) {
+export function CreateAccountAndAccept({ secret, email, signInHref }: { secret: string; email: string; signInHref: string }) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ slug: string; name: string } | null>(null);
   const [pending, start] = useTransition();
@@ -76,6 +76,10 @@ export function CreateAccountAndAccept({ secret, email }: { secret: string; emai
       </div>
       <ErrorLine message={error} />
       <button type="submit" className={primary} disabled={pending}>{pending ? "Creating account…" : "Create account and join"}</button>
+      <p className="border-t border-line pt-3 text-sm text-muted">
+        Your organisation uses single sign-on, or you have an account already?{" "}
+        <Link href={signInHref} className="text-accent underline underline-offset-2 hover:no-underline">Sign in first</Link>, then accept.
+      </p>
     </form>
   );
 }

@@ -69,13 +69,7 @@ export default async function InvitePage({ params }: { params: Promise<{ secret:
             </Link>
           </div>
         ) : (
-          <div className="space-y-4">
-            <CreateAccountAndAccept secret={secret} email={invitation.email} />
-            <p className="border-t border-line pt-3 text-sm text-muted">
-              Your organisation uses single sign-on, or you have an account already?{" "}
-              <Link href={signInHref} className="text-accent underline-offset-2 hover:underline">Sign in first</Link>, then accept.
-            </p>
-          </div>
+          <CreateAccountAndAccept secret={secret} email={invitation.email} signInHref={signInHref} />
         )}
       </div>
     </Card>

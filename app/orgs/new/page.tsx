@@ -18,7 +18,7 @@ export default async function NewOrgPage() {
         <NewOrgForm />
         {orgs.length ? (
           <p className="mt-4 border-t border-line pt-3 text-sm">
-            <Link href={`/o/${orgs[0].slug}/requirements`} className="text-accent underline-offset-2 hover:underline">Back to {orgs[0].name}</Link>
+            <Link href={`/o/${orgs[0].slug}/requirements`} className="text-accent underline underline-offset-2 hover:no-underline">Back to {orgs[0].name}</Link>
           </p>
         ) : null}
       </div>

@@ -39,7 +39,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             {manage ? "" : ` You are ${ctx.role}: only owners change these.`}
           </p>
         </div>
-        <Link href="/orgs/new" className="shrink-0 text-sm text-accent underline-offset-2 hover:underline">New organisation</Link>
+        <Link href="/orgs/new" className="shrink-0 text-sm text-accent underline underline-offset-2 hover:no-underline">New organisation</Link>
       </header>
 
       <Section id="members" title="Members" description={`${members.length} member${members.length === 1 ? "" : "s"}. Owners manage members, roles, tokens and settings; an organisation always keeps at least one owner.`}>
