@@ -32,7 +32,7 @@ export default async function ChangesPage({ params, searchParams }: { params: Pr
           {required === 0
             ? `${ctx.org.name} publishes directly; change requests are optional reviews.`
             : `Publishing in ${ctx.org.name} needs ${required} approval${required === 1 ? "" : "s"} from someone other than the author.`}{" "}
-          Open one from <Link href={`${base}/requirements`} className="text-accent hover:underline">Requirements</Link>.
+          Open one from <Link href={`${base}/requirements`} className="text-accent underline underline-offset-2 hover:no-underline">Requirements</Link>.
         </p>
       </header>
       <nav aria-label="Filter change requests" className="flex gap-1 text-sm">
@@ -64,7 +64,7 @@ export default async function ChangesPage({ params, searchParams }: { params: Pr
               {requests.map((r) => (
                 <tr key={r.number}>
                   <td className="px-3 py-2 text-muted">{r.number}</td>
-                  <td className="px-3 py-2"><Link href={`${base}/changes/${r.number}`} className="font-medium text-accent hover:underline">{r.title}</Link></td>
+                  <td className="px-3 py-2"><Link href={`${base}/changes/${r.number}`} className="font-medium text-accent underline underline-offset-2 hover:no-underline">{r.title}</Link></td>
                   <td className="px-3 py-2"><StateBadge state={r.state} /></td>
                   <td className="px-3 py-2">{r.approvalsGiven} of {r.approvalsRequired}{r.rejections ? <span className="ml-1 text-danger">· {r.rejections} rejected</span> : null}</td>
                   <td className="px-3 py-2">{r.author}</td>

@@ -21,13 +21,13 @@ export default async function VersionsPage({ params }: { params: Promise<{ org: 
           <h1 className="text-xl font-semibold">Versions</h1>
           <p className="text-sm text-muted">Every published <code className="font-mono">requirements.toml</code> of {ctx.org.name}, newest first. Versions never change.</p>
         </div>
-        <Link href={`/o/${slug}/reports/compliance`} className="text-sm text-accent hover:underline">Compliance report</Link>
+        <Link href={`/o/${slug}/reports/compliance`} className="text-sm text-accent underline underline-offset-2 hover:no-underline">Compliance report</Link>
       </header>
       {versions.length === 0 ? (
         <div className="rounded-lg border border-dashed border-line p-10 text-center">
           <p className="text-sm font-medium">No versions yet</p>
           <p className="mt-1 text-sm text-muted">
-            Publish the draft from <Link className="text-accent hover:underline" href={`/o/${slug}/requirements`}>Requirements</Link> to create version 1.
+            Publish the draft from <Link className="text-accent underline underline-offset-2 hover:no-underline" href={`/o/${slug}/requirements`}>Requirements</Link> to create version 1.
           </p>
         </div>
       ) : (
@@ -62,14 +62,14 @@ export default async function VersionsPage({ params }: { params: Promise<{ org: 
                 {versions.map((v, i) => (
                   <tr key={v.number} data-testid={`version-row-${v.number}`}>
                     <td className="px-3 py-2 font-medium">
-                      <Link href={`/o/${slug}/versions/${v.number}`} className="text-accent hover:underline">Version {v.number}</Link>
+                      <Link href={`/o/${slug}/versions/${v.number}`} className="text-accent underline underline-offset-2 hover:no-underline">Version {v.number}</Link>
                       {i === 0 ? <span className="ml-2 rounded bg-accent/10 px-1.5 py-0.5 text-xs text-accent">current</span> : null}
                     </td>
                     <td className="max-w-md px-3 py-2">
                       <span className="line-clamp-2">{v.note}</span>
                       {v.restoredFromNumber ? <span className="block text-xs text-muted">restores version {v.restoredFromNumber}</span> : null}
                       {v.changeRequestNumber ? (
-                        <Link href={`/o/${slug}/changes/${v.changeRequestNumber}`} className="block text-xs text-accent hover:underline">change request #{v.changeRequestNumber}</Link>
+                        <Link href={`/o/${slug}/changes/${v.changeRequestNumber}`} className="block text-xs text-accent underline underline-offset-2 hover:no-underline">change request #{v.changeRequestNumber}</Link>
                       ) : null}
                     </td>
                     <td className="px-3 py-2">{v.author}</td>

@@ -35,9 +35,9 @@ export default async function ChangeRequestPage({ params }: { params: Promise<{ 
       <header className="space-y-1">
         <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">{cr.title} <span className="font-normal text-muted">#{cr.number}</span> <StateBadge state={cr.state} /></h1>
         <p className="text-sm text-muted">
-          Opened by {cr.author} {formatTime(cr.createdAt)} · revision {cr.revision} · compares with {cr.baseVersionNumber === null ? "no version" : <Link className="text-accent hover:underline" href={`${base}/versions/${cr.baseVersionNumber}`}>version {cr.baseVersionNumber}</Link>}
+          Opened by {cr.author} {formatTime(cr.createdAt)} · revision {cr.revision} · compares with {cr.baseVersionNumber === null ? "no version" : <Link className="text-accent underline underline-offset-2 hover:no-underline" href={`${base}/versions/${cr.baseVersionNumber}`}>version {cr.baseVersionNumber}</Link>}
           {cr.restoredFromNumber ? <> · restores version {cr.restoredFromNumber}</> : null}
-          {cr.versionNumber ? <> · published as <Link className="text-accent hover:underline" href={`${base}/versions/${cr.versionNumber}`}>version {cr.versionNumber}</Link></> : null}
+          {cr.versionNumber ? <> · published as <Link className="text-accent underline underline-offset-2 hover:no-underline" href={`${base}/versions/${cr.versionNumber}`}>version {cr.versionNumber}</Link></> : null}
         </p>
         <p className="max-w-3xl whitespace-pre-wrap text-sm">{cr.note}</p>
       </header>

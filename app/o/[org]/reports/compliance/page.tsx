@@ -60,7 +60,7 @@ export default async function CompliancePage({ params, searchParams }: { params:
               <tbody className="divide-y divide-line">
                 {report.entries.map((e) => (
                   <tr key={e.number}>
-                    <td className="py-1"><Link href={`${base}/versions/${e.number}`} className="text-accent hover:underline">{e.number}</Link></td>
+                    <td className="py-1"><Link href={`${base}/versions/${e.number}`} className="text-accent underline underline-offset-2 hover:no-underline">{e.number}</Link></td>
                     <td>{formatTime(e.publishedAt)}</td>
                     <td>{e.author}</td>
                     <td>{e.approvals.filter((a) => a.decision === "approve").map((a) => a.approver).join(", ") || (e.changeRequest ? "none required" : "direct publish")}</td>

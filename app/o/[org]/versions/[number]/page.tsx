@@ -33,7 +33,7 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
           </h1>
           <p className="mt-1 max-w-3xl whitespace-pre-wrap text-sm">{version.note}</p>
         </div>
-        <a href={`/api/v1/orgs/${ctx.org.slug}/versions/${version.number}?format=toml`} download={`requirements-v${version.number}.toml`} className="text-sm text-accent hover:underline">Download .toml</a>
+        <a href={`/api/v1/orgs/${ctx.org.slug}/versions/${version.number}?format=toml`} download={`requirements-v${version.number}.toml`} className="text-sm text-accent underline underline-offset-2 hover:no-underline">Download .toml</a>
       </header>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 rounded-lg border border-line bg-panel p-4 text-sm">
         <dt className="text-muted">Published</dt><dd>{formatTime(version.publishedAt)} by {version.author}</dd>
@@ -42,13 +42,13 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
         <dd>
           {version.parentNumber === null ? "none (first version)" : (
             <span className="inline-flex items-center gap-2">
-              <Link href={`${base}/versions/diff?from=${version.parentNumber}&to=${version.number}`} className="text-accent hover:underline">diff against version {version.parentNumber}</Link>
+              <Link href={`${base}/versions/diff?from=${version.parentNumber}&to=${version.number}`} className="text-accent underline underline-offset-2 hover:no-underline">diff against version {version.parentNumber}</Link>
               <VerdictBadge wider={version.wider} />
             </span>
           )}
         </dd>
-        {version.restoredFromNumber ? (<><dt className="text-muted">Restores</dt><dd><Link href={`${base}/versions/${version.restoredFromNumber}`} className="text-accent hover:underline">version {version.restoredFromNumber}</Link></dd></>) : null}
-        {version.changeRequestNumber ? (<><dt className="text-muted">Approved in</dt><dd><Link href={`${base}/changes/${version.changeRequestNumber}`} className="text-accent hover:underline">change request #{version.changeRequestNumber}</Link></dd></>) : null}
+        {version.restoredFromNumber ? (<><dt className="text-muted">Restores</dt><dd><Link href={`${base}/versions/${version.restoredFromNumber}`} className="text-accent underline underline-offset-2 hover:no-underline">version {version.restoredFromNumber}</Link></dd></>) : null}
+        {version.changeRequestNumber ? (<><dt className="text-muted">Approved in</dt><dd><Link href={`${base}/changes/${version.changeRequestNumber}`} className="text-accent underline underline-offset-2 hover:no-underline">change request #{version.changeRequestNumber}</Link></dd></>) : null}
       </dl>
       <TomlView source={version.toml} label={`requirements.toml of version ${version.number}`} />
       {mayRestore ? <RestoreForm org={ctx.org.slug} number={version.number} approvalsRequired={required} /> : null}
