@@ -79,7 +79,9 @@ test("the owner reads the audit log: filter form, verification badge, events wit
   await form.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/action=audit\.exported/);
   await expect(page).toHaveURL(new RegExp(`from=${today}`));
-  await expect(table.getByRole("row").filter({ hasText: "auth." })).toHaveCount(0);
+  const actions = await table.locator("tbody tr td:nth-child(4)").allTextContents();
+  expect(actions.length).toBeGreaterThan(0);
+  expect(new Set(actions)).toEqual(new Set(["audit.exported"]));
   const csvLink = page.getByRole("link", { name: "CSV" });
   await expect(csvLink).toHaveAttribute("href", /\/api\/v1\/orgs\/acme\/audit\/export\?format=csv&actor=owner%40&action=audit\.exported/);
   await expect(csvLink).toHaveAttribute("download", "");

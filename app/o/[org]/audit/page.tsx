@@ -34,7 +34,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   const exportHref = (format: string) => `/api/v1/orgs/${ctx.org.slug}/audit/export?${new URLSearchParams([["format", format], ...filterQuery])}`;
 
   return (
-    <div className="max-w-6xl space-y-4">
+    <div className="max-w-7xl space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-xl font-semibold">Audit log</h1>
@@ -137,12 +137,13 @@ async function ChainBadge({ orgId }: { orgId: string }) {
 
 function EventsTable({ events }: { events: AuditEventView[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-line">
+    // Scrolls sideways on narrow screens; focusable so keyboard users can scroll it too.
+    <div className="overflow-x-auto rounded-lg border border-line" tabIndex={0} role="region" aria-label="Audit events">
       <table className="w-full text-left text-xs">
         <caption className="sr-only">Audit events, newest first</caption>
         <thead className="bg-panel text-muted">
           <tr>
-            {["#", "Time (UTC)", "Actor", "Action", "Target", "Details", "Request", "IP"].map((h) => (
+            {["#", "Time (UTC)", "Actor", "Action", "Target", "Details", "IP · request"].map((h) => (
               <th key={h} scope="col" className="whitespace-nowrap px-2.5 py-2 font-medium">{h}</th>
             ))}
           </tr>
@@ -151,13 +152,15 @@ function EventsTable({ events }: { events: AuditEventView[] }) {
           {events.map((e) => (
             <tr key={e.id} className="align-top">
               <td className="px-2.5 py-1.5 font-mono text-muted">{e.seq}</td>
-              <td className="whitespace-nowrap px-2.5 py-1.5 font-mono">{e.time.slice(0, 19).replace("T", " ")}</td>
-              <td className="max-w-48 px-2.5 py-1.5">
+              <td className="whitespace-nowrap px-2.5 py-1.5 font-mono">
+                <time dateTime={e.time}>{e.time.slice(0, 10)}<span className="block text-muted">{e.time.slice(11, 19)}</span></time>
+              </td>
+              <td className="max-w-44 px-2.5 py-1.5">
                 <span className="block truncate" title={e.actor.label}>{e.actor.label}</span>
                 <span className="text-muted">{e.actor.type}</span>
               </td>
               <td className="whitespace-nowrap px-2.5 py-1.5 font-mono">{e.action}</td>
-              <td className="max-w-48 px-2.5 py-1.5">
+              <td className="max-w-40 px-2.5 py-1.5">
                 {e.target ? (
                   <>
                     <span className="text-muted">{e.target.type}</span>
@@ -165,9 +168,11 @@ function EventsTable({ events }: { events: AuditEventView[] }) {
                   </>
                 ) : <span className="text-muted">—</span>}
               </td>
-              <td className="min-w-56 px-2.5 py-1.5"><Details event={e} /></td>
-              <td className="max-w-32 truncate px-2.5 py-1.5 font-mono text-muted" title={e.requestId ?? undefined}>{e.requestId ?? "—"}</td>
-              <td className="whitespace-nowrap px-2.5 py-1.5 font-mono text-muted">{e.ip ?? "—"}</td>
+              <td className="px-2.5 py-1.5"><Details event={e} /></td>
+              <td className="max-w-36 px-2.5 py-1.5 font-mono">
+                <span className="block whitespace-nowrap">{e.ip ?? "—"}</span>
+                <span className="block truncate text-muted" title={e.requestId ? `Request ${e.requestId}` : undefined}>{e.requestId ?? "—"}</span>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -187,8 +192,8 @@ function Details({ event }: { event: AuditEventView }) {
     .join(" ");
   return (
     <details className="group">
-      <summary className="cursor-pointer truncate text-ink marker:text-muted focus-visible:outline-2 focus-visible:outline-accent">{summary}</summary>
-      <dl className="mt-1 space-y-1 font-mono">
+      <summary className="max-w-64 cursor-pointer truncate text-ink marker:text-muted focus-visible:outline-2 focus-visible:outline-accent">{summary}</summary>
+      <dl className="mt-1 max-w-80 space-y-1 font-mono">
         {diff.map(([field, d]) => (
           <div key={`d-${field}`}>
             <dt className="font-semibold">{field}</dt>
