@@ -40,8 +40,8 @@ test("the right password reaches the console shell with the org, the navigation 
 
   await nav.getByRole("link", { name: "Versions" }).click();
   await expect(page).toHaveURL(/\/o\/acme\/versions$/);
-  await expect(page.getByRole("heading", { name: "Versions" })).toBeVisible();
-  await expect(page.getByText("Nothing here yet")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Versions", level: 1 })).toBeVisible();
+  await expect(page.getByText(/Every published requirements\.toml of Acme Corp/)).toBeVisible();
 });
 
 test("the landing page sends a signed-in user to their org", async ({ page }) => {
