@@ -53,7 +53,7 @@ async function main() {
   // Browser tests get fresh state: a new embedded cluster, or a new database on the DATABASE_URL server.
   const port = await freePort();
   const dataDir = path.join(os.tmpdir(), `charter-e2e-${process.pid}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: chromium, E2E_PORT: String(port), E2E_PG_PORT: String(await freePort()), E2E_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: chromium, E2E_PORT: String(port), E2E_PG_PORT: String(await freePort()), E2E_OIDC_PORT: String(await freePort()), E2E_DATA_DIR: dataDir };
   const e2eDb = `charter_e2e_${process.pid}`;
   if (process.env.DATABASE_URL) {
     await ensureDatabase(process.env.DATABASE_URL, e2eDb);

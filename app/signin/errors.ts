@@ -14,7 +14,7 @@ const MESSAGES: Record<string, string> = {
   OAuthAccountNotLinked: "This identity is not linked to a Charter account.",
   Verification: "The sign-in link is no longer valid. Start again.",
   MissingCSRF: "The sign-in form expired. Reload the page and try again.",
-  Configuration: "Sign-in is not set up correctly on this server. Ask your administrator to check Charter's logs.",
+  Configuration: "Sign-in could not be completed. Try again; if it keeps failing, ask your administrator to check Charter's logs.",
 };
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63}$/i;

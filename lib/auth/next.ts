@@ -14,7 +14,7 @@ import type { OrgContext, Permission, UserActor } from "./actor";
 import { recordSignInFailed, recordSignOut, type SignInFailure } from "./auth-audit";
 import { actorFromUserId, signInLocal } from "./credentials";
 import { oidcConfig, type OidcConfig } from "./oidc-config";
-import { SESSION_MAX_AGE_SECONDS, servedOverTls } from "./session-security";
+import { publicOrigin, SESSION_MAX_AGE_SECONDS, servedOverTls } from "./session-security";
 import { completeOidcSignIn, OIDC_PROVIDER_ID } from "./sso";
 
 /**
@@ -121,7 +121,24 @@ function oidcProvider(config: OidcConfig): OIDCConfig<Record<string, unknown>> {
   };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);
+const nextAuth = NextAuth(authConfig);
+export const { auth, signIn, signOut } = nextAuth;
+
+/** Auth.js's routes (app/api/auth/[...nextauth]), seeing the origin the browser used (see publicOrigin). */
+export const handlers = {
+  GET: async (req: NextRequest) => nextAuth.handlers.GET(await atPublicOrigin(req)),
+  POST: async (req: NextRequest) => nextAuth.handlers.POST(await atPublicOrigin(req)),
+};
+
+async function atPublicOrigin(req: NextRequest): Promise<NextRequest> {
+  if (process.env.AUTH_URL ?? process.env.NEXTAUTH_URL) return req; // next-auth rewrites to AUTH_URL itself
+  const origin = publicOrigin(req.headers, req.nextUrl.origin);
+  const url = new URL(req.nextUrl.pathname + req.nextUrl.search, origin);
+  // A plain Request, because NextRequest rewrites 127.0.0.1 to "localhost" in its URL. Without AUTH_URL next-auth
+  // reads only url, method, headers and body, which a Request has.
+  const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+  return new Request(url, { method: req.method, headers: req.headers, body }) as NextRequest;
+}
 
 /** Whether the sign-in page offers single sign-on, and under which name. */
 export function ssoOption(): { name: string } | null {

@@ -14,3 +14,16 @@ export function servedOverTls(headers: Pick<Headers, "get">, env: Record<string,
   // A chain of proxies may list several protocols; the first is the one the client used.
   return headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https";
 }
+
+/**
+ * The origin the browser used, for Auth.js's own routes. Next.js hands route handlers a URL on its listening address
+ * (e.g. localhost), while sign-in started from a server action builds its URLs from the Host / X-Forwarded-* headers;
+ * the OIDC redirect_uri must be the same both ways, so the route sees the origin the headers name. AUTH_URL, when set,
+ * overrides both (next-auth applies it).
+ */
+export function publicOrigin(headers: Pick<Headers, "get">, fallback: string): string {
+  const host = headers.get("x-forwarded-host")?.split(",")[0].trim() || headers.get("host");
+  const proto = (headers.get("x-forwarded-proto")?.split(",")[0].trim() || "http").replace(/:$/, "");
+  if (!host || !/^[\w.-]+(:\d{1,5})?$|^\[[\da-f:.]+\](:\d{1,5})?$/i.test(host) || !/^https?$/i.test(proto)) return fallback;
+  return `${proto.toLowerCase()}://${host}`;
+}

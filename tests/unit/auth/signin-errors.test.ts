@@ -15,7 +15,7 @@ describe("sign-in page error messages", () => {
   it("explains Auth.js's codes in words and falls back to a generic line for unknown codes", () => {
     expect(signInErrorMessage("AccessDenied")).toMatch(/Access denied/);
     expect(signInErrorMessage("OAuthCallbackError")).toMatch(/identity provider did not complete the sign-in/);
-    expect(signInErrorMessage("Configuration")).toMatch(/not set up correctly/);
+    expect(signInErrorMessage("Configuration")).toMatch(/could not be completed.*Charter's logs/);
     expect(signInErrorMessage("UnverifiedEmail")).toMatch(/not verified your email/);
     expect(signInErrorMessage("SomethingNew<script>")).toBe("Sign-in failed. Try again.");
     expect(signInErrorMessage(undefined)).toBeNull();
