@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { DEMO_OWNER_EMAIL, expectAccessible, signIn } from "./fixtures";
+import { DEMO_OWNER_EMAIL, E2E_PASSWORD, expectAccessible, signIn } from "./fixtures";
 import { OIDC_BUTTON } from "./oidc-settings";
 
 const sessionCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
@@ -84,4 +84,24 @@ test("cancelling at the identity provider comes back with an explanation and no 
   await expect(page).toHaveURL(/\/signin\?error=/);
   await expect(page.getByTestId("signin-error")).toContainText("did not complete the sign-in");
   expect(await sessionCookie(context)).toBeUndefined();
+});
+
+test("a client cannot make the session cookie Secure by claiming X-Forwarded-Proto: https without a trusted proxy", async ({ request }) => {
+  const spoofed = { "x-forwarded-proto": "https" };
+  const { csrfToken } = await (await request.get("/api/auth/csrf", { headers: spoofed })).json();
+  const response = await request.post("/api/auth/callback/credentials", {
+    headers: spoofed,
+    form: { csrfToken, email: DEMO_OWNER_EMAIL, password: E2E_PASSWORD, callbackUrl: "/" },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(302);
+  const setCookie = response.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+  const session = setCookie.find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+  // The name and flags Auth.js would have chosen for https are absent; the rest of the policy holds.
+  expect(session).toMatch(/^authjs\.session-token=/);
+  expect(session).not.toMatch(/;\s*Secure/i);
+  expect(session).toMatch(/;\s*HttpOnly/i);
+  expect(session).toMatch(/;\s*SameSite=Lax/i);
+  const expires = Date.parse(/;\s*Expires=([^;]+)/i.exec(session ?? "")?.[1] ?? "");
+  expect((expires - Date.now()) / 3_600_000).toBeGreaterThan(7.9);
 });
