@@ -30,6 +30,7 @@ export function VerdictBadge({ wider }: { wider: PolicyDiff["wider"] }) {
     >
       <Icon aria-hidden className="size-3.5" />
       {widens ? "WIDENS" : "PASS"}
+      <span className="sr-only">{widens ? `: ${wider.reasons.join("; ")}` : ": the change gives agents no more freedom"}</span>
     </span>
   );
 }

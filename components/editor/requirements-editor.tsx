@@ -11,7 +11,7 @@ import { createChangeRequestAction, publishAction, saveDraftAction } from "@/app
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import { DiagnosticsList } from "./diagnostics-list";
 import { ListControl } from "./list-control";
-import { WiderAccessBadge } from "../wider-access";
+import { VerdictBadge } from "../diff-view";
 
 export interface EditorDraft {
   toml: string;
@@ -296,7 +296,7 @@ function PublishPanel({ org, text, dirty, valid, baseRevision, published, approv
           {published ? `Compared with version ${published.number}` : "Nothing published yet"}
           {viaRequest ? ` · ${approvalsRequired} approval${approvalsRequired === 1 ? "" : "s"} required` : ""}
         </span>
-        {comparison ? <WiderAccessBadge verdict={comparison.wider} /> : null}
+        {comparison ? <VerdictBadge wider={comparison.wider} /> : null}
       </div>
       {comparison && comparison.changes.length > 0 ? (
         <ul className="list-disc space-y-0.5 pl-5 text-xs" data-testid="pending-changes">

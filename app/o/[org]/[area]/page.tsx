@@ -4,11 +4,8 @@ import { CONSOLE_AREAS } from "@/components/console-areas";
 
 // Areas that have no page of their own yet: each shows what will live there. Real pages override this route.
 const UPCOMING: Record<string, string> = {
-  versions: "Published versions, diffs between them, and restore.",
   sandbox: "Try an Auto-review policy on sample approval requests before publishing it.",
   agents: "Agent tokens, and which hosts run which version.",
-  audit: "Every change and sign-in, hash-chained, with export.",
-  settings: "Members, roles, approvals required to publish, signing keys.",
 };
 
 export default async function UpcomingAreaPage({ params }: { params: Promise<{ org: string; area: string }> }) {
