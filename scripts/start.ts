@@ -58,7 +58,7 @@ async function main() {
     const seed = await seedDemo(db, { password: process.env.CHARTER_SEED_PASSWORD });
     await db.$disconnect();
 
-    const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret(), NEXT_TELEMETRY_DISABLED: "1" };
+    const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret(), CHARTER_MASTER_KEY: masterKeyFromEnvOrFile(), NEXT_TELEMETRY_DISABLED: "1" };
     if (!dev && needsBuild()) {
       say("Building the console (production build)…");
       const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
@@ -81,6 +81,18 @@ async function main() {
     say(err instanceof Error ? err.message : String(err));
     await shutdown(1);
   }
+}
+
+/**
+ * CHARTER_MASTER_KEY (seals private signing keys and provider API keys) from the environment, else one generated once
+ * into the data directory, with a warning: in production the key belongs in a secret store, not beside the data.
+ */
+function masterKeyFromEnvOrFile(): string {
+  if (process.env.CHARTER_MASTER_KEY) return process.env.CHARTER_MASTER_KEY;
+  const file = path.join(dataDir, "master-key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  say(`WARNING: CHARTER_MASTER_KEY is not set; using the generated key in ${path.relative(process.cwd(), file)}. Production must set its own.`);
+  return readFileSync(file, "utf8").trim();
 }
 
 /** AUTH_SECRET from the environment, else one generated once and kept in the data directory. */
