@@ -6,7 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
  * Format: "v1.<iv>.<tag>.<ciphertext>" (base64url). `context` is bound as associated data, so a sealed value cannot be
  * moved to another row or purpose.
  */
-export function masterKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+export function masterKey(env: Record<string, string | undefined> = process.env): Buffer {
   const raw = env.CHARTER_MASTER_KEY?.trim();
   if (!raw) throw new Error("CHARTER_MASTER_KEY is not set: it encrypts private keys and API keys at rest (32 random bytes, base64).");
   const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
