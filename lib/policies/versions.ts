@@ -7,6 +7,7 @@ import { sha256Hex } from "../requirements/hash";
 import type { WideningVerdict } from "../requirements/compare";
 import { authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { openChangeRequest } from "./changes";
+import { buildBundle } from "../bundles/build";
 import { publishSchema, restoreSchema, versionNumberSchema, type PublishInput, type RestoreInput } from "./schemas";
 
 export interface VersionSummary {
@@ -132,6 +133,8 @@ export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, 
     },
     request,
   });
+  // Signed once, here, in the publish transaction: a version never exists without the bundle agents fetch.
+  await buildBundle(tx, ctx.org, { number: row.number, toml: row.toml, sha256: row.sha256 }, { actor: auditActor(ctx.actor), request });
   return toView(row, current?.toml ?? "");
 }
 

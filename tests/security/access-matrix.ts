@@ -26,9 +26,10 @@ export const STATUS: Record<Exclude<Outcome, "allow">, number> = { forbidden: 40
 
 /**
  * What a row needs: an org permission (checked by orgRoute / orgAction / requireOrg), "signed-in" (any session, no
- * org yet, e.g. creating an org), or "public" (sign-in itself, health, an invitation link's own secret).
+ * org yet, e.g. creating an org), "public" (sign-in itself, health, an invitation link's own secret), or "agent-token"
+ * (the bundle endpoint: only an org's agent token opens it; sessions and admin API tokens are refused with 401).
  */
-export type Requirement = Permission | "signed-in" | "public";
+export type Requirement = Permission | "signed-in" | "public" | "agent-token";
 
 const A = "allow" as const;
 const F = "forbidden" as const;
@@ -49,6 +50,7 @@ export const PROFILES: Record<Requirement, Record<Principal, Outcome>> = {
   "audit:export": { owner: A, admin: A, approver: F, auditor: A, viewer: F, otherOrg: N, anonymous: U, "token:read": A, "token:write": F, "token:publish": F },
   "org:manage": { owner: A, admin: F, approver: F, auditor: F, viewer: F, otherOrg: N, anonymous: U, "token:read": F, "token:write": F, "token:publish": F },
   "signed-in": { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: A, anonymous: U, "token:read": U, "token:write": U, "token:publish": U },
+  "agent-token": { owner: U, admin: U, approver: U, auditor: U, viewer: U, otherOrg: U, anonymous: U, "token:read": U, "token:write": U, "token:publish": U },
   public: { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: A, anonymous: A, "token:read": A, "token:write": A, "token:publish": A },
 };
 
@@ -112,6 +114,12 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   route("app/api/v1/orgs/[org]/audit/export/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit/export?format=jsonl&action=no.such.action" }),
   route("app/api/v1/orgs/[org]/audit/verify/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit/verify" }),
 
+  // ── Agent hosts: the signed bundle needs an agent token (cha_…); no console principal holds one, so all get 401.
+  //    The JWKS is public: it holds public keys only, and hosts verifying bundles have no session. ─────────────
+  route("app/api/v1/agent/bundle/route.ts", "GET", "agent-token", { path: "/api/v1/agent/bundle" }, { why: "Agent token auth (lib/bundles/serve.ts), not orgRoute." }),
+  route("app/api/v1/orgs/[org]/keys/route.ts", "GET", "public", { path: "/api/v1/orgs/{org}/keys" }, { why: "Public keys that verify bundles; hosts have no session." }),
+  route("app/.well-known/jwks.json/route.ts", "GET", "public", { path: "/.well-known/jwks.json?org={org}" }, { why: "Conventional JWKS address of the same public keys." }),
+
   route("app/api/v1/openapi.json/route.ts", "GET", "public", { path: "/api/v1/openapi.json" }, { why: "Describes the API; reveals no data." }),
 
   // ── Policy API. Mutating probes carry a body (or a version number 0) that passes the guard and then fails
@@ -157,6 +165,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   action(SETTINGS, "updateOrgSettingsAction", "org:manage"),
   action(SETTINGS, "createTokenAction", "org:manage"),
   action(SETTINGS, "revokeTokenAction", "org:manage"),
+
+  // ── Agents (admins manage agent tokens) and signing keys (owners rotate them) ─────────────────────────────────
+  action("app/o/[org]/agents/actions.ts", "createAgentTokenAction", "policy:publish"),
+  action("app/o/[org]/agents/actions.ts", "revokeAgentTokenAction", "policy:publish"),
+  action("app/o/[org]/settings/key-actions.ts", "createSigningKeyAction", "org:manage"),
+  action("app/o/[org]/settings/key-actions.ts", "activateSigningKeyAction", "org:manage"),
+  action("app/o/[org]/settings/key-actions.ts", "retireSigningKeyAction", "org:manage"),
 
   // ── Invitations and new organisations ─────────────────────────────────────────────────────────────────────────
   action(INVITE, "acceptInvitationAction", "signed-in"),

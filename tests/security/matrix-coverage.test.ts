@@ -143,6 +143,12 @@ describe("each handler calls its guard with the permission the table gives it", 
       expect(source).not.toMatch(/\borgRoute\(/);
       return;
     }
+    if (row.requires === "agent-token") {
+      // The bundle endpoint's own guard: the agent-token bundle server, never the session/admin-token chain.
+      expect(source).not.toMatch(/\borgRoute\(/);
+      expect(source).toMatch(new RegExp(`export\\s+(?:async\\s+)?function\\s+${row.method}\\b[\\s\\S]*\\bbundleServer\\([^)]*\\)\\.handle\\(`));
+      return;
+    }
     const direct = new RegExp(`export\\s+const\\s+${row.method}\\s*=\\s*orgRoute\\(\\s*["']([\\w:]+)["']`).exec(source);
     if (direct) expect(direct[1]).toBe(row.requires);
     else expect(source, `${row.method} of ${row.file} must go through orgRoute("${row.requires}", …)`).toMatch(new RegExp(`orgRoute\\(\\s*["']${row.requires}["']`));

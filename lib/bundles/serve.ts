@@ -1,0 +1,294 @@
+import type { Db } from "../db";
+import { hashAgentToken, lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
+import { refreshBundle } from "./build";
+
+/**
+ * GET /api/v1/agent/bundle, served from memory. In steady state a request touches no database:
+ *   - the org's current bundle (JWS bytes, ETag) is cached per process;
+ *   - presented tokens are cached by hash (positive for a minute, negative for two seconds);
+ *   - check-ins are buffered and written in one statement per second.
+ * Freshness across processes comes from one cheap poll per interval (default 500 ms): bundles written and tokens
+ * revoked in the last minutes (by any process) invalidate exactly those cache entries. So a publish or a revocation in
+ * one process is seen by every other within about one poll interval. The window is wider than the interval so that
+ * clock differences between processes (timestamps come from each process's clock) cannot hide a change.
+ */
+
+export const BUNDLE_CACHE_CONTROL = "public, no-cache";
+
+interface CachedBundle {
+  version: number;
+  etag: string;
+  body: Buffer;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+interface TokenInfo {
+  id: string;
+  orgId: string;
+}
+
+interface PendingCheckIn {
+  tokenId: string;
+  orgId: string;
+  versionServed: number;
+  versionInstalled: number | null;
+  clientVersion: string | null;
+  at: Date;
+  count: number;
+}
+
+export interface BundleServerOptions {
+  pollMs?: number;
+  flushMs?: number;
+  /** How long a valid token is trusted without a database read; revocations reach the cache through the poll. */
+  tokenTtlMs?: number;
+  /** How long an unknown token is remembered, so a flood of garbage does not become a flood of queries. */
+  negativeTtlMs?: number;
+  log?: (message: string, err?: unknown) => void;
+}
+
+export interface BundleServer {
+  handle(req: Request): Promise<Response>;
+  /** Writes buffered check-ins now (also runs on a timer). */
+  flush(): Promise<void>;
+  /** Runs one freshness poll now (also runs on a timer). */
+  poll(): Promise<void>;
+  close(): Promise<void>;
+  stats(): { bundles: number; tokens: number; pending: number };
+}
+
+const JSON_HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+
+function errorResponse(status: number, code: string, message: string): Response {
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="charter-agent"';
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers });
+}
+
+/**
+ * If-None-Match against our strong ETag. RFC 9110 §13.1.2: GET uses the weak comparison, so W/"x" matches "x";
+ * "*" matches any current representation; the header may list several tags.
+ */
+export function ifNoneMatchHits(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const opaque = etag.replace(/^W\//, "");
+  for (const m of header.matchAll(/(?:W\/)?("[^"]*")/g)) if (m[1] === opaque) return true;
+  return false;
+}
+
+function parseInstalled(header: string | null): number | null {
+  if (!header || !/^\d{1,9}$/.test(header.trim())) return null;
+  const n = Number(header.trim());
+  return n > 0 ? n : null;
+}
+
+function parseClient(header: string | null): string | null {
+  if (!header) return null;
+  const clean = header.replace(/[^\x20-\x7e]/g, "").trim().slice(0, 100);
+  return clean || null;
+}
+
+export function createBundleServer(db: Db, opts: BundleServerOptions = {}): BundleServer {
+  const pollMs = opts.pollMs ?? 500;
+  const flushMs = opts.flushMs ?? 1000;
+  const tokenTtlMs = opts.tokenTtlMs ?? 60_000;
+  const negativeTtlMs = opts.negativeTtlMs ?? 2_000;
+  const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[bundles] ${message}`, err ?? ""));
+
+  const bundles = new Map<string, CachedBundle | null>();
+  const loading = new Map<string, Promise<CachedBundle | null>>();
+  const refreshing = new Set<string>();
+  const tokens = new Map<string, { info: TokenInfo | null; until: number }>();
+  const pending = new Map<string, PendingCheckIn>();
+  let lastPollAt = Date.now();
+  let closed = false;
+
+  async function loadBundle(orgId: string): Promise<CachedBundle | null> {
+    const [bundle, version] = await Promise.all([
+      db.bundle.findFirst({ where: { orgId }, orderBy: { versionNumber: "desc" }, select: { versionNumber: true, etag: true, jws: true, issuedAt: true, expiresAt: true } }),
+      db.policyVersion.findFirst({ where: { orgId }, orderBy: { number: "desc" }, select: { number: true } }),
+    ]);
+    if (version && (!bundle || bundle.versionNumber < version.number)) {
+      // A version without a bundle (published before bundles existed): sign it now, once, then read it back.
+      await refreshBundle(db, orgId);
+      return loadBundle(orgId);
+    }
+    if (!bundle) return null;
+    return { version: bundle.versionNumber, etag: bundle.etag, body: Buffer.from(bundle.jws, "utf8"), issuedAt: bundle.issuedAt.getTime(), expiresAt: bundle.expiresAt.getTime() };
+  }
+
+  function bundleFor(orgId: string): CachedBundle | null | Promise<CachedBundle | null> {
+    if (bundles.has(orgId)) return bundles.get(orgId)!;
+    let p = loading.get(orgId);
+    if (!p) {
+      p = loadBundle(orgId)
+        .then((b) => {
+          if (loading.get(orgId) === p) bundles.set(orgId, b);
+          return b;
+        })
+        .finally(() => {
+          if (loading.get(orgId) === p) loading.delete(orgId);
+        });
+      loading.set(orgId, p);
+    }
+    return p;
+  }
+
+  function tokenFor(raw: string): TokenInfo | null | Promise<TokenInfo | null> {
+    const hash = hashAgentToken(raw);
+    const hit = tokens.get(hash);
+    if (hit && hit.until > Date.now()) return hit.info;
+    return lookupAgentToken(db, raw).then((info) => {
+      if (tokens.size > 50_000) tokens.clear(); // bounded: a flood of random tokens cannot grow memory
+      tokens.set(hash, { info, until: Date.now() + (info ? tokenTtlMs : negativeTtlMs) });
+      return info;
+    });
+  }
+
+  /** Re-sign in the background when the served bundle is past half its life; requests keep getting the current one. */
+  function maybeRefresh(orgId: string, bundle: CachedBundle) {
+    if (Date.now() < bundle.issuedAt + (bundle.expiresAt - bundle.issuedAt) / 2 || refreshing.has(orgId)) return;
+    refreshing.add(orgId);
+    refreshBundle(db, orgId)
+      .then((changed) => {
+        if (changed) bundles.delete(orgId);
+      })
+      .catch((err) => log("re-signing the bundle failed", err))
+      .finally(() => refreshing.delete(orgId));
+  }
+
+  function recordCheckIn(token: TokenInfo, bundle: CachedBundle, req: Request) {
+    const prev = pending.get(token.id);
+    pending.set(token.id, {
+      tokenId: token.id,
+      orgId: token.orgId,
+      versionServed: bundle.version,
+      versionInstalled: parseInstalled(req.headers.get("x-charter-installed-version")),
+      clientVersion: parseClient(req.headers.get("user-agent")),
+      at: new Date(),
+      count: (prev?.count ?? 0) + 1,
+    });
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    try {
+      const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
+      if (!match || !match[1].startsWith(AGENT_TOKEN_PREFIX)) {
+        return errorResponse(401, "unauthenticated", `Send an agent token: Authorization: Bearer ${AGENT_TOKEN_PREFIX}…`);
+      }
+      const t = tokenFor(match[1]);
+      const token = t instanceof Promise ? await t : t;
+      if (!token) return errorResponse(401, "unauthenticated", "The agent token is unknown or revoked.");
+      const b = bundleFor(token.orgId);
+      const bundle = b instanceof Promise ? await b : b;
+      if (!bundle) return errorResponse(404, "not_found", "This organisation has not published a version yet.");
+      maybeRefresh(token.orgId, bundle);
+      recordCheckIn(token, bundle, req);
+      // Vary: a shared cache keeps one copy per token, so no host is ever answered with another org's bundle.
+      const headers = { ETag: bundle.etag, "Cache-Control": BUNDLE_CACHE_CONTROL, Vary: "Authorization", "X-Charter-Version": String(bundle.version) };
+      if (ifNoneMatchHits(req.headers.get("if-none-match"), bundle.etag)) return new Response(null, { status: 304, headers });
+      return new Response(new Uint8Array(bundle.body), { status: 200, headers: { ...headers, "Content-Type": "application/jose", "Content-Length": String(bundle.body.length) } });
+    } catch (err) {
+      const id = crypto.randomUUID();
+      log(`bundle request failed (${id})`, err);
+      return errorResponse(503, "unavailable", `The bundle could not be served right now (error id ${id}); try again shortly.`);
+    }
+  }
+
+  async function flush(): Promise<void> {
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending.clear();
+    const rows = JSON.stringify(batch.map((c) => ({ ...c, at: c.at.toISOString() })));
+    try {
+      // One statement per batch; tokens deleted meanwhile are skipped by the join instead of failing the batch.
+      await db.$executeRaw`
+        WITH r AS (
+          SELECT * FROM jsonb_to_recordset(${rows}::jsonb)
+            AS x("tokenId" text, "orgId" text, "versionServed" int, "versionInstalled" int, "clientVersion" text, "at" timestamptz, "count" int)
+        ), ins AS (
+          INSERT INTO "AgentCheckIn" ("tokenId", "orgId", "versionServed", "versionInstalled", "clientVersion", "firstAt", "at", "count")
+          SELECT r."tokenId", r."orgId", r."versionServed", r."versionInstalled", r."clientVersion", r."at", r."at", r."count"
+          FROM r JOIN "AgentToken" t ON t.id = r."tokenId"
+          ON CONFLICT ("tokenId") DO UPDATE SET
+            "versionServed" = EXCLUDED."versionServed",
+            "versionInstalled" = COALESCE(EXCLUDED."versionInstalled", "AgentCheckIn"."versionInstalled"),
+            "clientVersion" = COALESCE(EXCLUDED."clientVersion", "AgentCheckIn"."clientVersion"),
+            "at" = GREATEST(EXCLUDED."at", "AgentCheckIn"."at"),
+            "count" = "AgentCheckIn"."count" + EXCLUDED."count"
+          RETURNING 1
+        )
+        UPDATE "AgentToken" t SET "lastUsedAt" = GREATEST(r."at", t."lastUsedAt")
+        FROM r WHERE t.id = r."tokenId"`;
+    } catch (err) {
+      // Put the batch back (newer entries win) so a database hiccup loses no check-ins.
+      for (const c of batch) {
+        const now = pending.get(c.tokenId);
+        pending.set(c.tokenId, now ? { ...now, count: now.count + c.count } : c);
+      }
+      log("writing check-ins failed; will retry", err);
+    }
+  }
+
+  async function poll(): Promise<void> {
+    const started = Date.now();
+    // Everything changed since the last successful poll, plus a minute for clocks that differ between processes.
+    const since = new Date(lastPollAt - 60_000);
+    try {
+      const [changedBundles, revoked] = await Promise.all([
+        db.bundle.findMany({ where: { updatedAt: { gt: since } }, select: { orgId: true, versionNumber: true, etag: true } }),
+        db.agentToken.findMany({ where: { revokedAt: { gt: since } }, select: { tokenHash: true } }),
+      ]);
+      for (const b of changedBundles) {
+        const cached = bundles.get(b.orgId);
+        if (cached === undefined) continue;
+        if (cached === null || (b.versionNumber >= cached.version && b.etag !== cached.etag)) {
+          bundles.delete(b.orgId);
+          loading.delete(b.orgId);
+        }
+      }
+      for (const t of revoked) tokens.delete(t.tokenHash);
+      lastPollAt = started;
+    } catch (err) {
+      log("freshness poll failed; will retry", err);
+    }
+  }
+
+  let polling = false;
+  const pollTimer = setInterval(() => {
+    if (polling || closed) return;
+    polling = true;
+    void poll().finally(() => (polling = false));
+  }, pollMs);
+  let flushing = false;
+  const flushTimer = setInterval(() => {
+    if (flushing || closed) return;
+    flushing = true;
+    void flush().finally(() => (flushing = false));
+  }, flushMs);
+  pollTimer.unref?.();
+  flushTimer.unref?.();
+
+  return {
+    handle,
+    flush,
+    poll,
+    async close() {
+      closed = true;
+      clearInterval(pollTimer);
+      clearInterval(flushTimer);
+      await flush();
+    },
+    stats: () => ({ bundles: bundles.size, tokens: tokens.size, pending: pending.size }),
+  };
+}
+
+// One server per process (also across Next.js dev reloads), created on the first request.
+const globalForBundles = globalThis as unknown as { charterBundleServer?: BundleServer };
+
+export function bundleServer(db: Db): BundleServer {
+  globalForBundles.charterBundleServer ??= createBundleServer(db);
+  return globalForBundles.charterBundleServer;
+}
