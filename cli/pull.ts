@@ -46,6 +46,16 @@ function defaultStateDir(platform = process.platform): string {
   return "/var/lib/charter";
 }
 
+async function userAgent(): Promise<string> {
+  let version = "unknown";
+  try {
+    version = (JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    // the version is informational only
+  }
+  return `charter-pull/${version} node/${process.versions.node}`;
+}
+
 const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 const FINGERPRINT = /^[A-Za-z0-9_-]{43}$/;
 
@@ -310,7 +320,9 @@ async function pull(opts: Options, pinned: Jwks | null): Promise<string> {
     Date.parse(state.expiresAt) > Date.now();
 
   const bundleUrl = new URL("api/v1/agent/bundle", opts.server);
-  const headers: Record<string, string> = { Authorization: `Bearer ${opts.token}`, Accept: "application/jose" };
+  const headers: Record<string, string> = { Authorization: `Bearer ${opts.token}`, Accept: "application/jose", "User-Agent": await userAgent() };
+  // Reported in the console's fleet view: what this host runs now (before this pull).
+  if (state) headers["X-Charter-Installed-Version"] = String(state.version);
   if (canRevalidate) headers["If-None-Match"] = record!.etag!;
   const res = await httpGet(bundleUrl, headers, opts.timeoutMs, "bundle");
   if (res.status === 304) {

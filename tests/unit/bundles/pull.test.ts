@@ -76,6 +76,13 @@ describe("charter pull installs", () => {
     expect(statSync(out).mtimeMs).toBe(before.mtimeMs);
   });
 
+  it("tells the server its client version and the version it has installed, for the fleet view", async () => {
+    await installGood();
+    expect(mirror.requests[0].headers["x-charter-installed-version"]).toBeUndefined();
+    await pull();
+    expect(mirror.requests.at(-1)!.headers).toMatchObject({ "x-charter-installed-version": "5", "user-agent": expect.stringMatching(/^charter-pull\/0\.1\.0 node\//) });
+  });
+
   it("re-fetches without If-None-Match when the installed file was changed locally, and restores it", async () => {
     await installGood();
     writeFileSync(out, "# edited by hand\n");
