@@ -168,6 +168,29 @@ describe("charter pull keeps the last good file byte for byte, exits 1 and names
     });
   }
 
+  it("a mirror answers 304 to a request that asked for no revalidation (freezing the host)", async () => {
+    const good = await installGood();
+    writeFileSync(out, "# changed locally\n"); // so the client must fetch in full
+    const changed = readFileSync(out);
+    mirror.handle((_q, res) => res.writeHead(304, { ETag: '"x"' }).end());
+    const r = await pull();
+    expect(r.code).toBe(1);
+    expect(mirror.requests.at(-1)!.headers["if-none-match"]).toBeUndefined();
+    expect(r.stderr[0]).toMatch(/^charter pull: failed: http: bundle: server answered 304 Not Modified to a request without If-None-Match — kept /);
+    expect(readFileSync(out).equals(changed)).toBe(true);
+    expect(good.equals(changed)).toBe(false);
+  });
+
+  it("the installed bundle expired: no If-None-Match is sent, so a 304 cannot keep the host on it", async () => {
+    mirror.handle(serveJws(await bundle({ expiresAt: new Date(Date.now() + 60_000).toISOString() })));
+    expect((await pull()).code).toBe(0);
+    const statePath = join(stateDir, "pull-acme.json");
+    const state = JSON.parse(readFileSync(statePath, "utf8"));
+    writeFileSync(statePath, JSON.stringify({ ...state, expiresAt: new Date(Date.now() - 1000).toISOString() }));
+    await pull();
+    expect(mirror.requests.at(-1)!.headers["if-none-match"]).toBeUndefined();
+  });
+
   it("the server is down", async () => {
     const good = await installGood();
     const down = await startMirror();
