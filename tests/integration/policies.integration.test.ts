@@ -156,7 +156,8 @@ describe("publishing versions", () => {
     expect(v2.wider.verdict).toBe("WIDENS");
     expect((await getVersion(db, ctx, 1)).toml).toBe(V1);
     expect((await listVersions(db, ctx)).map((v) => [v.number, v.wider.verdict])).toEqual([[2, "WIDENS"], [1, "PASS"]]);
-    expect(await auditActions(org.id)).toEqual(["policy.draft.saved", "policy.published", "policy.draft.saved", "policy.published"]);
+    // The first publish also creates the org's bundle-signing key (lib/bundles), audited in the same transaction.
+    expect(await auditActions(org.id)).toEqual(["policy.draft.saved", "policy.published", "signing_key.created", "policy.draft.saved", "policy.published"]);
   });
 
   it("refuses a draft Codex would refuse, with the diagnostics, and publishes nothing", async () => {

@@ -7,11 +7,13 @@ import { listMembers } from "@/lib/orgs/members";
 import { listInvitations } from "@/lib/orgs/invitations";
 import { getOrgSettings } from "@/lib/orgs/settings";
 import { listApiTokens } from "@/lib/tokens";
+import { listSigningKeys } from "@/lib/bundles/keys";
 import { MembersTable, PendingInvitations } from "./members";
 import { InviteForm } from "./invite-form";
 import { Tokens } from "./tokens";
 import { PublishingForm } from "./publishing";
 import { Section } from "./ui";
+import { SigningKeys } from "./signing-keys";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -22,11 +24,12 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org, "org:read");
   const manage = ctx.role !== null && can(ctx.role, "org:manage");
-  const [members, settings, invitations, tokens] = await Promise.all([
+  const [members, settings, invitations, tokens, keys] = await Promise.all([
     listMembers(db, ctx),
     getOrgSettings(db, ctx),
     manage ? listInvitations(db, ctx) : Promise.resolve([]),
     manage ? listApiTokens(db, ctx) : Promise.resolve([]),
+    listSigningKeys(db, ctx),
   ]);
   const slug = ctx.org.slug;
   return (
@@ -60,6 +63,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
 
       <Section id="tokens" title="API tokens" description="Scoped tokens for automation and the charter CLI, bound to this organisation. Stored as hashes.">
         {manage ? <Tokens org={slug} tokens={tokens} now={Date.now()} /> : <p className="text-sm text-muted">Only owners see and manage API tokens.</p>}
+      </Section>
+
+      <Section id="signing-keys" title="Signing keys" description="Ed25519 keys that sign the bundles agents fetch. Private keys are encrypted at rest; only owners rotate them.">
+        <SigningKeys org={slug} canManage={manage} jwksPath={`/api/v1/orgs/${slug}/keys`}
+          keys={keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), activatedAt: k.activatedAt?.toISOString() ?? null, retiredAt: k.retiredAt?.toISOString() ?? null, servedUntil: k.servedUntil?.toISOString() ?? null }))} />
       </Section>
 
       <Section id="publishing" title="Publishing" description="How many approvals a change request needs before it can be published.">
