@@ -206,6 +206,8 @@ export interface ResultView {
   totalTokens: number | null;
   raw: string | null;
   error: string | null;
+  /** The user message that was sent (transcript + approval request). */
+  requestMessage: string;
   /** true/false against the expectation; null without one, or when the review failed (no decision to compare). */
   matchesExpected: boolean | null;
 }
@@ -254,6 +256,7 @@ export interface RunView {
   samples: SampleSummary[];
 }
 
+const RUN_ID = /^[a-z0-9]{1,40}$/;
 const STATUS_ORDER: ReviewStatus[] = ["timed_out", "failed_closed", "deny", "allow"];
 const emptyCounts = (): Record<ReviewStatus, number> => ({ allow: 0, deny: 0, failed_closed: 0, timed_out: 0 });
 
@@ -284,6 +287,7 @@ export function summarise(results: ResultView[]): { samples: SampleSummary[]; ag
 
 export async function getRun(db: Db, ctx: OrgContext, id: string): Promise<RunView> {
   requirePermission(ctx, "org:read");
+  if (!RUN_ID.test(id)) throw new AppError("validation_failed", "id: not a sandbox run id.");
   let run = await db.sandboxRun.findFirst({ where: { id, orgId: ctx.org.id }, include: { results: { orderBy: [{ sampleName: "asc" }, { attempt: "asc" }] } } });
   if (!run) throw new AppError("not_found", "There is no such sandbox run in this organisation.");
   if (run.status === "running" && Date.now() - run.heartbeatAt.getTime() > staleAfterMs(run)) {
@@ -307,6 +311,7 @@ export async function getRun(db: Db, ctx: OrgContext, id: string): Promise<RunVi
     totalTokens: r.totalTokens,
     raw: r.raw,
     error: r.error,
+    requestMessage: r.requestMessage,
     matchesExpected: matches(r.expectedOutcome, r.status),
   }));
   const counts = emptyCounts();

@@ -99,6 +99,7 @@ function action(file: string, name: string, requires: Requirement, extra: { why?
 
 const SETTINGS = "app/o/[org]/settings/actions.ts";
 const INVITE = "app/invite/[secret]/actions.ts";
+const SANDBOX = "app/o/[org]/sandbox/actions.ts";
 
 export const ACCESS_MATRIX: MatrixRow[] = [
   // ── Public infrastructure ──────────────────────────────────────────────────────────────────────────────────────
@@ -141,6 +142,10 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   route("app/api/v1/orgs/[org]/changes/[number]/publish/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/changes/0/publish" }, { allowStatus: [422] }),
   route("app/api/v1/orgs/[org]/changes/[number]/withdraw/route.ts", "POST", "policy:edit", { path: "/api/v1/orgs/{org}/changes/0/withdraw" }, { allowStatus: [422] }),
 
+  // ── Reviewer sandbox (read: every member and token; a malformed run id proves "allow" as 422 past the guard).
+  route("app/api/v1/orgs/[org]/sandbox/runs/[id]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/sandbox/runs/no-such-run" }, { allowStatus: [422] }),
+  route("app/api/v1/orgs/[org]/sandbox/samples/export/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/sandbox/samples/export" }),
+
   // ── Sign-in and sign-out ─────────────────────────────────────────────────────────────────────────────────────
   action("app/actions.ts", "signOutAction", "public", { why: "Ending a session needs no rights; without one it is a no-op." }),
   action("app/signin/actions.ts", "signInWithPassword", "public", { why: "Sign-in itself." }),
@@ -156,6 +161,15 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   action("app/o/[org]/changes/actions.ts", "publishChangeRequestAction", "policy:publish"),
   action("app/o/[org]/changes/actions.ts", "withdrawChangeRequestAction", "policy:edit"),
   action("app/o/[org]/versions/actions.ts", "restoreAction", "policy:publish"),
+
+  // ── Reviewer sandbox console: samples and runs need policy:edit; the provider (API key, where policy text is sent)
+  //    is for admins and owners (policy:publish); attaching evidence to a change request is an edit of it.
+  action(SANDBOX, "saveSampleAction", "policy:edit"),
+  action(SANDBOX, "deleteSampleAction", "policy:edit"),
+  action(SANDBOX, "importSamplesAction", "policy:edit"),
+  action(SANDBOX, "startRunAction", "policy:edit"),
+  action(SANDBOX, "saveProviderAction", "policy:publish"),
+  action(SANDBOX, "attachEvidenceAction", "policy:edit"),
 
   // ── Organisation settings (owners manage; DESIGN.md: owners manage members, tokens and settings) ───────────────
   action(SETTINGS, "inviteMemberAction", "org:manage"),

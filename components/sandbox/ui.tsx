@@ -1,0 +1,79 @@
+import type { ReviewStatus } from "@/lib/guardian/providers";
+
+// Small shared pieces of the sandbox pages (plain Tailwind, the shell's colours). No data access.
+export const inputCls = "rounded-md border border-line bg-white px-2.5 py-1.5 text-sm outline-none focus:border-accent focus:ring-2 focus:ring-accent/20";
+export const primaryBtn =
+  "rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-60";
+export const secondaryBtn = "rounded-md border border-line bg-white px-2.5 py-1 text-sm hover:bg-panel focus-visible:outline-2 focus-visible:outline-accent disabled:opacity-60";
+export const dangerBtn = "rounded-md border border-danger/40 bg-white px-2.5 py-1 text-sm text-danger hover:bg-danger/5 focus-visible:outline-2 focus-visible:outline-danger disabled:opacity-60";
+export const linkCls = "text-accent underline underline-offset-2 hover:no-underline";
+
+/** UTC, second precision: the same text on the server and in every browser. */
+export function fmtTime(date: Date | string | null | undefined): string {
+  if (!date) return "—";
+  return `${new Date(date).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+export const STATUS_LABEL: Record<ReviewStatus, string> = {
+  allow: "allow",
+  deny: "deny",
+  failed_closed: "fail-closed deny",
+  timed_out: "timed out",
+};
+
+export const STATUS_HINT: Record<ReviewStatus, string> = {
+  allow: "The reviewer allowed the action.",
+  deny: "The reviewer denied the action.",
+  failed_closed: "The review failed (HTTP error, unreachable provider or unparsable answer); Codex denies the action then.",
+  timed_out: "The review did not finish in time; Codex does not run the action, and the timeout is not a judgement.",
+};
+
+const STATUS_CLS: Record<ReviewStatus, string> = {
+  allow: "border-emerald-700/30 bg-emerald-50 text-emerald-900",
+  deny: "border-danger/40 bg-danger/5 text-danger",
+  failed_closed: "border-amber-700/50 bg-amber-50 text-amber-900 border-dashed",
+  timed_out: "border-slate-500/50 bg-slate-100 text-slate-800 border-dotted",
+};
+
+/** Fill colours of the outcome chart, matching the badges. */
+export const STATUS_FILL: Record<ReviewStatus, string> = { allow: "#047857", deny: "#b91c1c", failed_closed: "#b45309", timed_out: "#64748b" };
+
+export function OutcomeBadge({ status }: { status: ReviewStatus }) {
+  return (
+    <span data-testid="outcome-badge" data-status={status} title={STATUS_HINT[status]} className={`inline-block whitespace-nowrap rounded border px-1.5 py-0.5 text-xs font-medium ${STATUS_CLS[status]}`}>
+      {STATUS_LABEL[status]}
+    </span>
+  );
+}
+
+export function BaselineNote({ className = "" }: { className?: string }) {
+  return (
+    <p data-testid="baseline-label" className={`rounded-md border border-amber-700/30 bg-amber-50 px-3 py-2 text-sm text-amber-950 ${className}`}>
+      <strong>Baseline (built-in rules, no model).</strong> These decisions come from Charter&apos;s deterministic pattern rules over the
+      action JSON, not from Codex&apos;s reviewer model. Use them to see what a policy change touches; configure a provider to see what a model decides.
+    </p>
+  );
+}
+
+/** Outcome counts as horizontal bars: a small chart beside the numbers, drawn without a chart library. */
+export function OutcomeChart({ counts, label }: { counts: Record<ReviewStatus, number>; label: string }) {
+  const order: ReviewStatus[] = ["allow", "deny", "failed_closed", "timed_out"];
+  const max = Math.max(1, ...order.map((s) => counts[s]));
+  return (
+    <figure className="space-y-1" aria-label={label}>
+      <svg role="img" aria-label={`${label}: ${order.map((s) => `${STATUS_LABEL[s]} ${counts[s]}`).join(", ")}`} viewBox="0 0 320 92" className="h-24 w-full max-w-sm">
+        {order.map((s, i) => (
+          <g key={s} transform={`translate(0 ${i * 23})`}>
+            <text x="0" y="14" fontSize="11" fill="currentColor">{STATUS_LABEL[s]}</text>
+            <rect x="110" y="3" height="14" width={Math.max(counts[s] ? 2 : 0, (counts[s] / max) * 170)} fill={STATUS_FILL[s]} rx="2" />
+            <text x={116 + (counts[s] / max) * 170} y="14" fontSize="11" fill="currentColor">{counts[s]}</text>
+          </g>
+        ))}
+      </svg>
+    </figure>
+  );
+}
+
+export function pct(x: number | null): string {
+  return x === null ? "—" : `${Math.round(x * 1000) / 10}%`;
+}
