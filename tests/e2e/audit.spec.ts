@@ -79,6 +79,8 @@ test("the owner reads the audit log: filter form, verification badge, events wit
   await form.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/action=audit\.exported/);
   await expect(page).toHaveURL(new RegExp(`from=${today}`));
+  // The filtered table replaces the loading state; wait for its rows before reading them.
+  await expect(table.locator("tbody tr td:nth-child(4)").first()).toHaveText("audit.exported");
   const actions = await table.locator("tbody tr td:nth-child(4)").allTextContents();
   expect(actions.length).toBeGreaterThan(0);
   expect(new Set(actions)).toEqual(new Set(["audit.exported"]));

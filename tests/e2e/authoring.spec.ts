@@ -81,7 +81,7 @@ test("an admin edits, sees an invalid value in place, fixes it, gets approval fr
   // Publish the approved request as version 2, then read the diff.
   await page.goto(`/o/${ORG}/changes/1`);
   await page.getByRole("button", { name: "Publish as new version" }).click();
-  await expect(page.getByText(/published/i).first()).toBeVisible();
+  await expect(page.getByTestId("cr-state")).toHaveText("published");
   await page.goto(`/o/${ORG}/versions/diff?from=1&to=2`);
   await expect(page.getByText("WIDENS").first()).toBeVisible();
   await expect(page.getByText(/workspace-write/).first()).toBeVisible();
@@ -98,6 +98,7 @@ test("an admin edits, sees an invalid value in place, fixes it, gets approval fr
   await expect(review.getByTestId("approvals")).toContainText("Restore approved.");
   await page.goto(`/o/${ORG}/changes/2`);
   await page.getByRole("button", { name: "Publish as new version" }).click();
+  await expect(page.getByTestId("cr-state")).toHaveText("published");
   await page.goto(`/o/${ORG}/versions/3`);
   await expect(page.getByText("version 1").first()).toBeVisible();
   const v3 = await (await page.request.get(`/api/v1/orgs/${ORG}/versions/3?format=toml`)).text();
