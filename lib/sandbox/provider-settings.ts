@@ -13,6 +13,7 @@ import {
   type ResponseFormat,
   type ReviewerProvider,
 } from "../guardian/providers";
+import { ensureSettingsRow } from "./samples";
 import { providerSettingsSchema, type ProviderSettingsInput } from "./schemas";
 
 /** Admins (and owners) set the provider: it holds an API key and decides where the org's policy text is sent. */
@@ -71,7 +72,7 @@ export async function saveProviderSettings(db: Db, ctx: OrgContext, input: Provi
   requirePermission(ctx, PROVIDER_SETTINGS_PERMISSION);
   const s = providerSettingsSchema.parse(input);
   await db.$transaction(async (tx) => {
-    await tx.providerSetting.upsert({ where: { orgId: ctx.org.id }, create: { orgId: ctx.org.id }, update: {} });
+    await ensureSettingsRow(tx, ctx.org.id);
     const [before] = await tx.$queryRaw<{ baseUrl: string | null; model: string | null; apiKeySealed: string | null; apiKeyHint: string | null; instructionsRole: string; responseFormat: string; timeoutMs: number; concurrency: number }[]>`
       SELECT "baseUrl", model, "apiKeySealed", "apiKeyHint", "instructionsRole", "responseFormat", "timeoutMs", concurrency
       FROM "ProviderSetting" WHERE "orgId" = ${ctx.org.id} FOR UPDATE`;

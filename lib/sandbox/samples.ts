@@ -44,6 +44,11 @@ function rowData(s: SampleData) {
   };
 }
 
+/** The org's settings row, created race-free (concurrent first visits both get past this). */
+export async function ensureSettingsRow(tx: Prisma.TransactionClient, orgId: string): Promise<void> {
+  await tx.$executeRaw`INSERT INTO "ProviderSetting" (id, "orgId", "updatedAt") VALUES (${`ps_${orgId}`}, ${orgId}, now()) ON CONFLICT ("orgId") DO NOTHING`;
+}
+
 /**
  * Puts the starter library into an org the first time its sandbox is used (marked in ProviderSetting.samplesSeededAt,
  * so samples an admin deleted do not come back). Safe to call on every visit and from concurrent requests.
@@ -52,7 +57,7 @@ export async function ensureSeedSamples(db: Db, ctx: OrgContext): Promise<boolea
   const setting = await db.providerSetting.findUnique({ where: { orgId: ctx.org.id }, select: { samplesSeededAt: true } });
   if (setting?.samplesSeededAt) return false;
   return db.$transaction(async (tx) => {
-    await tx.providerSetting.upsert({ where: { orgId: ctx.org.id }, create: { orgId: ctx.org.id }, update: {} });
+    await ensureSettingsRow(tx, ctx.org.id);
     const [row] = await tx.$queryRaw<{ samplesSeededAt: Date | null }[]>`
       SELECT "samplesSeededAt" FROM "ProviderSetting" WHERE "orgId" = ${ctx.org.id} FOR UPDATE`;
     if (row?.samplesSeededAt) return false;
