@@ -8,7 +8,7 @@ import { open, mkdir, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { requirementsMobileconfig } from "../lib/bundles/mobileconfig";
-import { parseJwks, verifyBundle, type BundleTrust, type Jwks } from "../lib/bundles/verify";
+import { keyFingerprint, parseJwks, verifyBundle, type BundleTrust, type Jwks } from "../lib/bundles/verify";
 import type { Command } from "./main";
 
 const USAGE = `usage: charter pull --server URL --org SLUG (--trust JWKS_FILE | --trust-fingerprint FP[,FP]) [--token TOKEN]
@@ -67,7 +67,7 @@ interface PullState {
   kid: string;
   expiresAt: string;
   installedAt: string;
-  outputs: Record<string, { format: Format; etag: string | null; fileSha256: string; version: number }>;
+  outputs: Record<string, { format: Format; etag: string | null; fileSha256: string; version: number; trust?: string }>;
 }
 type Format = "toml" | "mobileconfig";
 
@@ -303,6 +303,12 @@ export const pullCommand: Command = async (args, io) => {
   }
 };
 
+/** A digest of what the host pins (key thumbprints), so a change of pins forces a full fetch and verification. */
+async function trustIdentity(opts: Options, pinned: Jwks | null): Promise<string> {
+  const prints = pinned ? await Promise.all(pinned.keys.map((k) => keyFingerprint(k))) : (opts.trust as { fingerprints: string[] }).fingerprints;
+  return sha256([...new Set(prints)].sort().join(",")).slice(0, 32);
+}
+
 async function pull(opts: Options, pinned: Jwks | null): Promise<string> {
   if (opts.server.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(opts.server.hostname)) {
     // The signature protects the bundle, not the token: say so, once.
@@ -313,10 +319,12 @@ async function pull(opts: Options, pinned: Jwks | null): Promise<string> {
     throw new PullFailure("write", `cannot read ${opts.out} (${(err as NodeJS.ErrnoException).code})`);
   });
   const record = state?.outputs[opts.out];
-  // Ask for "not modified" only when the file on disk is the one we wrote and its bundle is still valid; otherwise a
-  // 304 (from a mirror, say) could freeze a host on a file someone changed or a bundle that has expired.
+  const trustId = await trustIdentity(opts, pinned);
+  // Ask for "not modified" only when the file on disk is the one we wrote, its bundle is still valid and the pinned keys
+  // are the ones it was verified with; otherwise a 304 (from a mirror, say) could freeze a host on a file someone
+  // changed, a bundle that has expired, or one signed by a key that is no longer trusted.
   const canRevalidate =
-    !opts.check && !!record?.etag && record.format === opts.format && !!current && sha256(current) === record.fileSha256 && !!state &&
+    !opts.check && !!record?.etag && record.format === opts.format && record.trust === trustId && !!current && sha256(current) === record.fileSha256 && !!state &&
     Date.parse(state.expiresAt) > Date.now();
 
   const bundleUrl = new URL("api/v1/agent/bundle", opts.server);
@@ -378,7 +386,7 @@ async function pull(opts: Options, pinned: Jwks | null): Promise<string> {
     kid,
     expiresAt: payload.expiresAt,
     installedAt: new Date().toISOString(),
-    outputs: { ...state?.outputs, [opts.out]: { format: opts.format, etag, fileSha256, version: payload.version } },
+    outputs: { ...state?.outputs, [opts.out]: { format: opts.format, etag, fileSha256, version: payload.version, trust: trustId } },
   };
   try {
     await writeAtomic(opts.stateFile, JSON.stringify(next, null, 2) + "\n");

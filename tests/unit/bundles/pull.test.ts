@@ -83,6 +83,15 @@ describe("charter pull installs", () => {
     expect(mirror.requests.at(-1)!.headers).toMatchObject({ "x-charter-installed-version": "5", "user-agent": expect.stringMatching(/^charter-pull\/0\.1\.0 node\//) });
   });
 
+  it("re-fetches and re-verifies without If-None-Match when the pinned keys changed", async () => {
+    await installGood();
+    writeFileSync(trustFile, JSON.stringify({ keys: [stranger.jwk] }));
+    const r = await pull();
+    expect(mirror.requests.at(-1)!.headers["if-none-match"]).toBeUndefined();
+    expect(r.code).toBe(1);
+    expect(r.stderr[0]).toMatch(/^charter pull: refused: unknown-key: /);
+  });
+
   it("re-fetches without If-None-Match when the installed file was changed locally, and restores it", async () => {
     await installGood();
     writeFileSync(out, "# edited by hand\n");
