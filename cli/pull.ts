@@ -8,7 +8,7 @@ import { open, mkdir, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { requirementsMobileconfig } from "../lib/bundles/mobileconfig";
-import { keyFingerprint, parseJwks, verifyBundle, type BundleTrust, type Jwks } from "../lib/bundles/verify";
+import { DEFAULT_CLOCK_SKEW_MS, keyFingerprint, parseJwks, verifyBundle, type BundleTrust, type Jwks } from "../lib/bundles/verify";
 import type { Command } from "./main";
 
 const USAGE = `usage: charter pull --server URL --org SLUG (--trust JWKS_FILE | --trust-fingerprint FP[,FP]) [--token TOKEN]
@@ -17,7 +17,7 @@ const USAGE = `usage: charter pull --server URL --org SLUG (--trust JWKS_FILE | 
 const HELP = `${USAGE}
 
 Fetches the signed bundle of the org's current Codex requirements and installs it only after checking, in order:
-the signature against a pinned key, the org, the expiry (${5} min clock skew allowed), no rollback below the last
+the signature against a pinned key, the org, the expiry (${DEFAULT_CLOCK_SKEW_MS / 60_000} min clock skew allowed), no rollback below the last
 installed version, the sha256 of the text, and that Codex would load it. Then it writes --out atomically.
 
   --server URL            Charter's address, e.g. https://charter.example.com
@@ -260,7 +260,7 @@ async function loadState(file: string, org: string): Promise<PullState | null> {
 }
 
 export const pullCommand: Command = async (args, io) => {
-  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+  if (args.includes("--help") || args.includes("-h")) {
     io.out(HELP);
     return 0;
   }
