@@ -137,8 +137,8 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
                       <span className="block">{r.rationale}</span>
                       <details className="mt-1 text-xs">
                         <summary className="cursor-pointer text-muted">{baseline ? "Request sent" : "Raw answer and request"}</summary>
-                        {!baseline ? <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap rounded bg-panel p-2 font-mono" data-testid="raw-answer">{r.raw ?? `(no answer${r.error ? `: ${r.error}` : ""})`}</pre> : null}
-                        <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-panel p-2 font-mono">{r.requestMessage}</pre>
+                        {!baseline ? <pre tabIndex={0} className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap rounded bg-panel p-2 font-mono" data-testid="raw-answer">{r.raw ?? `(no answer${r.error ? `: ${r.error}` : ""})`}</pre> : null}
+                        <pre tabIndex={0} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-panel p-2 font-mono">{r.requestMessage}</pre>
                       </details>
                     </td>
                     <td className="whitespace-nowrap py-1.5 pr-3">{r.latencyMs} ms</td>
@@ -155,11 +155,11 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
         <h2 id="prompt-heading" className="text-base font-semibold">Prompt</h2>
         <details>
           <summary className="cursor-pointer text-sm">Reviewer instructions as composed (template, tenant policy, output contract)</summary>
-          <pre data-testid="composed-prompt" className="mt-2 max-h-[32rem] overflow-auto whitespace-pre-wrap rounded-lg border border-line bg-panel p-3 font-mono text-xs">{run.prompt}</pre>
+          <pre tabIndex={0} data-testid="composed-prompt" className="mt-2 max-h-[32rem] overflow-auto whitespace-pre-wrap rounded-lg border border-line bg-panel p-3 font-mono text-xs">{run.prompt}</pre>
         </details>
         <details>
           <summary className="cursor-pointer text-sm">Tenant policy only</summary>
-          <pre className="mt-2 max-h-80 overflow-auto whitespace-pre-wrap rounded-lg border border-line bg-panel p-3 font-mono text-xs">{run.policyText}</pre>
+          <pre tabIndex={0} className="mt-2 max-h-80 overflow-auto whitespace-pre-wrap rounded-lg border border-line bg-panel p-3 font-mono text-xs">{run.policyText}</pre>
         </details>
       </section>
 
