@@ -86,6 +86,8 @@ test("baseline runs of the draft and the published version, the flips between th
     await expect(page.getByRole("status").filter({ hasText: `Attached to change request #${cr.number}` })).toBeVisible();
     await page.goto(`/o/acme/changes/${cr.number}`);
     await expect(page.getByRole("region", { name: "Sandbox evidence" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Sandbox evidence" }) }))).toContainText(`Version ${version} → Draft`);
+    await page.getByRole("link", { name: new RegExp(`Sandbox comparison: Version ${version} → Draft`) }).click();
+    await expect(page).toHaveURL(new RegExp(`/sandbox/compare\\?a=${versionRun}&b=${draftRun}$`));
   } finally {
     await putDraft(page, original);
   }

@@ -10,6 +10,14 @@ import { StateBadge } from "@/components/policies/state-badge";
 import { formatTime, shortSha } from "@/components/policies/format";
 import { orNotFound } from "@/components/policies/not-found";
 
+/** Sandbox evidence links to the run or comparison it names (refId: a run id, or "<a>..<b>" for a comparison). */
+function evidenceHref(base: string, a: { kind: string; refId: string }): string | null {
+  if (a.kind === "sandbox_run") return `${base}/sandbox/runs/${encodeURIComponent(a.refId)}`;
+  const [x, y] = a.refId.split("..");
+  if (a.kind === "sandbox_comparison" && x && y) return `${base}/sandbox/compare?a=${encodeURIComponent(x)}&b=${encodeURIComponent(y)}`;
+  return null;
+}
+
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }): Promise<Metadata> {
   return { title: `Change request #${(await params).number}` };
 }
@@ -82,7 +90,7 @@ export default async function ChangeRequestPage({ params }: { params: Promise<{ 
           <section aria-labelledby="evidence-heading" className="rounded-lg border border-line p-4 text-sm">
             <h2 id="evidence-heading" className="font-medium">Sandbox evidence</h2>
             {cr.attachments.length === 0 ? <p className="mt-1 text-muted">None attached.</p> : (
-              <ul className="mt-1 space-y-1">{cr.attachments.map((a) => <li key={a.id}><Ticks text={a.label} /> <span className="text-xs text-muted">({a.kind.replace("_", " ")})</span></li>)}</ul>
+              <ul className="mt-1 space-y-1">{cr.attachments.map((a) => <li key={a.id}>{evidenceHref(base, a) ? <Link className="text-accent underline underline-offset-2 hover:no-underline" href={evidenceHref(base, a)!}><Ticks text={a.label} /></Link> : <Ticks text={a.label} />} <span className="text-xs text-muted">({a.kind.replace("_", " ")})</span></li>)}</ul>
             )}
           </section>
           <p className="text-xs text-muted">Proposed text sha256 <span className="font-mono" title={cr.sha256}>{shortSha(cr.sha256)}</span></p>
