@@ -1,0 +1,192 @@
+/**
+ * Benchmark: GET /api/v1/agent/bundle of a real `npm start` (production build, scratch embedded PostgreSQL, a published
+ * version, an agent token), beside a bare node:http server handing out the same JWS bytes with the same headers, in one
+ * run: 200 and 304 paths, requests per second and p99 latency of both, and their ratio. Target: Charter reaches at least
+ * half of the bare server's throughput on the 304 path (the hot path makes no database query).
+ *
+ * Run alone: `npx tsx tests/bench/bundle.bench.ts` (BENCH_SECONDS, BENCH_CONNECTIONS to change the load). It builds
+ * the console first when sources changed, like `npm start`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitFor(url: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${ms / 1000} s`);
+}
+
+const BARE_SERVER = `
+const http = require("node:http");
+const fs = require("node:fs");
+const body = fs.readFileSync(process.env.BODY_FILE);
+const etag = process.env.ETAG;
+const common = { ETag: etag, "Cache-Control": "public, no-cache", Vary: "Authorization" };
+http.createServer((req, res) => {
+  if (req.headers["if-none-match"] === etag) { res.writeHead(304, common); return res.end(); }
+  res.writeHead(200, { ...common, "Content-Type": "application/jose", "Content-Length": body.length });
+  res.end(body);
+}).listen(Number(process.env.PORT), "127.0.0.1", () => process.send && process.send("ready"));
+`;
+
+const LIB_SERVER = `
+const http = require("node:http");
+const { createDb } = require("./lib/db");
+const { createBundleServer } = require("./lib/bundles/serve");
+const server = createBundleServer(createDb(process.env.DATABASE_URL));
+http.createServer(async (req, res) => {
+  const response = await server.handle(new Request("http://127.0.0.1" + req.url, { headers: req.headers }));
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+}).listen(Number(process.env.PORT), "127.0.0.1", () => process.send && process.send("ready"));
+`;
+
+interface Figures {
+  rps: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function load(url: string, headers: Record<string, string>, expectStatus: number): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  const wrong = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => Number(code) !== expectStatus).reduce((n, [, s]) => n + (s as { count: number }).count, 0);
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: wrong + result.errors + result.timeouts };
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "charter-bench-"));
+  chmodSync(dir, 0o755); // the embedded server runs as its own user when we are root
+  const children: ChildProcess[] = [];
+  let embedded: { stop(): Promise<void> } | undefined;
+  try {
+    const masterKey = randomBytes(32).toString("base64");
+    process.env.CHARTER_MASTER_KEY = masterKey;
+    const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
+    const { ensureDatabase } = await import("../../lib/db/admin");
+    const pgPort = await freePort();
+    const pg = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: pgPort, persistent: false });
+    embedded = pg;
+    await ensureDatabase(pg.adminUrl, "charter");
+    const databaseUrl = pg.urlFor("charter");
+
+    // Charter itself, exactly as `npm start` runs it (migrations, seed, build if needed, next start).
+    const port = await freePort();
+    const charter = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, CHARTER_DATA_DIR: dir, CHARTER_SEED_PASSWORD: "bench-password-1", CHARTER_MASTER_KEY: masterKey },
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    });
+    children.push(charter);
+    await waitFor(`http://127.0.0.1:${port}/api/health`, 600_000);
+
+    // A published version and an agent token, through the domain functions the console uses.
+    const { createDb } = await import("../../lib/db");
+    const { orgContext } = await import("../../lib/orgs");
+    const { saveDraft, publishDraft, getDraft } = await import("../../lib/policies");
+    const { createAgentToken } = await import("../../lib/agents");
+    const db = createDb(databaseUrl);
+    const owner = await db.user.findFirstOrThrow({ where: { email: "owner@acme.example" } });
+    const ctx = await orgContext(db, { type: "user", userId: owner.id, email: owner.email, name: owner.name }, "acme", "policy:publish");
+    const draft = await getDraft(db, ctx);
+    const text = draft?.toml ? `# bench\n${draft.toml}` : `allowed_sandbox_modes = ["read-only", "workspace-write"]\nallowed_approvals_reviewers = ["user", "auto_review"]\n`;
+    await saveDraft(db, ctx, { toml: text, baseRevision: draft?.revision ?? 0 });
+    await publishDraft(db, ctx, { note: "bench" });
+    const { secret } = await createAgentToken(db, ctx, { name: "bench" });
+    await db.$disconnect();
+
+    const charterUrl = `http://127.0.0.1:${port}/api/v1/agent/bundle`;
+    const auth = { Authorization: `Bearer ${secret}`, "User-Agent": "charter-pull/bench" };
+    const first = await fetch(charterUrl, { headers: auth });
+    if (first.status !== 200) throw new Error(`Charter answered ${first.status}: ${await first.text()}`);
+    const etag = first.headers.get("etag")!;
+    const body = Buffer.from(await first.arrayBuffer());
+
+    // The baseline: a bare node:http server in its own process, same bytes, same headers.
+    const bodyFile = path.join(dir, "bundle.jws");
+    writeFileSync(bodyFile, body);
+    const barePort = await freePort();
+    const bare = spawn(process.execPath, ["-e", BARE_SERVER], { env: { ...process.env, PORT: String(barePort), BODY_FILE: bodyFile, ETAG: etag }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    children.push(bare);
+    await new Promise<void>((resolve) => bare.once("message", () => resolve()));
+    const bareUrl = `http://127.0.0.1:${barePort}/api/v1/agent/bundle`;
+
+    // For the record: the same handler (lib/bundles/serve.ts) on a plain node:http server, without Next.js's request
+    // pipeline, shows how much of the gap is the framework rather than the handler.
+    const libPort = await freePort();
+    const lib = spawn(process.execPath, ["--import", "tsx", "-e", LIB_SERVER], { cwd: root, env: { ...process.env, PORT: String(libPort), DATABASE_URL: databaseUrl }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    children.push(lib);
+    await new Promise<void>((resolve) => lib.once("message", () => resolve()));
+    const libUrl = `http://127.0.0.1:${libPort}/api/v1/agent/bundle`;
+
+    // Warm-up, then the measurements, alternating so both servers see the same machine load.
+    await load(charterUrl, auth, 200);
+    const results = {
+      "200 charter": await load(charterUrl, auth, 200),
+      "200 bare": await load(bareUrl, auth, 200),
+      "304 charter": await load(charterUrl, { ...auth, "If-None-Match": etag }, 304),
+      "304 bare": await load(bareUrl, { ...auth, "If-None-Match": etag }, 304),
+      "304 handler": await (async () => {
+        await load(libUrl, { ...auth, "If-None-Match": etag }, 304);
+        return load(libUrl, { ...auth, "If-None-Match": etag }, 304);
+      })(),
+    };
+
+    const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(7)} req/s   p99 ${String(f.p99).padStart(4)} ms${f.non2xx ? `   (${f.non2xx} unexpected answers)` : ""}`;
+    process.stdout.write(`bundle ${body.length} bytes, ${CONNECTIONS} connections, ${SECONDS} s per run, ${os.cpus().length} CPUs\n`);
+    for (const [name, f] of Object.entries(results)) process.stdout.write(`  ${name.padEnd(12)} ${fmt(f)}\n`);
+    for (const path of ["200", "304"] as const) {
+      const c = results[`${path} charter`];
+      const b = results[`${path} bare`];
+      process.stdout.write(`  ratio ${path}: Charter reaches ${((100 * c.rps) / b.rps).toFixed(0)}% of the bare server's throughput; p99 ${c.p99} vs ${b.p99} ms\n`);
+    }
+    process.stdout.write(`  handler alone (lib/bundles/serve.ts on node:http, no Next.js) on 304: ${((100 * results["304 handler"].rps) / results["304 bare"].rps).toFixed(0)}% of bare\n`);
+    const r304 = results["304 charter"].rps / results["304 bare"].rps;
+    process.stdout.write(`  target (304 path >= 50% of bare): ${r304 >= 0.5 ? "met" : "NOT met"}\n`);
+  } finally {
+    for (const c of children.reverse()) {
+      try {
+        if (c.pid && c.spawnargs.includes(path.join(root, "scripts/start.ts"))) process.kill(-c.pid, "SIGINT");
+        else c.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    await embedded?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
