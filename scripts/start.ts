@@ -1,6 +1,7 @@
 /**
  * `npm start`: database (embedded PostgreSQL 17 under .charter/ unless DATABASE_URL is set), migrations, demo seed,
- * production build when sources changed, then `next start` on PORT. `--dev` serves `next dev` instead of a build.
+ * production build when sources changed, then scripts/server.ts (Next.js plus the bundle fast path) on PORT. `--dev`
+ * serves Next.js in development mode instead of a build.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -64,7 +65,7 @@ async function main() {
       const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
       if (build.status !== 0) throw new Error("next build failed (output above).");
     }
-    server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port), ...(process.env.HOST ? ["-H", process.env.HOST] : [])], {
+    server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "server.ts"), ...(dev ? ["--dev"] : [])], {
       cwd: root,
       env,
       stdio: ["ignore", "inherit", "inherit"],

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
 import { hashAgentToken, lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
 import { refreshBundle } from "./build";
@@ -21,6 +22,9 @@ interface CachedBundle {
   body: Buffer;
   issuedAt: number;
   expiresAt: number;
+  /** Response headers, built once per bundle rather than per request. */
+  notModified: Record<string, string>;
+  ok: Record<string, string>;
 }
 
 interface TokenInfo {
@@ -34,7 +38,8 @@ interface PendingCheckIn {
   versionServed: number;
   versionInstalled: number | null;
   clientVersion: string | null;
-  at: Date;
+  /** Epoch milliseconds: no Date per request on the hot path. */
+  at: number;
   count: number;
 }
 
@@ -50,6 +55,8 @@ export interface BundleServerOptions {
 
 export interface BundleServer {
   handle(req: Request): Promise<Response>;
+  /** The same, written straight to node:http (the custom server's fast path: no Web Request/Response objects). */
+  handleNode(req: IncomingMessage, res: ServerResponse): void;
   /** Writes buffered check-ins now (also runs on a timer). */
   flush(): Promise<void>;
   /** Runs one freshness poll now (also runs on a timer). */
@@ -58,12 +65,21 @@ export interface BundleServer {
   stats(): { bundles: number; tokens: number; pending: number };
 }
 
-const JSON_HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+/** An answer, before it becomes a Web Response (Next.js route) or is written to a node:http response (fast path). */
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+type HeaderGetter = (name: string) => string | null;
 
-function errorResponse(status: number, code: string, message: string): Response {
-  const headers: Record<string, string> = { ...JSON_HEADERS };
+// The fast path bypasses next.config.ts, so it sets the same headers itself.
+const SECURITY_HEADERS = { "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin" };
+
+function errorReply(status: number, code: string, message: string): Reply {
+  const headers: Record<string, string> = { "Content-Type": "application/json", "Cache-Control": "no-store", ...SECURITY_HEADERS };
   if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="charter-agent"';
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers });
+  return { status, headers, body: Buffer.from(JSON.stringify({ error: { code, message } })) };
 }
 
 /**
@@ -116,7 +132,11 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       return loadBundle(orgId);
     }
     if (!bundle) return null;
-    return { version: bundle.versionNumber, etag: bundle.etag, body: Buffer.from(bundle.jws, "utf8"), issuedAt: bundle.issuedAt.getTime(), expiresAt: bundle.expiresAt.getTime() };
+    const body = Buffer.from(bundle.jws, "utf8");
+    // Vary: a shared cache keeps one copy per token, so no host is ever answered with another org's bundle.
+    const notModified = { ETag: bundle.etag, "Cache-Control": BUNDLE_CACHE_CONTROL, Vary: "Authorization", "X-Charter-Version": String(bundle.versionNumber), ...SECURITY_HEADERS };
+    const ok = { ...notModified, "Content-Type": "application/jose", "Content-Length": String(body.length) };
+    return { version: bundle.versionNumber, etag: bundle.etag, body, issuedAt: bundle.issuedAt.getTime(), expiresAt: bundle.expiresAt.getTime(), notModified, ok };
   }
 
   function bundleFor(orgId: string): CachedBundle | null | Promise<CachedBundle | null> {
@@ -159,49 +179,79 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       .finally(() => refreshing.delete(orgId));
   }
 
-  function recordCheckIn(token: TokenInfo, bundle: CachedBundle, req: Request) {
+  function recordCheckIn(token: TokenInfo, bundle: CachedBundle, header: HeaderGetter) {
     const prev = pending.get(token.id);
     pending.set(token.id, {
       tokenId: token.id,
       orgId: token.orgId,
       versionServed: bundle.version,
-      versionInstalled: parseInstalled(req.headers.get("x-charter-installed-version")),
-      clientVersion: parseClient(req.headers.get("user-agent")),
-      at: new Date(),
+      versionInstalled: parseInstalled(header("x-charter-installed-version")),
+      clientVersion: parseClient(header("user-agent")),
+      at: Date.now(),
       count: (prev?.count ?? 0) + 1,
     });
   }
 
-  async function handle(req: Request): Promise<Response> {
+  function failure(err: unknown): Reply {
+    const id = crypto.randomUUID();
+    log(`bundle request failed (${id})`, err);
+    return errorReply(503, "unavailable", `The bundle could not be served right now (error id ${id}); try again shortly.`);
+  }
+
+  function served(token: TokenInfo, bundle: CachedBundle | null, header: HeaderGetter): Reply {
+    if (!bundle) return errorReply(404, "not_found", "This organisation has not published a version yet.");
+    maybeRefresh(token.orgId, bundle);
+    recordCheckIn(token, bundle, header);
+    if (ifNoneMatchHits(header("if-none-match"), bundle.etag)) return { status: 304, headers: bundle.notModified };
+    return { status: 200, headers: bundle.ok, body: bundle.body };
+  }
+
+  /**
+   * The whole decision, independent of the HTTP stack. Synchronous when token and bundle are cached (the hot path):
+   * no promise, no database, no allocation beyond the header object.
+   */
+  function reply(header: HeaderGetter): Reply | Promise<Reply> {
     try {
-      const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
+      const match = /^Bearer\s+(\S+)$/i.exec(header("authorization") ?? "");
       if (!match || !match[1].startsWith(AGENT_TOKEN_PREFIX)) {
-        return errorResponse(401, "unauthenticated", `Send an agent token: Authorization: Bearer ${AGENT_TOKEN_PREFIX}…`);
+        return errorReply(401, "unauthenticated", `Send an agent token: Authorization: Bearer ${AGENT_TOKEN_PREFIX}…`);
       }
+      const withToken = (token: TokenInfo | null): Reply | Promise<Reply> => {
+        if (!token) return errorReply(401, "unauthenticated", "The agent token is unknown or revoked.");
+        const b = bundleFor(token.orgId);
+        return b instanceof Promise ? b.then((bundle) => served(token, bundle, header), failure) : served(token, b, header);
+      };
       const t = tokenFor(match[1]);
-      const token = t instanceof Promise ? await t : t;
-      if (!token) return errorResponse(401, "unauthenticated", "The agent token is unknown or revoked.");
-      const b = bundleFor(token.orgId);
-      const bundle = b instanceof Promise ? await b : b;
-      if (!bundle) return errorResponse(404, "not_found", "This organisation has not published a version yet.");
-      maybeRefresh(token.orgId, bundle);
-      recordCheckIn(token, bundle, req);
-      // Vary: a shared cache keeps one copy per token, so no host is ever answered with another org's bundle.
-      const headers = { ETag: bundle.etag, "Cache-Control": BUNDLE_CACHE_CONTROL, Vary: "Authorization", "X-Charter-Version": String(bundle.version) };
-      if (ifNoneMatchHits(req.headers.get("if-none-match"), bundle.etag)) return new Response(null, { status: 304, headers });
-      return new Response(new Uint8Array(bundle.body), { status: 200, headers: { ...headers, "Content-Type": "application/jose", "Content-Length": String(bundle.body.length) } });
+      return t instanceof Promise ? t.then(withToken).catch(failure) : withToken(t);
     } catch (err) {
-      const id = crypto.randomUUID();
-      log(`bundle request failed (${id})`, err);
-      return errorResponse(503, "unavailable", `The bundle could not be served right now (error id ${id}); try again shortly.`);
+      return failure(err);
     }
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    const r = await reply((name) => req.headers.get(name));
+    return new Response(r.body ? new Uint8Array(r.body) : null, { status: r.status, headers: r.headers });
+  }
+
+  function handleNode(req: IncomingMessage, res: ServerResponse): void {
+    const write = (r: Reply) => {
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+    };
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(", ") : (v ?? null);
+    };
+    const r = reply(header);
+    if (r instanceof Promise) void r.then(write);
+    else write(r);
   }
 
   async function flush(): Promise<void> {
     if (pending.size === 0) return;
     const batch = [...pending.values()];
     pending.clear();
-    const rows = JSON.stringify(batch.map((c) => ({ ...c, at: c.at.toISOString() })));
+    const rows = JSON.stringify(batch.map((c) => ({ ...c, at: new Date(c.at).toISOString() })));
     try {
       // One statement per batch; tokens deleted meanwhile are skipped by the join instead of failing the batch.
       await db.$executeRaw`
@@ -273,6 +323,7 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
 
   return {
     handle,
+    handleNode,
     flush,
     poll,
     async close() {

@@ -57,17 +57,6 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), "127.0.0.1", () => process.send && process.send("ready"));
 `;
 
-const LIB_SERVER = `
-const http = require("node:http");
-const { createDb } = require("./lib/db");
-const { createBundleServer } = require("./lib/bundles/serve");
-const server = createBundleServer(createDb(process.env.DATABASE_URL));
-http.createServer(async (req, res) => {
-  const response = await server.handle(new Request("http://127.0.0.1" + req.url, { headers: req.headers }));
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-}).listen(Number(process.env.PORT), "127.0.0.1", () => process.send && process.send("ready"));
-`;
 
 interface Figures {
   rps: number;
@@ -139,14 +128,6 @@ async function main() {
     await new Promise<void>((resolve) => bare.once("message", () => resolve()));
     const bareUrl = `http://127.0.0.1:${barePort}/api/v1/agent/bundle`;
 
-    // For the record: the same handler (lib/bundles/serve.ts) on a plain node:http server, without Next.js's request
-    // pipeline, shows how much of the gap is the framework rather than the handler.
-    const libPort = await freePort();
-    const lib = spawn(process.execPath, ["--import", "tsx", "-e", LIB_SERVER], { cwd: root, env: { ...process.env, PORT: String(libPort), DATABASE_URL: databaseUrl }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    children.push(lib);
-    await new Promise<void>((resolve) => lib.once("message", () => resolve()));
-    const libUrl = `http://127.0.0.1:${libPort}/api/v1/agent/bundle`;
-
     // Warm-up, then the measurements, alternating so both servers see the same machine load.
     await load(charterUrl, auth, 200);
     const results = {
@@ -154,10 +135,6 @@ async function main() {
       "200 bare": await load(bareUrl, auth, 200),
       "304 charter": await load(charterUrl, { ...auth, "If-None-Match": etag }, 304),
       "304 bare": await load(bareUrl, { ...auth, "If-None-Match": etag }, 304),
-      "304 handler": await (async () => {
-        await load(libUrl, { ...auth, "If-None-Match": etag }, 304);
-        return load(libUrl, { ...auth, "If-None-Match": etag }, 304);
-      })(),
     };
 
     const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(7)} req/s   p99 ${String(f.p99).padStart(4)} ms${f.non2xx ? `   (${f.non2xx} unexpected answers)` : ""}`;
@@ -168,7 +145,6 @@ async function main() {
       const b = results[`${path} bare`];
       process.stdout.write(`  ratio ${path}: Charter reaches ${((100 * c.rps) / b.rps).toFixed(0)}% of the bare server's throughput; p99 ${c.p99} vs ${b.p99} ms\n`);
     }
-    process.stdout.write(`  handler alone (lib/bundles/serve.ts on node:http, no Next.js) on 304: ${((100 * results["304 handler"].rps) / results["304 bare"].rps).toFixed(0)}% of bare\n`);
     const r304 = results["304 charter"].rps / results["304 bare"].rps;
     process.stdout.write(`  target (304 path >= 50% of bare): ${r304 >= 0.5 ? "met" : "NOT met"}\n`);
   } finally {

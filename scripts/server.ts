@@ -1,0 +1,45 @@
+/**
+ * Charter's HTTP server: Next.js for the console and API, plus one fast path. Agent hosts fetch
+ * GET /api/v1/agent/bundle at every start, tens of thousands of them; that request is answered from memory straight on
+ * node:http (lib/bundles/serve.ts), without Next.js's request pipeline. Everything else goes to Next.js unchanged.
+ * Started by scripts/start.ts (`npm start`), which provides DATABASE_URL, AUTH_SECRET and CHARTER_MASTER_KEY.
+ */
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { createDb } from "../lib/db";
+import { createBundleServer } from "../lib/bundles/serve";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST || undefined;
+const BUNDLE_PATH = "/api/v1/agent/bundle";
+
+const app = next({ dev, dir: root, port, hostname: host ?? "localhost" });
+await app.prepare();
+const nextHandler = app.getRequestHandler();
+const bundles = createBundleServer(createDb(process.env.DATABASE_URL!));
+
+const server = http.createServer((req, res) => {
+  const url = req.url ?? "/";
+  if (req.method === "GET" && (url === BUNDLE_PATH || url.startsWith(`${BUNDLE_PATH}?`))) return bundles.handleNode(req, res);
+  // As `next start` does: the connecting peer is the last X-Forwarded-For hop (lib/request.ts relies on it).
+  const peer = req.socket.remoteAddress;
+  if (peer) {
+    const prior = req.headers["x-forwarded-for"];
+    req.headers["x-forwarded-for"] = prior ? `${Array.isArray(prior) ? prior.join(", ") : prior}, ${peer}` : peer;
+  }
+  void nextHandler(req, res);
+});
+
+server.listen(port, host, () => process.stdout.write(`[charter] listening on ${host ?? "all interfaces"}:${port}${dev ? " (development)" : ""}\n`));
+
+const stop = () => {
+  server.close();
+  void bundles.close().finally(() => process.exit(0));
+  setTimeout(() => process.exit(0), 3_000).unref();
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
