@@ -62,7 +62,8 @@ export function RequirementsEditor({
 
   const deferred = useDeferredValue(text);
   const result = useMemo(() => validateRequirements(deferred), [deferred]);
-  const fields = useMemo(() => readFormFields(deferred), [deferred]);
+  // The form follows the text at once (cheap parse); only the full validation runs on the deferred text.
+  const fields = useMemo(() => readFormFields(text), [text]);
   const dirty = text !== base.toml;
 
   // Unsaved work survives a reload: kept per org with the revision it was based on.
