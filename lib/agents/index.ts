@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
+import { hashSecret, looksLikeSecret, newSecret, secretPrefix } from "../crypto/tokens";
 
 /** Agent tokens look like `cha_<43 base64url characters>`; the first 12 characters identify one in lists. */
 export const AGENT_TOKEN_PREFIX = "cha_";
@@ -24,18 +24,14 @@ export const createAgentTokenSchema = z.object({
 });
 export type CreateAgentTokenInput = z.input<typeof createAgentTokenSchema>;
 
-export function hashAgentToken(raw: string): string {
-  return createHash("sha256").update(raw, "utf8").digest("hex");
-}
-
 /** Creates an agent token; the secret is returned here once and only its hash is stored. */
 export async function createAgentToken(db: Db, ctx: OrgContext, input: CreateAgentTokenInput, request?: RequestInfo) {
   requirePermission(ctx, MANAGE);
   const { name, group } = createAgentTokenSchema.parse(input);
-  const secret = AGENT_TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const secret = newSecret(AGENT_TOKEN_PREFIX);
   const token = await db.$transaction(async (tx) => {
     const created = await tx.agentToken.create({
-      data: { orgId: ctx.org.id, name, group, prefix: secret.slice(0, 12), tokenHash: hashAgentToken(secret), createdById: ctx.actor.type === "user" ? ctx.actor.userId : null },
+      data: { orgId: ctx.org.id, name, group, prefix: secretPrefix(secret), tokenHash: hashSecret(secret), createdById: ctx.actor.type === "user" ? ctx.actor.userId : null },
       select: { id: true, name: true, group: true, prefix: true, createdAt: true },
     });
     await recordAudit(tx, {
@@ -73,8 +69,8 @@ export async function revokeAgentToken(db: Db, ctx: OrgContext, tokenId: string,
 
 /** What the bundle endpoint needs to know about a presented secret; null when it is not a live agent token. */
 export async function lookupAgentToken(db: Db, raw: string): Promise<{ id: string; orgId: string } | null> {
-  if (!raw.startsWith(AGENT_TOKEN_PREFIX) || raw.length > 200) return null;
-  const token = await db.agentToken.findUnique({ where: { tokenHash: hashAgentToken(raw) }, select: { id: true, orgId: true, revokedAt: true } });
+  if (!looksLikeSecret(raw, AGENT_TOKEN_PREFIX)) return null;
+  const token = await db.agentToken.findUnique({ where: { tokenHash: hashSecret(raw) }, select: { id: true, orgId: true, revokedAt: true } });
   return token && !token.revokedAt ? { id: token.id, orgId: token.orgId } : null;
 }
 

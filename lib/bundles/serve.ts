@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
-import { hashAgentToken, lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
+import { lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
+import { hashSecret } from "../crypto/tokens";
 import { refreshBundle } from "./build";
 
 /**
@@ -157,7 +158,7 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   }
 
   function tokenFor(raw: string): TokenInfo | null | Promise<TokenInfo | null> {
-    const hash = hashAgentToken(raw);
+    const hash = hashSecret(raw);
     const hit = tokens.get(hash);
     if (hit && hit.until > Date.now()) return hit.info;
     return lookupAgentToken(db, raw).then((info) => {

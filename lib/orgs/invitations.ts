@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db, Prisma, Role } from "../db";
 import { AppError } from "../errors";
@@ -6,6 +5,7 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext, type UserActor } from "../auth/actor";
 import { hashPassword } from "../auth/password";
 import { requirePermission } from "./access";
+import { hashSecret, newSecret } from "../crypto/tokens";
 import { roleSchema } from "./members";
 
 const INVITE_PREFIX = "inv_";
@@ -22,10 +22,6 @@ export const newAccountSchema = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 
-export function hashInvitationSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
-}
-
 export type InvitationStatus = "pending" | "expired" | "revoked" | "accepted";
 
 function statusOf(inv: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now = Date.now()): InvitationStatus {
@@ -41,7 +37,7 @@ function statusOf(inv: { acceptedAt: Date | null; revokedAt: Date | null; expire
 export async function inviteMember(db: Db, ctx: OrgContext, input: { email: string; role: Role }, request?: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { email, role } = inviteSchema.parse(input);
-  const secret = INVITE_PREFIX + randomBytes(32).toString("base64url");
+  const secret = newSecret(INVITE_PREFIX);
   const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
   const invitation = await db.$transaction(async (tx) => {
     const member = await tx.membership.findFirst({ where: { orgId: ctx.org.id, user: { email: { equals: email, mode: "insensitive" } } }, select: { role: true } });
@@ -56,7 +52,7 @@ export async function inviteMember(db: Db, ctx: OrgContext, input: { email: stri
         orgId: ctx.org.id,
         email,
         role,
-        tokenHash: hashInvitationSecret(secret),
+        tokenHash: hashSecret(secret),
         expiresAt,
         invitedById: ctx.actor.type === "user" ? ctx.actor.userId : null,
       },
@@ -123,7 +119,7 @@ export interface InvitationView {
 export async function describeInvitation(db: Db, secret: string): Promise<InvitationView | null> {
   if (!secret.startsWith(INVITE_PREFIX) || secret.length > 200) return null;
   const inv = await db.invitation.findUnique({
-    where: { tokenHash: hashInvitationSecret(secret) },
+    where: { tokenHash: hashSecret(secret) },
     select: { email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true, org: { select: { slug: true, name: true } } },
   });
   if (!inv) return null;
@@ -134,7 +130,7 @@ export async function describeInvitation(db: Db, secret: string): Promise<Invita
 /** Locks the invitation row and checks it can still be used; every refusal says why. */
 async function usableInvitation(tx: Prisma.TransactionClient, secret: string) {
   if (!secret.startsWith(INVITE_PREFIX) || secret.length > 200) throw new AppError("not_found", "This invitation link is not valid.");
-  const hash = hashInvitationSecret(secret);
+  const hash = hashSecret(secret);
   // The row lock makes acceptance single-use even when the link is opened twice at once.
   await tx.$queryRaw`SELECT id FROM "Invitation" WHERE "tokenHash" = ${hash} FOR UPDATE`;
   const inv = await tx.invitation.findUnique({

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, TOKEN_SCOPES, type OrgContext, type TokenActor } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
+import { hashSecret, looksLikeSecret, newSecret, secretPrefix } from "../crypto/tokens";
 
 /** Admin API tokens look like `chr_<43 characters>`; the first 12 characters are kept to recognise a token in lists. */
 const TOKEN_PREFIX = "chr_";
@@ -18,24 +18,20 @@ export const createTokenSchema = z.object({
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
-export function hashToken(raw: string): string {
-  return createHash("sha256").update(raw).digest("hex");
-}
-
 /** Creates a token; the secret is returned here once and never stored. */
 export async function createApiToken(db: Db, ctx: OrgContext, input: CreateTokenInput, request?: RequestInfo) {
   // Owners only (DESIGN.md: owners manage members, tokens and settings); a token never mints tokens.
   requirePermission(ctx, "org:manage");
   const { name, scopes, expiresInDays } = createTokenSchema.parse(input);
-  const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const secret = newSecret(TOKEN_PREFIX);
   const expiresAt = expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000);
   const token = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
       data: {
         orgId: ctx.org.id,
         name,
-        prefix: secret.slice(0, 12),
-        tokenHash: hashToken(secret),
+        prefix: secretPrefix(secret),
+        tokenHash: hashSecret(secret),
         scopes,
         expiresAt,
         createdById: ctx.actor.type === "user" ? ctx.actor.userId : null,
@@ -88,9 +84,9 @@ export async function revokeApiToken(db: Db, ctx: OrgContext, tokenId: string, r
 
 /** Resolves a presented secret to its token actor; null when unknown, revoked or expired. */
 export async function authenticateApiToken(db: Db, raw: string): Promise<TokenActor | null> {
-  if (!raw.startsWith(TOKEN_PREFIX) || raw.length > 200) return null;
+  if (!looksLikeSecret(raw, TOKEN_PREFIX)) return null;
   const token = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(raw) },
+    where: { tokenHash: hashSecret(raw) },
     select: { id: true, name: true, orgId: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
   });
   const now = Date.now();
