@@ -2,15 +2,9 @@ import type { Db } from "../db";
 import type { OrgContext } from "../auth/actor";
 import { diffPolicies, type PolicyDiff } from "./common";
 import { reportQuerySchema } from "./schemas";
+import type { VersionHeader } from "./versions";
 
-export interface ReportEntry {
-  number: number;
-  sha256: string;
-  note: string;
-  author: string;
-  publishedAt: Date;
-  parentNumber: number | null;
-  restoredFromNumber: number | null;
+export interface ReportEntry extends VersionHeader {
   changeRequest: { number: number; title: string; author: string; openedAt: Date } | null;
   /** Decisions in force when the version shipped (withdrawn ones are left out). */
   approvals: { approver: string; decision: "approve" | "reject"; comment: string; at: Date }[];

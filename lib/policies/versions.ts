@@ -10,7 +10,8 @@ import { openChangeRequest } from "./changes";
 import { buildBundle } from "../bundles/build";
 import { publishSchema, restoreSchema, versionNumberSchema, type PublishInput, type RestoreInput } from "./schemas";
 
-export interface VersionSummary {
+/** What every view of a published version shows (lists, the compliance report). */
+export interface VersionHeader {
   number: number;
   sha256: string;
   note: string;
@@ -18,6 +19,9 @@ export interface VersionSummary {
   publishedAt: Date;
   parentNumber: number | null;
   restoredFromNumber: number | null;
+}
+
+export interface VersionSummary extends VersionHeader {
   changeRequestNumber: number | null;
   /** Does this version give agents more freedom than its parent? */
   wider: WideningVerdict;

@@ -189,23 +189,16 @@ export async function executeRun(db: Db, runId: string, provider: ReviewerProvid
   await db.sandboxRun.update({ where: { id: runId }, data: { status: "completed", finishedAt: new Date() } });
 }
 
-export interface ResultView {
+/** A stored review: the reviewer's result (enums read back as plain strings) and which sample it judged. */
+export interface ResultView extends Omit<ReviewResult, "riskLevel" | "userAuthorization"> {
   id: string;
   sampleId: string | null;
   sampleName: string;
   kind: string;
   attempt: number;
   expectedOutcome: "allow" | "deny" | null;
-  status: ReviewStatus;
   riskLevel: string | null;
   userAuthorization: string | null;
-  rationale: string;
-  latencyMs: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  totalTokens: number | null;
-  raw: string | null;
-  error: string | null;
   /** The user message that was sent (transcript + approval request). */
   requestMessage: string;
   /** true/false against the expectation; null without one, or when the review failed (no decision to compare). */
