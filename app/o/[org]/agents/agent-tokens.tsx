@@ -1,25 +1,18 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import type { FleetHost } from "@/lib/agents";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ErrorLine } from "@/components/ui/error-line";
+import { CreatedSecret } from "@/components/ui/one-time-secret";
+import { inputCls, primaryBtn } from "@/components/ui/styles";
+import { TableHead } from "@/components/ui/table-head";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createAgentTokenAction, revokeAgentTokenAction } from "./actions";
-import { dangerBtn, ErrorLine, fmt, inputCls, OneTimeSecret, primaryBtn, secondaryBtn } from "../settings/ui";
+import { fmt } from "../settings/ui";
 
-export interface HostRow {
-  id: string;
-  name: string;
-  group: string | null;
-  prefix: string;
-  createdAt: string;
-  createdBy: string | null;
-  revokedAt: string | null;
-  lastCheckIn: string | null;
-  versionServed: number | null;
-  versionInstalled: number | null;
-  clientVersion: string | null;
-  checkIns: number;
-  stale: boolean;
-  silent: boolean;
-}
+/** A fleet host as the page passes it: its dates as ISO strings. */
+export type HostRow = Omit<FleetHost, "createdAt" | "revokedAt" | "lastCheckIn"> & { createdAt: string; revokedAt: string | null; lastCheckIn: string | null };
 
 function Flag({ tone, children }: { tone: "ok" | "warn" | "off"; children: React.ReactNode }) {
   const cls = tone === "ok" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : tone === "warn" ? "bg-amber-50 text-amber-900 ring-amber-200" : "bg-panel text-muted ring-line";
@@ -27,10 +20,8 @@ function Flag({ tone, children }: { tone: "ok" | "warn" | "off"; children: React
 }
 
 export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: string; hosts: HostRow[]; canManage: boolean; currentVersion: number | null }) {
-  const [error, setError] = useState<string | null>(null);
+  const { error, pending, run, submit, confirmRow } = useConsoleActions();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [pending, start] = useTransition();
 
   return (
     <div className="space-y-4">
@@ -40,12 +31,9 @@ export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: st
             e.preventDefault();
             const form = e.currentTarget;
             const data = new FormData(form);
-            start(async () => {
-              setError(null);
-              setCreated(null);
-              const r = await createAgentTokenAction(org, { name: String(data.get("name") ?? ""), group: String(data.get("group") ?? "") });
-              if (!r.ok) return setError(r.error.message);
-              setCreated({ name: r.data.name, secret: r.data.secret });
+            setCreated(null);
+            submit(() => createAgentTokenAction(org, { name: String(data.get("name") ?? ""), group: String(data.get("group") ?? "") }), (d) => {
+              setCreated({ name: d.name, secret: d.secret });
               form.reset();
             });
           }}>
@@ -64,25 +52,15 @@ export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: st
       )}
       <ErrorLine message={error} />
       {created ? (
-        <div role="status" className="space-y-2">
-          <OneTimeSecret label={`Secret of agent token ${created.name}`} value={created.secret}
-            warning="Copy this token now and give it to the host (charter pull --token …). It is shown only once: Charter keeps only its hash." />
-          <button type="button" className={secondaryBtn} onClick={() => setCreated(null)}>I have copied it</button>
-        </div>
+        <CreatedSecret label={`Secret of agent token ${created.name}`} value={created.secret} onDone={() => setCreated(null)}
+          warning="Copy this token now and give it to the host (charter pull --token …). It is shown only once: Charter keeps only its hash." />
       ) : null}
       {hosts.length === 0 ? (
         <p className="text-sm text-muted">No agent tokens yet.{canManage ? " Create one per host (or per group of identical hosts) above." : ""}</p>
       ) : (
         <div className="overflow-x-auto" role="region" aria-label="Agent tokens table" tabIndex={0}>
           <table className="w-full text-sm" aria-label="Agent tokens">
-            <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
-              <tr>
-                {["Name", "Group", "Prefix", "Created", "Last check-in", "Served", "Installed", "Client", "Status"].map((h) => (
-                  <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>
-                ))}
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Group", "Prefix", "Created", "Last check-in", "Served", "Installed", "Client", "Status"]} actions />
             <tbody>
               {hosts.map((h) => (
                 <tr key={h.id} className="border-b border-line last:border-0" data-testid={`agent-${h.name}`}>
@@ -104,21 +82,10 @@ export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: st
                     )}
                   </td>
                   <td className="py-2 text-right">
-                    {!canManage || h.revokedAt ? null : confirming === h.id ? (
-                      <span className="inline-flex items-center gap-2">
-                        <button type="button" className={dangerBtn} disabled={pending}
-                          onClick={() => start(async () => {
-                            setError(null);
-                            const r = await revokeAgentTokenAction(org, h.id);
-                            if (!r.ok) setError(r.error.message);
-                            setConfirming(null);
-                          })}>
-                          Confirm revoke
-                        </button>
-                        <button type="button" className={secondaryBtn} onClick={() => setConfirming(null)}>Cancel</button>
-                      </span>
-                    ) : (
-                      <button type="button" className={secondaryBtn} aria-label={`Revoke agent token ${h.name}`} onClick={() => setConfirming(h.id)}>Revoke</button>
+                    {!canManage || h.revokedAt ? null : (
+                      <ConfirmButton {...confirmRow(h.id)}
+                        onConfirm={() => run(() => revokeAgentTokenAction(org, h.id))}
+                        ariaLabel={`Revoke agent token ${h.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
                     )}
                   </td>
                 </tr>

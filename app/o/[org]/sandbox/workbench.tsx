@@ -1,9 +1,12 @@
 "use client";
 
-import { useMemo, useState, useTransition } from "react";
+import { useMemo, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { SampleView } from "@/lib/sandbox";
-import { dangerBtn, inputCls, primaryBtn, secondaryBtn } from "@/components/sandbox/ui";
+import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ErrorLine } from "@/components/ui/error-line";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { deleteSampleAction, startRunAction } from "./actions";
 import { SampleEditor } from "./sample-editor";
 
@@ -11,10 +14,6 @@ interface Providers {
   baselineLabel: string;
   org: { baseUrl: string; model: string } | null;
   env: { baseUrl: string; model: string } | null;
-}
-
-function ErrorLine({ message }: { message: string | null }) {
-  return message ? <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{message}</p> : null;
 }
 
 function summary(s: SampleView): string {
@@ -33,12 +32,10 @@ export function Workbench({ org, samples, canEdit, versions, providers }: { org:
   const router = useRouter();
   const [selected, setSelected] = useState<Set<string>>(() => new Set(samples.map((s) => s.id)));
   const [editing, setEditing] = useState<SampleView | "new" | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, pending, start, run, confirmRow, confirming } = useConsoleActions();
   const [runError, setRunError] = useState<string | null>(null);
   const [source, setSource] = useState<"draft" | "version" | "pasted">("draft");
   const [provider, setProvider] = useState<"baseline" | "org" | "env">("baseline");
-  const [pending, start] = useTransition();
   const visible = useMemo(() => samples.filter((s) => selected.has(s.id)), [samples, selected]);
   const allOn = samples.length > 0 && visible.length === samples.length;
 
@@ -84,24 +81,12 @@ export function Workbench({ org, samples, canEdit, versions, providers }: { org:
                   <td className="py-1.5 pr-3 text-xs text-muted">{s.tags.join(", ")}</td>
                   {canEdit ? (
                     <td className="whitespace-nowrap py-1.5 pr-2 text-right">
-                      {confirming === s.id ? (
-                        <span className="inline-flex gap-1">
-                          <button type="button" className={dangerBtn} disabled={pending}
-                            onClick={() => start(async () => {
-                              setError(null);
-                              const r = await deleteSampleAction(org, s.id);
-                              if (!r.ok) setError(r.error.message);
-                              setConfirming(null);
-                              router.refresh();
-                            })}>Confirm delete</button>
-                          <button type="button" className={secondaryBtn} onClick={() => setConfirming(null)}>Cancel</button>
-                        </span>
-                      ) : (
-                        <span className="inline-flex gap-1">
-                          <button type="button" className={secondaryBtn} aria-label={`Edit ${s.name}`} onClick={() => setEditing(s)}>Edit</button>
-                          <button type="button" className={secondaryBtn} aria-label={`Delete ${s.name}`} onClick={() => setConfirming(s.id)}>Delete</button>
-                        </span>
-                      )}
+                      <span className="inline-flex gap-1">
+                        {confirming === s.id ? null : <button type="button" className={secondaryBtn} aria-label={`Edit ${s.name}`} onClick={() => setEditing(s)}>Edit</button>}
+                        <ConfirmButton {...confirmRow(s.id)}
+                          onConfirm={() => run(() => deleteSampleAction(org, s.id), () => router.refresh())}
+                          ariaLabel={`Delete ${s.name}`} confirmLabel="Confirm delete">Delete</ConfirmButton>
+                      </span>
                     </td>
                   ) : null}
                 </tr>

@@ -1,9 +1,13 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import type { Role } from "@/lib/db";
+import { ErrorLine } from "@/components/ui/error-line";
+import { OneTimeSecret } from "@/components/ui/one-time-secret";
+import { inputCls, primaryBtn } from "@/components/ui/styles";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { inviteMemberAction } from "./actions";
-import { ErrorLine, fmt, inputCls, OneTimeSecret, primaryBtn } from "./ui";
+import { fmt } from "./ui";
 
 const ROLES: { value: Role; hint: string }[] = [
   { value: "viewer", hint: "reads" },
@@ -14,9 +18,8 @@ const ROLES: { value: Role; hint: string }[] = [
 ];
 
 export function InviteForm({ org }: { org: string }) {
-  const [error, setError] = useState<string | null>(null);
+  const { error, pending, submit } = useConsoleActions();
   const [created, setCreated] = useState<{ email: string; role: string; link: string; expiresAt: string } | null>(null);
-  const [pending, start] = useTransition();
   return (
     <div className="space-y-3">
       <form className="flex flex-wrap items-end gap-3"
@@ -24,12 +27,9 @@ export function InviteForm({ org }: { org: string }) {
           e.preventDefault();
           const form = e.currentTarget;
           const data = new FormData(form);
-          start(async () => {
-            setError(null);
-            setCreated(null);
-            const r = await inviteMemberAction(org, { email: String(data.get("email") ?? ""), role: String(data.get("role")) as Role });
-            if (!r.ok) return setError(r.error.message);
-            setCreated({ ...r.data, link: `${window.location.origin}${r.data.path}` });
+          setCreated(null);
+          submit(() => inviteMemberAction(org, { email: String(data.get("email") ?? ""), role: String(data.get("role")) as Role }), (d) => {
+            setCreated({ ...d, link: `${window.location.origin}${d.path}` });
             form.reset();
           });
         }}>

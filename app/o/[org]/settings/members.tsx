@@ -1,9 +1,13 @@
 "use client";
 
-import { useState, useTransition } from "react";
 import type { Role } from "@/lib/db";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ErrorLine } from "@/components/ui/error-line";
+import { inputCls, secondaryBtn } from "@/components/ui/styles";
+import { TableHead } from "@/components/ui/table-head";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { changeRoleAction, removeMemberAction, revokeInvitationAction } from "./actions";
-import { dangerBtn, ErrorLine, fmt, inputCls, secondaryBtn } from "./ui";
+import { fmt } from "./ui";
 
 const ROLES: Role[] = ["owner", "admin", "approver", "auditor", "viewer"];
 
@@ -16,32 +20,14 @@ export interface MemberRow {
 }
 
 export function MembersTable({ org, members, meId, canManage }: { org: string; members: MemberRow[]; meId: string; canManage: boolean }) {
-  const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [pending, start] = useTransition();
-
-  const run = (work: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
-    start(async () => {
-      setError(null);
-      const result = await work();
-      if (!result.ok) setError(result.error?.message ?? "That did not work.");
-      setConfirming(null);
-    });
+  const { error, pending, run, confirmRow } = useConsoleActions();
 
   return (
     <div className="space-y-2">
       <ErrorLine message={error} />
       <div className="overflow-x-auto">
         <table className="w-full text-sm" aria-label="Members">
-          <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
-            <tr>
-              <th scope="col" className="py-2 pr-3 font-medium">Email</th>
-              <th scope="col" className="py-2 pr-3 font-medium">Name</th>
-              <th scope="col" className="py-2 pr-3 font-medium">Role</th>
-              <th scope="col" className="py-2 pr-3 font-medium">Joined</th>
-              {canManage ? <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
-            </tr>
-          </thead>
+          <TableHead columns={["Email", "Name", "Role", "Joined"]} actions={canManage} />
           <tbody>
             {members.map((m) => (
               <tr key={m.userId} className="border-b border-line last:border-0" data-testid={`member-${m.email}`}>
@@ -66,15 +52,11 @@ export function MembersTable({ org, members, meId, canManage }: { org: string; m
                 <td className="py-2 pr-3 text-muted">{fmt(m.joinedAt)}</td>
                 {canManage ? (
                   <td className="py-2 text-right">
-                    {confirming === m.userId ? (
-                      <span className="inline-flex items-center gap-2">
-                        <span className="text-xs">Remove {m.userId === meId ? "yourself" : m.email}?</span>
-                        <button type="button" className={dangerBtn} disabled={pending} onClick={() => run(() => removeMemberAction(org, m.userId))}>Confirm removal</button>
-                        <button type="button" className={secondaryBtn} onClick={() => setConfirming(null)}>Cancel</button>
-                      </span>
-                    ) : (
-                      <button type="button" className={secondaryBtn} aria-label={`Remove ${m.email}`} onClick={() => setConfirming(m.userId)}>Remove</button>
-                    )}
+                    <ConfirmButton {...confirmRow(m.userId)}
+                      onConfirm={() => run(() => removeMemberAction(org, m.userId))}
+                      ariaLabel={`Remove ${m.email}`} confirmLabel="Confirm removal" prompt={`Remove ${m.userId === meId ? "yourself" : m.email}?`}>
+                      Remove
+                    </ConfirmButton>
                   </td>
                 ) : null}
               </tr>
@@ -96,22 +78,13 @@ export interface InvitationRow {
 }
 
 export function PendingInvitations({ org, invitations }: { org: string; invitations: InvitationRow[] }) {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, start] = useTransition();
+  const { error, pending, run } = useConsoleActions();
   if (invitations.length === 0) return <p className="text-sm text-muted">No pending invitations.</p>;
   return (
     <div className="space-y-2">
       <ErrorLine message={error} />
       <table className="w-full text-sm" aria-label="Pending invitations">
-        <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
-          <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">Email</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Role</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Invited by</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Expires (UTC)</th>
-            <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
+        <TableHead columns={["Email", "Role", "Invited by", "Expires (UTC)"]} actions />
         <tbody>
           {invitations.map((i) => (
             <tr key={i.id} className="border-b border-line last:border-0">
@@ -121,11 +94,7 @@ export function PendingInvitations({ org, invitations }: { org: string; invitati
               <td className="py-2 pr-3 text-muted">{i.status === "expired" ? <span className="text-danger">expired {fmt(i.expiresAt)}</span> : fmt(i.expiresAt)}</td>
               <td className="py-2 text-right">
                 <button type="button" className={secondaryBtn} disabled={pending} aria-label={`Revoke invitation of ${i.email}`}
-                  onClick={() => start(async () => {
-                    setError(null);
-                    const r = await revokeInvitationAction(org, i.id);
-                    if (!r.ok) setError(r.error.message);
-                  })}>
+                  onClick={() => run(() => revokeInvitationAction(org, i.id))}>
                   Revoke
                 </button>
               </td>

@@ -2,7 +2,8 @@
 
 import { useState, useTransition } from "react";
 import { updateOrgSettingsAction } from "./actions";
-import { ErrorLine, inputCls, primaryBtn } from "./ui";
+import { ErrorLine } from "@/components/ui/error-line";
+import { inputCls, primaryBtn } from "@/components/ui/styles";
 
 export function PublishingForm({ org, approvalsRequired }: { org: string; approvalsRequired: number }) {
   const [error, setError] = useState<string | null>(null);

@@ -1,8 +1,12 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ErrorLine } from "@/components/ui/error-line";
+import { primaryBtn } from "@/components/ui/styles";
+import { TableHead } from "@/components/ui/table-head";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { activateSigningKeyAction, createSigningKeyAction, retireSigningKeyAction } from "./key-actions";
-import { dangerBtn, ErrorLine, fmt, primaryBtn, secondaryBtn } from "./ui";
+import { fmt } from "./ui";
 
 export interface KeyRow {
   kid: string;
@@ -15,17 +19,8 @@ export interface KeyRow {
 }
 
 export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; keys: KeyRow[]; canManage: boolean; jwksPath: string }) {
-  const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [pending, start] = useTransition();
+  const { error, pending, run, confirmRow } = useConsoleActions();
   const hasNext = keys.some((k) => k.state === "next");
-  const run = (work: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
-    start(async () => {
-      setError(null);
-      const r = await work();
-      if (!r.ok) setError(r.error?.message ?? "The key action failed.");
-      setConfirming(null);
-    });
 
   return (
     <div className="space-y-3">
@@ -40,14 +35,8 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
             {keys.length === 0 ? "Create signing key" : "Create next key"}
           </button>
           {hasNext ? (
-            confirming === "activate" ? (
-              <span className="inline-flex items-center gap-2">
-                <button type="button" className={dangerBtn} disabled={pending} onClick={() => run(() => activateSigningKeyAction(org))}>Confirm activate</button>
-                <button type="button" className={secondaryBtn} onClick={() => setConfirming(null)}>Cancel</button>
-              </span>
-            ) : (
-              <button type="button" className={secondaryBtn} onClick={() => setConfirming("activate")}>Activate next key</button>
-            )
+            <ConfirmButton {...confirmRow("activate")}
+              onConfirm={() => run(() => activateSigningKeyAction(org))} confirmLabel="Confirm activate">Activate next key</ConfirmButton>
           ) : null}
         </div>
       ) : null}
@@ -57,12 +46,7 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="Signing keys">
-            <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
-              <tr>
-                {["Key id", "State", "Created", "Activated", "Retired", "In JWKS until"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
+            <TableHead columns={["Key id", "State", "Created", "Activated", "Retired", "In JWKS until"]} actions />
             <tbody>
               {keys.map((k) => (
                 <tr key={k.kid} className="border-b border-line last:border-0" data-testid={`key-${k.state}`}>
@@ -73,15 +57,12 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
                   <td className="py-2 pr-3 text-muted">{fmt(k.retiredAt)}</td>
                   <td className="py-2 pr-3 text-muted">{k.state !== "retired" ? "while in use" : k.published ? fmt(k.servedUntil) : "no longer published"}</td>
                   <td className="py-2 text-right">
-                    {!canManage || k.state === "active" || !k.published ? null : confirming === k.kid ? (
-                      <span className="inline-flex items-center gap-2">
-                        <button type="button" className={dangerBtn} disabled={pending} onClick={() => run(() => retireSigningKeyAction(org, k.kid))}>Confirm retire</button>
-                        <button type="button" className={secondaryBtn} onClick={() => setConfirming(null)}>Cancel</button>
-                      </span>
-                    ) : (
-                      <button type="button" className={secondaryBtn} aria-label={`Retire key ${k.kid.slice(0, 16)}${k.state === "retired" ? " now" : ""}`} onClick={() => setConfirming(k.kid)}>
+                    {!canManage || k.state === "active" || !k.published ? null : (
+                      <ConfirmButton {...confirmRow(k.kid)}
+                        onConfirm={() => run(() => retireSigningKeyAction(org, k.kid))}
+                        ariaLabel={`Retire key ${k.kid.slice(0, 16)}${k.state === "retired" ? " now" : ""}`} confirmLabel="Confirm retire">
                         {k.state === "retired" ? "Unpublish now" : "Retire"}
-                      </button>
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>

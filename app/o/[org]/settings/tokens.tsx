@@ -1,8 +1,14 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ErrorLine } from "@/components/ui/error-line";
+import { CreatedSecret } from "@/components/ui/one-time-secret";
+import { inputCls, primaryBtn } from "@/components/ui/styles";
+import { TableHead } from "@/components/ui/table-head";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createTokenAction, revokeTokenAction } from "./actions";
-import { dangerBtn, ErrorLine, fmt, inputCls, OneTimeSecret, primaryBtn, secondaryBtn } from "./ui";
+import { fmt } from "./ui";
 
 const SCOPES = [
   { value: "read", hint: "read policy, versions and the audit log" },
@@ -35,10 +41,8 @@ function status(t: TokenRow, now: number): "active" | "expired" | "revoked" {
 }
 
 export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; now: number }) {
-  const [error, setError] = useState<string | null>(null);
+  const { error, pending, run, submit, confirmRow } = useConsoleActions();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [pending, start] = useTransition();
 
   return (
     <div className="space-y-4">
@@ -48,18 +52,19 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
           const form = e.currentTarget;
           const data = new FormData(form);
           const expiry = String(data.get("expiry"));
-          start(async () => {
-            setError(null);
-            setCreated(null);
-            const r = await createTokenAction(org, {
-              name: String(data.get("name") ?? ""),
-              scopes: data.getAll("scopes").map(String) as ("read" | "write" | "publish")[],
-              expiresInDays: expiry === "never" ? null : Number(expiry),
-            });
-            if (!r.ok) return setError(r.error.message);
-            setCreated({ name: r.data.name, secret: r.data.secret });
-            form.reset();
-          });
+          setCreated(null);
+          submit(
+            () =>
+              createTokenAction(org, {
+                name: String(data.get("name") ?? ""),
+                scopes: data.getAll("scopes").map(String) as ("read" | "write" | "publish")[],
+                expiresInDays: expiry === "never" ? null : Number(expiry),
+              }),
+            (d) => {
+              setCreated({ name: d.name, secret: d.secret });
+              form.reset();
+            },
+          );
         }}>
         <div className="flex flex-wrap items-end gap-3">
           <div className="space-y-1">
@@ -86,25 +91,15 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
       </form>
       <ErrorLine message={error} />
       {created ? (
-        <div role="status" className="space-y-2">
-          <OneTimeSecret label={`Secret of token ${created.name}`} value={created.secret}
-            warning="Copy this token now. It is shown only once: Charter keeps only its hash and cannot show it again." />
-          <button type="button" className={secondaryBtn} onClick={() => setCreated(null)}>I have copied it</button>
-        </div>
+        <CreatedSecret label={`Secret of token ${created.name}`} value={created.secret} onDone={() => setCreated(null)}
+          warning="Copy this token now. It is shown only once: Charter keeps only its hash and cannot show it again." />
       ) : null}
       {tokens.length === 0 ? (
         <p className="text-sm text-muted">No API tokens yet. Automation (GitOps, the <code className="font-mono">charter</code> CLI) authenticates with one.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="API tokens">
-            <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
-              <tr>
-                {["Name", "Prefix", "Scopes", "Created by", "Created", "Expires", "Last used", "Status"].map((h) => (
-                  <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>
-                ))}
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Prefix", "Scopes", "Created by", "Created", "Expires", "Last used", "Status"]} actions />
             <tbody>
               {tokens.map((t) => {
                 const st = status(t, now);
@@ -121,21 +116,10 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
                       <span className={st === "active" ? "text-emerald-700" : "text-danger"}>{st}</span>
                     </td>
                     <td className="py-2 text-right">
-                      {st !== "active" ? null : confirming === t.id ? (
-                        <span className="inline-flex items-center gap-2">
-                          <button type="button" className={dangerBtn} disabled={pending}
-                            onClick={() => start(async () => {
-                              setError(null);
-                              const r = await revokeTokenAction(org, t.id);
-                              if (!r.ok) setError(r.error.message);
-                              setConfirming(null);
-                            })}>
-                            Confirm revoke
-                          </button>
-                          <button type="button" className={secondaryBtn} onClick={() => setConfirming(null)}>Cancel</button>
-                        </span>
-                      ) : (
-                        <button type="button" className={secondaryBtn} aria-label={`Revoke token ${t.name}`} onClick={() => setConfirming(t.id)}>Revoke</button>
+                      {st !== "active" ? null : (
+                        <ConfirmButton {...confirmRow(t.id)}
+                          onConfirm={() => run(() => revokeTokenAction(org, t.id))}
+                          ariaLabel={`Revoke token ${t.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
                       )}
                     </td>
                   </tr>
