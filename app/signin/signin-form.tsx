@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { signInWithPassword, type SignInState } from "./actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInWithPassword, {});
@@ -18,9 +19,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <input id="password" name="password" type="password" autoComplete="current-password" required
           className="w-full rounded-md border border-line px-3 py-2 outline-none focus:border-accent focus:ring-2 focus:ring-accent/20" />
       </div>
-      {state.error ? (
-        <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{state.error}</p>
-      ) : null}
+      <ErrorLine message={state.error} />
       <button type="submit" disabled={pending}
         className="w-full rounded-md bg-accent px-3 py-2 font-medium text-white hover:bg-accent/90 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-60">
         {pending ? "Signing in…" : "Sign in"}

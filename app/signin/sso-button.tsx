@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { KeyRound } from "lucide-react";
 import { signInWithSso, type SignInState } from "./actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 export function SsoButton({ name, callbackUrl }: { name: string; callbackUrl: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInWithSso, {});
@@ -14,9 +15,7 @@ export function SsoButton({ name, callbackUrl }: { name: string; callbackUrl: st
         <KeyRound aria-hidden className="size-4" />
         {pending ? "Redirecting…" : `Continue with ${name}`}
       </button>
-      {state.error ? (
-        <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{state.error}</p>
-      ) : null}
+      <ErrorLine message={state.error} />
     </form>
   );
 }

@@ -9,6 +9,7 @@ import {
   updateChangeRequestAction,
   withdrawChangeRequestAction,
 } from "@/app/o/[org]/changes/actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 export interface PanelCapabilities {
   decide: boolean;
@@ -91,7 +92,7 @@ export function ChangeRequestPanel({ org, number, revision, can }: { org: string
       </div>
       {can.edit ? <p className="text-xs text-muted">Any edit withdraws the decisions made so far; reviewers decide again on the new text.</p> : null}
       <p aria-live="polite" className="sr-only">{pending ? "Working…" : ""}</p>
-      {error ? <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{error}</p> : null}
+      <ErrorLine message={error} />
     </section>
   );
 }

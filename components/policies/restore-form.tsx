@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { RotateCcw } from "lucide-react";
 import { restoreAction } from "@/app/o/[org]/versions/actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 /** Restores a version as a new one (or opens a change request when the org requires approvals). */
 export function RestoreForm({ org, number, approvalsRequired }: { org: string; number: number; approvalsRequired: number }) {
@@ -34,7 +35,7 @@ export function RestoreForm({ org, number, approvalsRequired }: { org: string; n
       <label htmlFor="restore-note" className="block text-sm">Why restore it?</label>
       <textarea id="restore-note" required value={note} onChange={(e) => setNote(e.target.value)} rows={2}
         className="w-full rounded-md border border-line px-3 py-2 text-sm outline-none focus:border-accent focus:ring-2 focus:ring-accent/20" />
-      {error ? <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{error}</p> : null}
+      <ErrorLine message={error} />
       <button type="submit" disabled={pending || note.trim() === ""}
         className="inline-flex items-center gap-1.5 rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent/90 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-60">
         <RotateCcw aria-hidden className="size-4" /> {pending ? "Restoring…" : approvalsRequired > 0 ? "Propose restore" : "Restore as new version"}

@@ -4,14 +4,11 @@ import { useState, useTransition } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { acceptInvitationAction, createAccountAndAcceptAction } from "./actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 const input = "w-full rounded-md border border-line px-3 py-2 outline-none focus:border-accent focus:ring-2 focus:ring-accent/20";
 const primary =
   "w-full rounded-md bg-accent px-3 py-2 font-medium text-white hover:bg-accent/90 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-60";
-
-function ErrorLine({ message }: { message: string | null }) {
-  return message ? <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{message}</p> : null;
-}
 
 export function AcceptInvitation({ secret, orgName }: { secret: string; orgName: string }) {
   const router = useRouter();

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { createOrganizationAction } from "./actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 const input = "w-full rounded-md border border-line px-3 py-2 outline-none focus:border-accent focus:ring-2 focus:ring-accent/20";
 
@@ -48,7 +49,7 @@ export function NewOrgForm() {
         </div>
         <p id="org-slug-hint" className="text-xs text-muted">Lowercase letters, digits and dashes.</p>
       </div>
-      {error ? <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{error}</p> : null}
+      <ErrorLine message={error} />
       <button type="submit" disabled={pending}
         className="w-full rounded-md bg-accent px-3 py-2 font-medium text-white hover:bg-accent/90 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-60">
         {pending ? "Creating…" : "Create organisation"}

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import type { SampleView } from "@/lib/sandbox";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/sandbox/ui";
 import { saveSampleAction } from "./actions";
+import { ErrorLine } from "@/components/ui/error-line";
 
 const NEW_ACTION = `{
   "tool": "shell",
@@ -99,7 +100,7 @@ export function SampleEditor({ org, sample, onClose }: { org: string; sample: Sa
           <input id={`s-notes-${id}`} name="notes" defaultValue={sample?.notes ?? ""} className={`${inputCls} w-full`} />
         </div>
       </div>
-      {error ? <p role="alert" className="rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-sm text-danger">{error}</p> : null}
+      <ErrorLine message={error} />
       <div className="flex gap-2">
         <button type="submit" className={primaryBtn} disabled={pending}>{pending ? "Saving…" : "Save sample"}</button>
         <button type="button" className={secondaryBtn} onClick={onClose}>Cancel</button>
