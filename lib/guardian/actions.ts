@@ -8,7 +8,6 @@ import { z } from "zod";
  */
 
 export const REQUEST_KINDS = ["shell", "exec_command", "apply_patch", "network_access", "mcp_tool_call", "request_permissions"] as const;
-export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export const SANDBOX_PERMISSIONS = ["use_default", "require_escalated", "with_additional_permissions"] as const;
 export const NETWORK_PROTOCOLS = ["http", "https", "socks5_tcp", "socks5_udp"] as const;

@@ -71,8 +71,6 @@ export const GUARDIAN_OUTPUT_SCHEMA = {
   required: ["outcome"],
 } as const;
 
-export type GuardianOutputSchema = typeof GUARDIAN_OUTPUT_SCHEMA;
-
 /** Appended after the composed policy, separated by a blank line. */
 export const OUTPUT_CONTRACT = `## Response Format
 Reply with one JSON object and nothing else: no prose before or after it and no code fence. It must match this JSON schema:

@@ -8,14 +8,6 @@ import { lockOrgForManagement, requirePermission } from "./access";
 /** The roles of DESIGN.md, most powerful first (the order of role pickers). */
 export const ROLES = ["owner", "admin", "approver", "auditor", "viewer"] as const satisfies readonly Role[];
 
-export const ROLE_SUMMARY: Record<Role, string> = {
-  owner: "Everything, including members, roles, tokens and settings",
-  admin: "Edits and publishes policy when approvals allow",
-  approver: "Approves or rejects change requests",
-  auditor: "Reads everything and exports the audit log",
-  viewer: "Reads versions and status",
-};
-
 export const roleSchema = z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}` });
 
 export interface MemberView {
