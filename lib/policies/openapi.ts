@@ -48,6 +48,7 @@ function errors(...codes: number[]): Json {
 
 const org = { name: "org", in: "path", required: true, schema: { type: "string" }, description: "Organisation slug." };
 const number = { name: "number", in: "path", required: true, schema: { type: "integer", minimum: 1 } };
+const AUDIT_FILTERS = ["actor", "action", "target", "from", "to", "cursor", "limit"].map((name) => ({ name, in: "query", schema: { type: "string" } }));
 
 export function openApiDocument(serverUrl = "/"): Json {
   const base = "/api/v1/orgs/{org}";
@@ -57,7 +58,8 @@ export function openApiDocument(serverUrl = "/"): Json {
       title: "Charter admin API",
       version: "1",
       description:
-        `Drafts, validation (as Codex ${CODEX_VERSION} loads requirements.toml), versions, diffs, restore and change requests. ` +
+        `Drafts, validation (as Codex ${CODEX_VERSION} loads requirements.toml), versions, diffs, restore, change requests, ` +
+        "the audit log, sandbox runs, public signing keys, and the agent bundle. " +
         "Authenticate with an admin API token (`Authorization: Bearer chr_…`; scopes read, write, publish) or a console session. " +
         "Errors are `{error: {code, message, details?}}`.",
     },
@@ -173,9 +175,54 @@ export function openApiDocument(serverUrl = "/"): Json {
         parameters: [org, number],
         post: { summary: "Withdraw an open change request", responses: { 200: { description: "Withdrawn" }, ...errors(403, 409) } },
       },
+      [`${base}/audit`]: {
+        parameters: [org, ...AUDIT_FILTERS],
+        get: { summary: "Audit events, newest first (keyset paging with `cursor`)", responses: { 200: { description: "`{events, nextCursor}`" }, ...errors(403, 422) } },
+      },
+      [`${base}/audit/export`]: {
+        parameters: [org, { name: "format", in: "query", schema: { enum: ["jsonl", "csv"], default: "jsonl" } }, ...AUDIT_FILTERS],
+        get: {
+          summary: "Export the filtered audit log as a download (streamed); the export itself is audited",
+          responses: { 200: { description: "JSON Lines or CSV", content: { "application/x-ndjson": {}, "text/csv": {} } }, ...errors(403, 422) },
+        },
+      },
+      [`${base}/audit/verify`]: {
+        parameters: [org],
+        get: { summary: "Recompute the org's audit hash chain and name the first broken link", responses: { 200: { description: "`{ok, count, head}` or `{ok: false, firstBroken}`" }, ...errors(403) } },
+      },
+      [`${base}/sandbox/runs/{id}`]: {
+        parameters: [org, { name: "id", in: "path", required: true, schema: { type: "string" } }],
+        get: { summary: "A reviewer-sandbox run with its results so far (polled while it runs)", responses: { 200: { description: "The run" }, ...errors(422) } },
+      },
+      [`${base}/sandbox/samples/export`]: {
+        parameters: [org],
+        get: { summary: "Export the org's sample approval requests as JSON (importable)", responses: { 200: { description: "Samples" }, ...errors() } },
+      },
+      [`${base}/keys`]: {
+        parameters: [org],
+        get: {
+          summary: "Public JWKS of the org's bundle signing keys (active, next, and retired ones until their bundles expire); also at /.well-known/jwks.json?org=",
+          security: [],
+          responses: { 200: { description: "JWKS", content: { "application/json": {} } }, 404: { description: "No such org", content: json("Error") } },
+        },
+      },
+      "/api/v1/agent/bundle": {
+        get: {
+          summary: "The signed bundle of the token's org (compact JWS, EdDSA); strong ETag, 304 on If-None-Match",
+          security: [{ agent: [] }],
+          parameters: [{ name: "If-None-Match", in: "header", schema: { type: "string" } }],
+          responses: {
+            200: { description: "JWS text", content: { "application/jose": { schema: { type: "string" } } } },
+            304: { description: "Not modified" },
+            401: { description: "Missing, unknown or revoked agent token", content: json("Error") },
+            404: { description: "Nothing published yet", content: json("Error") },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
+        agent: { type: "http", scheme: "bearer", description: "Agent token (cha_…), for GET /api/v1/agent/bundle only" },
         bearer: { type: "http", scheme: "bearer", description: "Admin API token (chr_…)" },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
       },
