@@ -1,5 +1,6 @@
 import type { Db } from "./db";
 import { generatePassword, hashPassword } from "./auth/password";
+import { revokeUserSessions } from "./auth/sessions";
 
 export const DEMO_ORG = { slug: "acme", name: "Acme Corp" } as const;
 export const DEMO_OWNER_EMAIL = "owner@acme.example";
@@ -66,11 +67,16 @@ export async function seedDemo(db: Db, opts: { password?: string } = {}): Promis
   return { created: true, ownerEmail: DEMO_OWNER_EMAIL, ownerPassword: password };
 }
 
-/** Sets a new generated password for a local account and returns it. */
+/** Sets a new generated password for a local account, ends its sessions, and returns the password. */
 export async function resetPassword(db: Db, email: string): Promise<string> {
   const user = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (!user) throw new Error(`No account with the email ${email}.`);
   const password = generatePassword();
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
+  const passwordHash = await hashPassword(password);
+  // Whoever knew the old password may hold a session: a reset ends them all.
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await revokeUserSessions(tx, user.id);
+  });
   return password;
 }

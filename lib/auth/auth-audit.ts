@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "../db";
 import { recordAudit, type AuditActor, type RequestInfo } from "../audit";
+import { createSession, endSession } from "./sessions";
 
 type Tx = Prisma.TransactionClient;
 
@@ -16,7 +18,8 @@ export type SignInFailure =
   | "unverified_email"
   | "domain_not_allowed"
   | "identity_conflict" // the email is already linked to another identity of the provider
-  | "provider_error";
+  | "provider_error"
+  | "throttled"; // too many recent failures (lib/auth/throttle.ts); the password was not checked
 
 export interface AuthEvent {
   action: "auth.signin" | "auth.signin_failed" | "auth.signout";
@@ -51,8 +54,13 @@ export function claimedActor(email: string | null | undefined): AuditActor {
   return { type: "anonymous", id: null, label: email || "anonymous" };
 }
 
-export async function recordSignIn(db: Db, user: { id: string; email: string }, method: SignInMethod, request?: RequestInfo | null) {
-  await recordAuthEvent(db, { action: "auth.signin", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: { method }, request });
+/** A successful sign-in: opens the server-side session and records "auth.signin" together; returns the session id. */
+export async function recordSignIn(db: Db, user: { id: string; email: string }, method: SignInMethod, request?: RequestInfo | null): Promise<string> {
+  return db.$transaction(async (tx) => {
+    const sessionId = await createSession(tx, user.id);
+    await recordAuthEventTx(tx, { action: "auth.signin", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: { method }, request });
+    return sessionId;
+  });
 }
 
 /** A refused sign-in; the attempt is filed under the account the email names, if there is one. */
@@ -66,13 +74,24 @@ export async function recordSignInFailed(
     action: "auth.signin_failed",
     userId: user?.id ?? null,
     actor: claimedActor(email),
-    meta: { method: input.method, reason: input.reason, ...(email ? { email } : {}), ...(input.detail ? { detail: input.detail } : {}) },
+    // `attempt` ties together the rows one attempt writes into several org chains, so the throttle counts it once.
+    meta: { method: input.method, reason: input.reason, attempt: randomUUID(), ...(email ? { email } : {}), ...(input.detail ? { detail: input.detail } : {}) },
     request: input.request,
   });
 }
 
-export async function recordSignOut(db: Db, userId: string, request?: RequestInfo | null) {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
-  if (!user) return; // the account is gone; its session already grants nothing
-  await recordAuthEvent(db, { action: "auth.signout", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: {}, request });
+/** Sign-out: ends the server-side session (lib/auth/sessions.ts) and records "auth.signout", together. */
+export async function recordSignOut(db: Db, userId: string, request?: RequestInfo | null, sessionId?: string | null) {
+  try {
+    await db.$transaction(async (tx) => {
+      if (sessionId) await endSession(tx, sessionId);
+      const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+      if (!user) return; // the account is gone; its session already grants nothing
+      await recordAuthEventTx(tx, { action: "auth.signout", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: {}, request });
+    });
+  } catch (err) {
+    // Ending the session matters more than its record: never leave it alive because the audit write failed.
+    if (sessionId) await endSession(db, sessionId);
+    throw err;
+  }
 }

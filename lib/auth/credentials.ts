@@ -4,6 +4,7 @@ import type { UserActor } from "./actor";
 import type { RequestInfo } from "../audit";
 import { recordSignIn, recordSignInFailed } from "./auth-audit";
 import { verifyPassword } from "./password";
+import { signInThrottle } from "./throttle";
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
@@ -34,20 +35,26 @@ export async function authenticateLocal(db: Db, input: unknown): Promise<UserAct
   return result.ok ? result.actor : null;
 }
 
-/** The password sign-in as the console runs it: the check plus its "auth.signin" or "auth.signin_failed" event. */
-export async function signInLocal(db: Db, input: unknown, request?: RequestInfo | null): Promise<UserActor | null> {
+export type LocalSignIn = { ok: true; actor: UserActor; sessionId: string } | { ok: false; retryAfterMinutes?: number };
+
+/**
+ * The password sign-in as the console runs it: the throttle (lib/auth/throttle.ts), then the check, then either the
+ * new session with its "auth.signin" event or an "auth.signin_failed" event. A throttled attempt is refused without
+ * checking the password and says how long to wait.
+ */
+export async function signInLocal(db: Db, input: unknown, request?: RequestInfo | null, now: Date = new Date()): Promise<LocalSignIn> {
+  const parsed = signInSchema.safeParse(input);
+  const email = parsed.success ? parsed.data.email : null;
+  const throttle = await signInThrottle(db, { email, ip: request?.ip }, now);
+  if (throttle.throttled) {
+    await recordSignInFailed(db, { email, method: "local", reason: "throttled", detail: `${throttle.scope} limit`, request });
+    return { ok: false, retryAfterMinutes: throttle.retryAfterMinutes };
+  }
   const result = await checkLocalCredentials(db, input);
   if (result.ok) {
-    await recordSignIn(db, { id: result.actor.userId, email: result.actor.email }, "local", request);
-    return result.actor;
+    const sessionId = await recordSignIn(db, { id: result.actor.userId, email: result.actor.email }, "local", request);
+    return { ok: true, actor: result.actor, sessionId };
   }
   await recordSignInFailed(db, { email: result.email, method: "local", reason: result.reason, request });
-  return null;
-}
-
-/** Re-reads the session's user, so a deleted account loses access at once even with a valid cookie. */
-export async function actorFromUserId(db: Db, userId: string | undefined): Promise<UserActor | null> {
-  if (!userId) return null;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
-  return user && { type: "user", userId: user.id, email: user.email, name: user.name };
+  return { ok: false };
 }

@@ -1,4 +1,4 @@
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig, type Session } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { OIDCConfig } from "next-auth/providers";
 import type { NextRequest } from "next/server";
@@ -12,7 +12,8 @@ import type { RequestInfo } from "../audit";
 import { orgContext } from "../orgs";
 import type { OrgContext, Permission, UserActor } from "./actor";
 import { recordSignInFailed, recordSignOut, type SignInFailure } from "./auth-audit";
-import { actorFromUserId, signInLocal } from "./credentials";
+import { signInLocal } from "./credentials";
+import { actorFromSession } from "./sessions";
 import { oidcConfig, type OidcConfig } from "./oidc-config";
 import { publicOrigin, SESSION_MAX_AGE_SECONDS, servedOverTls } from "./session-security";
 import { completeOidcSignIn, OIDC_PROVIDER_ID } from "./sso";
@@ -39,8 +40,10 @@ async function authConfig(req?: NextRequest): Promise<NextAuthConfig> {
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         authorize: async (credentials, request) => {
-          const actor = await signInLocal(db, credentials, requestInfo(request.headers));
-          return actor && { id: actor.userId, email: actor.email, name: actor.name };
+          const result = await signInLocal(db, credentials, requestInfo(request.headers));
+          if (result.ok) return { id: result.actor.userId, email: result.actor.email, name: result.actor.name, sessionId: result.sessionId };
+          if (result.retryAfterMinutes) throw new SignInThrottled(result.retryAfterMinutes);
+          return null;
         },
       }),
       ...(oidc ? [oidcProvider(oidc)] : []),
@@ -58,21 +61,28 @@ async function authConfig(req?: NextRequest): Promise<NextAuthConfig> {
         // The token's user id is Charter's, not the provider's subject.
         user.id = result.userId;
         user.email = result.email;
+        (user as { sessionId?: string }).sessionId = result.sessionId;
         return true;
       },
+      // At sign-in the token gets the user and the server-side session (lib/auth/sessions.ts) it belongs to.
       jwt: ({ token, user }) => {
-        if (user?.id) token.uid = user.id;
+        if (user?.id) {
+          token.uid = user.id;
+          token.sid = (user as { sessionId?: string }).sessionId;
+        }
         return token;
       },
+      // The session id is no credential on its own (the cookie is a sealed JWT); currentActor checks it on every request.
       session: ({ session, token }) => {
         if (typeof token.uid === "string") session.user.id = token.uid;
-        return session;
+        return Object.assign(session, { sid: typeof token.sid === "string" ? token.sid : undefined });
       },
     },
     events: {
       signOut: async (message) => {
-        const uid = "token" in message ? message.token?.uid : undefined;
-        if (typeof uid === "string") await recordSignOut(db, uid, requestInfo(reqHeaders));
+        const token = "token" in message ? message.token : null;
+        const sid = typeof token?.sid === "string" ? token.sid : null;
+        if (typeof token?.uid === "string") await recordSignOut(db, token.uid, requestInfo(reqHeaders), sid);
       },
     },
     logger: {
@@ -90,6 +100,14 @@ async function authConfig(req?: NextRequest): Promise<NextAuthConfig> {
       },
     },
   };
+}
+
+/** A password sign-in refused by the throttle; the sign-in page tells how long to wait. */
+export class SignInThrottled extends CredentialsSignin {
+  code = "throttled";
+  constructor(readonly retryAfterMinutes: number) {
+    super();
+  }
 }
 
 // Auth.js error types raised only on the OAuth/OIDC path.
@@ -146,10 +164,10 @@ export function ssoOption(): { name: string } | null {
   return config && { name: config.name };
 }
 
-/** The signed-in actor, or null. Cached per request. */
+/** The signed-in actor, or null when there is no session or it was ended server-side or has expired. Cached per request. */
 export const currentActor = cache(async (): Promise<UserActor | null> => {
-  const session = await auth();
-  return actorFromUserId(db, session?.user?.id);
+  const session = (await auth()) as (Session & { sid?: string }) | null;
+  return actorFromSession(db, { userId: session?.user?.id, sessionId: session?.sid });
 });
 
 /** For pages: the actor, or a redirect to sign-in. */

@@ -2,13 +2,14 @@ import { z } from "zod";
 import type { Db } from "../db";
 import type { RequestInfo } from "../audit";
 import { recordAuthEventTx, recordSignInFailed, type SignInFailure } from "./auth-audit";
+import { createSession } from "./sessions";
 import { emailDomain, isAllowedEmailDomain, type OidcConfig } from "./oidc-config";
 
 /** The Auth.js provider id, also stored as Account.provider. */
 export const OIDC_PROVIDER_ID = "oidc";
 
 export type SsoSignInResult =
-  | { ok: true; userId: string; email: string; created: boolean; linked: boolean }
+  | { ok: true; userId: string; email: string; created: boolean; linked: boolean; sessionId: string }
   | { ok: false; reason: SignInFailure; email: string | null; domain: string | null };
 
 const claimsSchema = z.object({
@@ -24,7 +25,7 @@ const emailSchema = z.email();
 /**
  * Decides an OpenID Connect sign-in from the provider's verified claims and, when it is allowed, finds or makes the
  * Charter user: the user already linked to this provider identity, else the user with the same email (linked now),
- * else a new user without a password. The account link and the "auth.signin" event commit together; every refusal
+ * else a new user without a password. The account link, the session and the "auth.signin" event commit together; every refusal
  * writes "auth.signin_failed".
  */
 export async function completeOidcSignIn(db: Db, config: OidcConfig, rawClaims: unknown, request?: RequestInfo | null): Promise<SsoSignInResult> {
@@ -67,6 +68,7 @@ export async function completeOidcSignIn(db: Db, config: OidcConfig, rawClaims: 
           await tx.account.create({ data: { userId: user.id, type: "oidc", provider: OIDC_PROVIDER_ID, providerAccountId: claims.sub } });
           linked = true;
         }
+        const sessionId = await createSession(tx, user.id);
         await recordAuthEventTx(tx, {
           action: "auth.signin",
           userId: user.id,
@@ -74,7 +76,7 @@ export async function completeOidcSignIn(db: Db, config: OidcConfig, rawClaims: 
           meta: { method: "oidc", ...(created ? { userCreated: true } : {}), ...(linked ? { accountLinked: true } : {}) },
           request,
         });
-        return { userId: user.id, email: user.email, created, linked };
+        return { userId: user.id, email: user.email, created, linked, sessionId };
       });
       if (!outcome) return refuse("identity_conflict", email);
       return { ok: true, ...outcome };

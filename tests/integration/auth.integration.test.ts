@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { actorFromUserId, authenticateLocal } from "../../lib/auth/credentials";
+import { authenticateLocal } from "../../lib/auth/credentials";
+import { actorFromSession, createSession } from "../../lib/auth/sessions";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
 const db = useTestDb();
@@ -35,9 +36,10 @@ describe("local account sign-in", () => {
 
   it("a session of a deleted user resolves to no actor", async () => {
     const { actor, user } = await makeOrgWithMember(db);
-    expect(await actorFromUserId(db, user.id)).toEqual(actor);
+    const sessionId = await createSession(db, user.id);
+    expect(await actorFromSession(db, { userId: user.id, sessionId })).toEqual(actor);
     await db.user.delete({ where: { id: user.id } });
-    expect(await actorFromUserId(db, user.id)).toBeNull();
-    expect(await actorFromUserId(db, undefined)).toBeNull();
+    expect(await actorFromSession(db, { userId: user.id, sessionId })).toBeNull();
+    expect(await actorFromSession(db, { userId: undefined, sessionId: undefined })).toBeNull();
   });
 });

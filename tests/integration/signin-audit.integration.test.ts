@@ -15,7 +15,7 @@ describe("audit events of password sign-in and sign-out", () => {
     const other = await db.organization.create({ data: { slug: "other", name: "Other" } });
     await db.membership.create({ data: { orgId: other.id, userId: user.id, role: "viewer" } });
 
-    expect(await signInLocal(db, { email: actor.email, password: "right-pass" }, request)).toEqual(actor);
+    expect(await signInLocal(db, { email: actor.email, password: "right-pass" }, request)).toEqual({ ok: true, actor, sessionId: expect.any(String) });
     const events = await auditOf("auth.signin");
     expect(events.map((e) => e.orgId).sort()).toEqual([org.id, other.id].sort());
     for (const e of events) {
@@ -33,7 +33,7 @@ describe("audit events of password sign-in and sign-out", () => {
 
   it("a wrong password is recorded as bad_password in the user's org, never with the password", async () => {
     const { org, user, actor } = await makeOrgWithMember(db, "admin", { password: "right-pass" });
-    expect(await signInLocal(db, { email: actor.email.toUpperCase(), password: "Wrong-Pass-123" }, request)).toBeNull();
+    expect(await signInLocal(db, { email: actor.email.toUpperCase(), password: "Wrong-Pass-123" }, request)).toEqual({ ok: false });
     const [event] = await auditOf("auth.signin_failed");
     expect(event).toMatchObject({ orgId: org.id, actorType: "anonymous", actorId: null, actorLabel: actor.email, targetId: user.id, meta: { method: "local", reason: "bad_password", email: actor.email }, requestId: "req-42", ip: "198.51.100.9" });
     expect(JSON.stringify(event, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain("Wrong-Pass-123");
@@ -41,9 +41,9 @@ describe("audit events of password sign-in and sign-out", () => {
   });
 
   it("an unknown email is recorded as unknown_user in the global chain; an SSO-only account as no_password", async () => {
-    expect(await signInLocal(db, { email: "ghost@nowhere.example", password: "whatever" }, request)).toBeNull();
+    expect(await signInLocal(db, { email: "ghost@nowhere.example", password: "whatever" }, request)).toEqual({ ok: false });
     const { org, actor } = await makeOrgWithMember(db, "viewer");
-    expect(await signInLocal(db, { email: actor.email, password: "whatever" }, request)).toBeNull();
+    expect(await signInLocal(db, { email: actor.email, password: "whatever" }, request)).toEqual({ ok: false });
     const events = await auditOf("auth.signin_failed");
     expect(events.map((e) => [e.orgId, (e.meta as { reason: string }).reason])).toEqual([
       [org.id, "no_password"],
@@ -53,7 +53,7 @@ describe("audit events of password sign-in and sign-out", () => {
   });
 
   it("malformed input is recorded as invalid_input without echoing it", async () => {
-    expect(await signInLocal(db, { email: "not-an-email", password: "p" }, request)).toBeNull();
+    expect(await signInLocal(db, { email: "not-an-email", password: "p" }, request)).toEqual({ ok: false });
     const [event] = await auditOf("auth.signin_failed");
     expect(event).toMatchObject({ chain: "global", actorLabel: "anonymous", meta: { method: "local", reason: "invalid_input" } });
     expect(JSON.stringify(event.meta)).not.toContain("not-an-email");

@@ -29,7 +29,7 @@ describe("OpenID Connect sign-in: finding, linking and creating users", () => {
     const { user, org } = await makeOrgWithMember(db, "owner", { password: "local-pass" });
     await db.user.update({ where: { id: user.id }, data: { email: "owner@acme.example" } });
     const result = await completeOidcSignIn(db, config, { sub: "idp-owner", email: "owner@acme.example" }, request);
-    expect(result).toEqual({ ok: true, userId: user.id, email: "owner@acme.example", created: false, linked: true });
+    expect(result).toEqual({ ok: true, userId: user.id, email: "owner@acme.example", created: false, linked: true, sessionId: expect.any(String) });
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { accounts: true } });
     expect(after.passwordHash).toBe(user.passwordHash);
     expect(after.accounts).toHaveLength(1);
@@ -40,7 +40,7 @@ describe("OpenID Connect sign-in: finding, linking and creating users", () => {
   it("signs a returning identity in as the same user without creating anything", async () => {
     const first = await completeOidcSignIn(db, config, { sub: "idp-alice", email: "alice@acme.example" }, request);
     const again = await completeOidcSignIn(db, config, { sub: "idp-alice", email: "alice@acme.example" }, request);
-    expect(again).toEqual({ ok: true, userId: first.ok && first.userId, email: "alice@acme.example", created: false, linked: false });
+    expect(again).toEqual({ ok: true, userId: first.ok && first.userId, email: "alice@acme.example", created: false, linked: false, sessionId: expect.any(String) });
     expect(await db.user.count()).toBe(1);
     expect(await db.account.count()).toBe(1);
   });
