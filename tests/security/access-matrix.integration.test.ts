@@ -9,12 +9,15 @@ import { ACCESS_MATRIX, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRI
 
 // The real guard chain (orgAction, orgRoute) runs here; only the two things that need a live Next.js request are
 // replaced: the session lookup (Auth.js) answers with the user this test chooses, and request headers are empty.
-const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, sessionIds: {} as Record<string, string> }));
 vi.mock("next-auth", () => ({
   AuthError: class AuthError extends Error {},
+  CredentialsSignin: class CredentialsSignin extends Error {},
   default: () => ({
     handlers: {},
-    auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 60_000).toISOString() } : null),
+    // What Auth.js hands back for a signed-in user: the user id and the server-side session id from the JWT.
+    auth: async () =>
+      session.userId ? { user: { id: session.userId }, sid: session.sessionIds[session.userId], expires: new Date(Date.now() + 60_000).toISOString() } : null,
     signIn: async () => undefined,
     signOut: async () => undefined,
   }),
@@ -28,6 +31,7 @@ process.env.DATABASE_URL = inject("databaseUrl");
 const { db } = await import("../../lib/db");
 const { orgAction } = await import("../../lib/auth/next");
 const { orgRoute } = await import("../../lib/auth/api");
+const { createSession } = await import("../../lib/auth/sessions");
 
 const PERMISSIONS: Permission[] = ["org:read", "policy:edit", "policy:publish", "policy:approve", "audit:export", "org:manage"];
 
@@ -61,6 +65,7 @@ beforeAll(async () => {
   const { secret } = await createApiToken(db as Db, otherCtx, { name: "other", scopes: ["read", "write", "publish"] });
   tokens.otherOrgToken = { secret, actor: (await authenticateApiToken(db as Db, secret))! };
   world = { slug: org.slug, name: org.name, users, tokens };
+  for (const user of Object.values(users)) session.sessionIds[user.userId] = await createSession(db as Db, user.userId);
 });
 
 afterAll(() => db.$disconnect());
