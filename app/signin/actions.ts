@@ -3,7 +3,7 @@
 import { AuthError } from "next-auth";
 import { signIn, ssoOption } from "@/lib/auth/next";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
-import { safeCallbackUrl } from "./errors";
+import { safeCallbackUrl, throttledMessage } from "./errors";
 
 export interface SignInState {
   error?: string;
@@ -22,6 +22,8 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
     return {};
   } catch (err) {
     if (err instanceof AuthError) {
+      const wait = (err as { retryAfterMinutes?: unknown }).retryAfterMinutes;
+      if (typeof wait === "number") return { email, error: throttledMessage(wait) };
       return { email, error: err.type === "CredentialsSignin" ? "Incorrect email or password." : "Sign-in failed. Try again." };
     }
     throw err;

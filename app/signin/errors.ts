@@ -19,8 +19,10 @@ const MESSAGES: Record<string, string> = {
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63}$/i;
 
-export function signInErrorMessage(code: string | undefined, domain?: string): string | null {
+export function signInErrorMessage(code: string | undefined, domain?: string, detail?: string): string | null {
   if (!code) return null;
+  // A form posted straight to Auth.js comes back here; the wait is only known to the server action's answer.
+  if (code === "CredentialsSignin" && detail === "throttled") return "Too many failed sign-ins for this account. Try again later.";
   if (code === "DomainNotAllowed") {
     return domain && DOMAIN.test(domain)
       ? `${domain.toLowerCase()} is not an allowed domain for single sign-on. Use your organisation's account, or ask an administrator.`
@@ -33,4 +35,9 @@ export function signInErrorMessage(code: string | undefined, domain?: string): s
 export function safeCallbackUrl(value: unknown): string {
   const url = typeof value === "string" ? value : "";
   return url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : "/";
+}
+
+/** The answer to a password sign-in refused by the throttle (lib/auth/throttle.ts). */
+export function throttledMessage(minutes: number): string {
+  return `Too many failed sign-ins for this account. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }

@@ -7,14 +7,14 @@ import { SsoButton } from "./sso-button";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-type Query = { callbackUrl?: string; error?: string; domain?: string };
+type Query = { callbackUrl?: string; error?: string; domain?: string; code?: string };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Query> }) {
-  const { callbackUrl: rawCallback, error, domain } = await searchParams;
+  const { callbackUrl: rawCallback, error, domain, code } = await searchParams;
   if (await currentActor()) redirect("/");
   const callbackUrl = safeCallbackUrl(rawCallback ?? "/");
   const sso = ssoOption();
-  const message = signInErrorMessage(typeof error === "string" ? error : undefined, typeof domain === "string" ? domain : undefined);
+  const message = signInErrorMessage(typeof error === "string" ? error : undefined, typeof domain === "string" ? domain : undefined, typeof code === "string" ? code : undefined);
   return (
     <main className="flex min-h-screen items-center justify-center bg-panel px-4">
       <div className="w-full max-w-sm rounded-xl border border-line bg-white p-8 shadow-sm">

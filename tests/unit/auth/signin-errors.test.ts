@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackUrl, signInErrorMessage } from "../../../app/signin/errors";
+import { safeCallbackUrl, signInErrorMessage, throttledMessage } from "../../../app/signin/errors";
 
 describe("sign-in page error messages", () => {
   it("names the refused domain for single sign-on", () => {
@@ -19,6 +19,18 @@ describe("sign-in page error messages", () => {
     expect(signInErrorMessage("UnverifiedEmail")).toMatch(/not verified your email/);
     expect(signInErrorMessage("SomethingNew<script>")).toBe("Sign-in failed. Try again.");
     expect(signInErrorMessage(undefined)).toBeNull();
+  });
+});
+
+describe("throttled password sign-ins", () => {
+  it("say how many minutes to wait, in the singular for one", () => {
+    expect(throttledMessage(7)).toBe("Too many failed sign-ins for this account. Try again in 7 minutes.");
+    expect(throttledMessage(1)).toBe("Too many failed sign-ins for this account. Try again in 1 minute.");
+  });
+
+  it("are explained when Auth.js sends them back to the page, and other credential codes stay a wrong password", () => {
+    expect(signInErrorMessage("CredentialsSignin", undefined, "throttled")).toBe("Too many failed sign-ins for this account. Try again later.");
+    expect(signInErrorMessage("CredentialsSignin", undefined, "credentials")).toBe("Incorrect email or password.");
   });
 });
 
