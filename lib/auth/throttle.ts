@@ -23,11 +23,12 @@ export async function signInThrottle(db: Db, who: { email?: string | null; ip?: 
   let verdict: ThrottleVerdict = { throttled: false };
   for (const check of checks) {
     // One attempt by a member of several orgs is one row per org chain, all with the same meta.attempt: count attempts.
+    // Rows written before meta.attempt existed fall back to their request id.
     const rows = await db.$queryRaw<{ at: Date }[]>`
       SELECT MIN("createdAt") AS at FROM "AuditEvent"
       WHERE action = 'auth.signin_failed' AND ${check.where} AND "createdAt" > ${since}
         AND meta->>'method' = 'local' AND COALESCE(meta->>'reason', '') <> 'throttled'
-      GROUP BY COALESCE(meta->>'attempt', id::text)
+      GROUP BY COALESCE(meta->>'attempt', "requestId", id::text)
       ORDER BY at DESC LIMIT ${check.limit}`;
     if (rows.length < check.limit) continue;
     // Allowed again once the limit-th most recent failure is older than the window.

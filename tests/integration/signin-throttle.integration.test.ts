@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { recordAudit } from "../../lib/audit";
 import { recordSignInFailed } from "../../lib/auth/auth-audit";
 import { signInLocal } from "../../lib/auth/credentials";
 import { SIGNIN_THROTTLE, signInThrottle } from "../../lib/auth/throttle";
@@ -68,6 +69,26 @@ describe("throttling failed password sign-ins", () => {
     await fail(actor.email, 9);
     expect(await db.auditEvent.count({ where: { action: "auth.signin_failed" } })).toBe(18);
     expect(await signInThrottle(db, { email: actor.email })).toEqual({ throttled: false });
+  });
+
+  it("failures recorded before attempts were tagged are counted once per request, not once per org chain", async () => {
+    const { actor, org, user } = await makeOrgWithMember(db, "owner");
+    const other = await db.organization.create({ data: { slug: "legacy", name: "Legacy" } });
+    for (let i = 0; i < 9; i++) {
+      await db.$transaction(async (tx) => {
+        for (const orgId of [org.id, other.id]) {
+          await recordAudit(tx, {
+            orgId,
+            actor: { type: "anonymous", label: actor.email },
+            action: "auth.signin_failed",
+            target: { type: "user", id: user.id },
+            meta: { method: "local", reason: "bad_password", email: actor.email },
+            request: { requestId: `legacy-${i}`, ip: "192.0.2.9" },
+          });
+        }
+      });
+    }
+    expect(await signInThrottle(db, { email: actor.email, ip: "192.0.2.9" })).toEqual({ throttled: false });
   });
 
   it("50 failures from one IP refuse further password sign-ins from it, for any email, but not from other IPs", async () => {
