@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_OWNER_EMAIL, expectAccessible, signIn } from "./fixtures";
+import { RUN } from "./org-flows";
 
 test("signed-out visitors of the console are sent to sign-in, and come back after it", async ({ page }) => {
   await page.goto("/o/acme/requirements");
@@ -66,4 +67,40 @@ test("signing out ends the session", async ({ page }) => {
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/o/acme/requirements");
   await expect(page).toHaveURL(/\/signin/);
+});
+
+test("a session cookie copied before sign-out no longer opens the console after it", async ({ page, context, browser }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\/requirements$/);
+  const copied = (await context.cookies()).filter((c) => c.name.includes("authjs.session-token"));
+  expect(copied.length).toBeGreaterThan(0);
+
+  // While the session lives, the copy works in another browser.
+  const thief = await browser.newContext();
+  await thief.addCookies(copied);
+  const stolen = await thief.newPage();
+  await stolen.goto("/o/acme/requirements");
+  await expect(stolen.getByTestId("org-name")).toHaveText("Acme Corp");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  // The copy still carries a valid, unexpired JWT, but its server-side session is gone.
+  await stolen.goto("/o/acme/requirements");
+  await expect(stolen).toHaveURL(/\/signin/);
+  await expect(stolen.getByRole("heading", { name: "Sign in to Charter" })).toBeVisible();
+  await thief.close();
+});
+
+test("after 10 failed sign-ins for an email the next attempt is refused with how long to wait", async ({ page }) => {
+  // An unknown, unique email: unknown emails are throttled too, and no other test signs in with it.
+  const email = `unknown@${RUN}.example`;
+  for (let i = 0; i < 10; i++) {
+    await signIn(page, `wrong-${i}`, email);
+    await expect(page.getByText("Incorrect email or password.")).toBeVisible();
+  }
+  await signIn(page, "wrong-again", email);
+  await expect(page.getByText(/^Too many failed sign-ins for this account\. Try again in 15 minutes\.$/)).toHaveAttribute("role", "alert");
+  await expect(page).toHaveURL(/\/signin/);
+  await expectAccessible(page);
 });
