@@ -4,7 +4,7 @@ import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
-import { hashSecret, looksLikeSecret, newSecret, secretPrefix } from "../crypto/tokens";
+import { hashSecret, newSecret, secretPrefix } from "../crypto/tokens";
 
 /** Agent tokens look like `cha_<43 base64url characters>`; the first 12 characters identify one in lists. */
 export const AGENT_TOKEN_PREFIX = "cha_";
@@ -67,10 +67,12 @@ export async function revokeAgentToken(db: Db, ctx: OrgContext, tokenId: string,
   });
 }
 
-/** What the bundle endpoint needs to know about a presented secret; null when it is not a live agent token. */
-export async function lookupAgentToken(db: Db, raw: string): Promise<{ id: string; orgId: string } | null> {
-  if (!looksLikeSecret(raw, AGENT_TOKEN_PREFIX)) return null;
-  const token = await db.agentToken.findUnique({ where: { tokenHash: hashSecret(raw) }, select: { id: true, orgId: true, revokedAt: true } });
+/**
+ * What the bundle endpoint needs to know about a presented secret, by its hash (the endpoint hashes once, for its
+ * cache key and this lookup); null when it is not a live agent token.
+ */
+export async function lookupAgentToken(db: Db, tokenHash: string): Promise<{ id: string; orgId: string } | null> {
+  const token = await db.agentToken.findUnique({ where: { tokenHash }, select: { id: true, orgId: true, revokedAt: true } });
   return token && !token.revokedAt ? { id: token.id, orgId: token.orgId } : null;
 }
 

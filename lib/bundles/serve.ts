@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
 import { lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
-import { hashSecret } from "../crypto/tokens";
+import { hashSecret, looksLikeSecret } from "../crypto/tokens";
 import { refreshBundle } from "./build";
 
 /**
@@ -161,7 +161,7 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
     const hash = hashSecret(raw);
     const hit = tokens.get(hash);
     if (hit && hit.until > Date.now()) return hit.info;
-    return lookupAgentToken(db, raw).then((info) => {
+    return lookupAgentToken(db, hash).then((info) => {
       if (tokens.size > 50_000) tokens.clear(); // bounded: a flood of random tokens cannot grow memory
       tokens.set(hash, { info, until: Date.now() + (info ? tokenTtlMs : negativeTtlMs) });
       return info;
@@ -214,7 +214,7 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   function reply(header: HeaderGetter): Reply | Promise<Reply> {
     try {
       const match = /^Bearer\s+(\S+)$/i.exec(header("authorization") ?? "");
-      if (!match || !match[1].startsWith(AGENT_TOKEN_PREFIX)) {
+      if (!match || !looksLikeSecret(match[1], AGENT_TOKEN_PREFIX)) {
         return errorReply(401, "unauthenticated", `Send an agent token: Authorization: Bearer ${AGENT_TOKEN_PREFIX}…`);
       }
       const withToken = (token: TokenInfo | null): Reply | Promise<Reply> => {
