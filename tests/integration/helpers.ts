@@ -1,5 +1,6 @@
 import { afterAll, inject } from "vitest";
 import { createDb, type Db } from "../../lib/db";
+import { AppError } from "../../lib/errors";
 import { hashPassword } from "../../lib/auth/password";
 import type { UserActor } from "../../lib/auth/actor";
 import type { Role } from "../../lib/db";
@@ -38,4 +39,16 @@ export async function makeOrgWithMember(db: Db, role: Role = "owner", opts: { pa
   await db.membership.create({ data: { orgId: org.id, userId: user.id, role } });
   const actor: UserActor = { type: "user", userId: user.id, email, name: user.name };
   return { org, user, actor };
+}
+
+/** The AppError code a promise fails with ("ok" when it resolves; zod failures read as "validation_failed"). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    if ((err as Error)?.name === "ZodError") return "validation_failed";
+    return String(err);
+  }
 }

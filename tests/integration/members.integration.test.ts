@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "../../lib/errors";
 import { orgContext } from "../../lib/orgs";
 import { changeRole, listMembers, removeMember } from "../../lib/orgs/members";
 import { acceptInvitation, acceptInvitationWithNewAccount, describeInvitation, inviteMember, listInvitations, revokeInvitation } from "../../lib/orgs/invitations";
@@ -9,21 +8,10 @@ import { createApiToken, listApiTokens } from "../../lib/tokens";
 import { verifyPassword } from "../../lib/auth/password";
 import type { Role } from "../../lib/db";
 import type { UserActor } from "../../lib/auth/actor";
-import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
 const db = useTestDb();
 beforeEach(() => resetDb(db));
-
-async function codeOf(p: Promise<unknown>) {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    if ((err as Error)?.name === "ZodError") return "validation_failed";
-    return String(err);
-  }
-}
 
 async function addMember(orgId: string, role: Role, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`): Promise<UserActor> {
   const user = await db.user.create({ data: { email, name: role } });

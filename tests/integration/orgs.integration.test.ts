@@ -1,20 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "../../lib/errors";
 import { listOrgs, orgContext } from "../../lib/orgs";
 import { getDraft } from "../../lib/policies/draft";
-import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
 const db = useTestDb();
 beforeEach(() => resetDb(db));
-
-async function codeOf(p: Promise<unknown>) {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    return err instanceof AppError ? err.code : String(err);
-  }
-}
 
 describe("org scoping", () => {
   it("a member gets the context of their org with their role", async () => {
