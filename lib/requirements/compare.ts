@@ -1,5 +1,6 @@
 import { parse, TomlError } from "smol-toml";
 import { AppError } from "../errors";
+import { formatPath } from "./toml";
 
 /*
  * Semantic comparison of two requirements.toml texts (what Codex would enforce differently), and a
@@ -73,16 +74,8 @@ export function parseRequirementsToml(text: string, label = "requirements"): Tom
   }
 }
 
-const BARE_KEY = /^[A-Za-z0-9_-]+$/;
-
-export function formatPath(segments: readonly PathSegment[]): string {
-  let out = "";
-  for (const s of segments) {
-    if (typeof s === "number") out += `[${s}]`;
-    else out += (out === "" ? "" : ".") + (BARE_KEY.test(s) ? s : JSON.stringify(s));
-  }
-  return out;
-}
+// One path format for diagnostics, changes and layer sources.
+export { formatPath };
 
 /** Stable text of a value with sorted table keys, for equality and multiset matching. */
 export function canonicalKey(v: unknown): string {

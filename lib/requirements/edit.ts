@@ -5,6 +5,8 @@
  */
 import { parse } from "smol-toml";
 import { AppError } from "../errors";
+import { deepEqual } from "./compare";
+import { stripBom } from "./toml";
 
 /** The keys the console's form controls edit. */
 export const FORM_LIST_KEYS = ["allowed_approval_policies", "allowed_sandbox_modes", "allowed_approvals_reviewers", "allowed_web_search_modes"] as const;
@@ -29,7 +31,7 @@ export interface FormFields {
 type Table = Record<string, unknown>;
 
 function parseDoc(text: string): Table {
-  return parse(text.replace(/^\uFEFF/, "")) as Table;
+  return parse(stripBom(text)) as Table;
 }
 
 /** Reads the form's view of a document; null when the TOML does not parse (the form waits for the text to be fixed). */
@@ -309,20 +311,8 @@ function checked(before: string, after: string, expectChange: (doc: Table) => vo
   } catch {
     throw new AppError("conflict", "This value is written in a way the form cannot edit safely; change it in the TOML editor.");
   }
-  if (JSON.stringify(sortDeep(actual)) !== JSON.stringify(sortDeep(expected))) {
+  if (!deepEqual(actual, expected)) {
     throw new AppError("conflict", "This value is written in a way the form cannot edit safely; change it in the TOML editor.");
   }
   return after;
-}
-
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v && typeof v === "object" && !(v instanceof Date)) {
-    return Object.fromEntries(
-      Object.keys(v as Table)
-        .sort()
-        .map((k) => [k, sortDeep((v as Table)[k])]),
-    );
-  }
-  return v instanceof Date ? v.toISOString() : v;
 }
