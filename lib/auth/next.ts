@@ -4,7 +4,7 @@ import type { OIDCConfig } from "next-auth/providers";
 import type { NextRequest } from "next/server";
 import { cache } from "react";
 import { headers } from "next/headers";
-import { redirect, unstable_rethrow } from "next/navigation";
+import { notFound, redirect, unstable_rethrow } from "next/navigation";
 import { db } from "../db";
 import { AppError, toErrorResponse } from "../errors";
 import { requestInfo } from "../request";
@@ -183,10 +183,7 @@ export const requireOrg = cache(async (slug: string, permission: Permission = "o
   try {
     return { ...(await orgContext(db, actor, slug, permission)), actor };
   } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") {
-      const { notFound } = await import("next/navigation");
-      notFound();
-    }
+    if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   }
 });
