@@ -2,7 +2,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "../lib/db";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { charterDatabase } from "../lib/db/embedded";
 import { resetPassword } from "../lib/seed";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -12,15 +12,11 @@ if (!email) {
   process.exit(2);
 }
 const dataDir = path.resolve(process.env.CHARTER_DATA_DIR ?? path.join(root, ".charter"));
-let databaseUrl = process.env.DATABASE_URL;
-const embedded = databaseUrl
-  ? undefined
-  : await startEmbeddedPostgres({ dir: path.join(dataDir, "postgres"), port: Number(process.env.CHARTER_PG_PORT ?? 54329), persistent: true }).catch((err: Error) => {
-      process.stderr.write(`${err.message}\nIs Charter still running? Stop it first.\n`);
-      process.exit(1);
-    });
-databaseUrl ??= embedded!.urlFor("charter");
-const db = createDb(databaseUrl);
+const { url, embedded } = await charterDatabase(dataDir).catch((err: Error) => {
+  process.stderr.write(`${err.message}\nIs Charter still running? Stop it first.\n`);
+  process.exit(1);
+});
+const db = createDb(url);
 try {
   const password = await resetPassword(db, email.trim().toLowerCase());
   process.stdout.write(`New password for ${email}: ${password}\n`);

@@ -10,8 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "../lib/db";
-import { ensureDatabase } from "../lib/db/admin";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded";
+import { charterDatabase } from "../lib/db/embedded";
 import { DEMO_OWNER_EMAIL, seedDemo } from "../lib/seed";
 import { runPrisma } from "./prisma.mjs";
 
@@ -27,17 +26,8 @@ async function main() {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
   mkdirSync(dataDir, { recursive: true });
 
-  let embedded: EmbeddedServer | undefined;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    say(`Using the PostgreSQL server of DATABASE_URL (${new URL(databaseUrl).host}).`);
-  } else {
-    const pgPort = Number(process.env.CHARTER_PG_PORT ?? 54329);
-    embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, "postgres"), port: pgPort, persistent: true });
-    await ensureDatabase(embedded.adminUrl, "charter");
-    databaseUrl = embedded.urlFor("charter");
-    say(`Embedded PostgreSQL 17 on 127.0.0.1:${pgPort}, data in ${path.relative(process.cwd(), path.join(dataDir, "postgres")) || "."}.`);
-  }
+  const { url: databaseUrl, embedded, description } = await charterDatabase(dataDir);
+  say(`Using ${description}.`);
 
   let shuttingDown = false;
   let server: ChildProcess | undefined;

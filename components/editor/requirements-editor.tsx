@@ -207,7 +207,7 @@ export function RequirementsEditor({
         </section>
       </div>
 
-      <PublishPanel org={org} text={text} dirty={dirty} valid={result.valid} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
+      <PublishPanel org={org} text={deferred} dirty={dirty} valid={result.valid} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
     </div>
   );
 }

