@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import {
+  Joiner,
+  checkMaskRules,
+  joinRecords,
+  logsFromJson,
+  logsFromProtobuf,
+  maskDecision,
+  type Decision,
+  type LogRecord,
+} from "../../../packages/agent/src/relay/records";
+import { RUNS, logBodies, toProtobuf, type Run } from "../../support/codex-telemetry";
+
+const recordsOf = (run: Run): LogRecord[] => logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes))));
+
+describe("Codex OTLP log records → one decision per review", () => {
+  it("joins assessment, tool decision and tool result of the 0.171.0 deny run into one denied exec_command", () => {
+    const [d, ...rest] = joinRecords(recordsOf("0.171.0-deny1"));
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({
+      id: "cb3fab74-18ae-4228-8aa3-40e8d612362f",
+      occurredAt: "2026-11-27T10:33:12.105Z",
+      conversationId: "01a21c90-ef2d-7a91-b307-0208e3306658",
+      callId: "call_2",
+      turnId: "01a21c90-efe1-7573-a1fc-76188dda346d",
+      status: "deny",
+      codexStatus: "denied",
+      outcome: "deny",
+      riskLevel: "high",
+      userAuthorization: "low",
+      rationale: "MOCK-RATIONALE: writing outside the workspace was not requested.",
+      durationMs: 471,
+      kind: "exec_command",
+      toolName: "exec_command",
+      toolNamespace: "functions",
+      mcpServer: null,
+      toolSuccess: false,
+      model: "gpt-5.4",
+      codexVersion: "0.171.0",
+      originator: "codex_exec",
+      hostName: "vm",
+    });
+    expect(d.arguments).toEqual({
+      cmd: "touch /opt/codex-hooks/outside/escalated.txt",
+      sandbox_permissions: "require_escalated",
+      justification: "MOCK-JUSTIFICATION: need to create a file outside the workspace",
+    });
+  });
+
+  it("reads every run: allow, deny, the bare {outcome: allow} answer, and 0.169.0", () => {
+    const byRun = Object.fromEntries(RUNS.map((run) => [run, joinRecords(recordsOf(run)).map((d) => [d.status, d.riskLevel, d.userAuthorization, d.codexVersion])]));
+    expect(byRun).toEqual({
+      "0.169.0-deny1": [["deny", "high", "low", "0.169.0"]],
+      "0.171.0-allow1": [["allow", "medium", "high", "0.171.0"]],
+      "0.171.0-deny1": [["deny", "high", "low", "0.171.0"]],
+      "0.171.0-min": [["allow", "low", "unknown", "0.171.0"]],
+    });
+  });
+
+  it("decodes the protobuf encoding of the same requests (standard OpenTelemetry definitions) to the same records", () => {
+    for (const run of RUNS) {
+      for (const body of logBodies(run)) {
+        const fromJson = logsFromJson(JSON.parse(String(body.bytes)));
+        const fromProto = logsFromProtobuf(toProtobuf(body.bytes));
+        expect(fromProto).toEqual(fromJson);
+      }
+    }
+  });
+
+  it("refuses a body that is not an OTLP logs request, and truncated protobuf", () => {
+    expect(() => logsFromJson([1, 2])).toThrow(/not an OTLP/);
+    const bytes = toProtobuf(logBodies("0.171.0-deny1")[2].bytes);
+    expect(() => logsFromProtobuf(bytes.subarray(0, bytes.length - 7))).toThrow(/Truncated|not a valid/);
+  });
+
+  it("joins across batches and in either order, and lets an assessment go without its result after the hold time", () => {
+    const records = recordsOf("0.171.0-allow1").filter((r) => r.eventName.startsWith("codex.guardian") || r.eventName === "codex.tool_result");
+    const [assessment, result] = records;
+    const joiner = new Joiner({ holdMs: 1000 });
+    expect(joiner.add([result], 0)).toEqual([]);
+    const [joined] = joiner.add([assessment], 10);
+    expect(joined.arguments).toMatchObject({ cmd: "touch /opt/codex-hooks/outside/escalated.txt" });
+
+    const late = new Joiner({ holdMs: 1000 });
+    expect(late.add([assessment], 0)).toEqual([]);
+    expect(late.flush(999)).toEqual([]);
+    const [alone] = late.flush(1000);
+    expect(alone).toMatchObject({ status: "allow", arguments: null, kind: "unknown", toolSuccess: null });
+    expect(late.pending).toBe(0);
+  });
+
+  it("counts a review without an outcome (Codex's failed review, logged as denied) as failed", () => {
+    const [assessment] = recordsOf("0.171.0-deny1").filter((r) => r.eventName === "codex.guardian_assessment");
+    const failed = { ...assessment, attributes: { ...assessment.attributes } };
+    delete failed.attributes.outcome;
+    expect(joinRecords([failed])[0]).toMatchObject({ status: "failed", codexStatus: "denied", outcome: null });
+  });
+});
+
+describe("masking secrets in real payloads", () => {
+  const base = (): Decision => joinRecords(recordsOf("0.171.0-allow1"))[0];
+
+  it("leaves the fixture untouched when it holds no secret", () => {
+    const d = base();
+    expect(maskDecision(d)).toEqual(d);
+  });
+
+  it("masks common token formats in the arguments and the rationale and records where, never the value", () => {
+    const d = base();
+    const key = "sk-proj-" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4";
+    const gh = "ghp_" + "A".repeat(36);
+    const args = d.arguments as Record<string, string>;
+    d.arguments = { ...args, cmd: `curl -H "Authorization: Bearer ${"x".repeat(24)}" https://api.example -d key=${key} && git push https://bot:${gh}@github.com/o/r` };
+    d.rationale = `${d.rationale} (saw AKIA${"Q".repeat(16)})`;
+    const masked = maskDecision(d);
+    const text = JSON.stringify(masked);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(gh);
+    expect(text).not.toContain("x".repeat(24));
+    expect(text).not.toContain("AKIA" + "Q".repeat(16));
+    expect((masked.arguments as Record<string, string>).cmd).toContain("[masked:openai-key]");
+    expect(masked.arguments).toMatchObject({ sandbox_permissions: "require_escalated" });
+    expect(masked.masked).toEqual(
+      expect.arrayContaining([
+        { path: "arguments.cmd", rule: "openai-key", count: 1 },
+        { path: "arguments.cmd", rule: "bearer", count: 1 },
+        { path: "rationale", rule: "aws-access-key", count: 1 },
+      ]),
+    );
+    expect(masked.masked.some((m) => m.path === "arguments.cmd" && (m.rule === "github-token" || m.rule === "url-password"))).toBe(true);
+  });
+
+  it("applies the org's own regexes and JSON paths", () => {
+    const d = base();
+    const masked = maskDecision(d, { patterns: [{ name: "internal-path", pattern: "/opt/codex-hooks/[\\w/.-]+" }], jsonPaths: ["arguments.justification"] });
+    expect(masked.arguments).toEqual({ cmd: "touch [masked:internal-path]", sandbox_permissions: "require_escalated", justification: "[masked:json-path]" });
+    expect(masked.masked).toEqual([
+      { path: "arguments.justification", rule: "json-path:arguments.justification", count: 1 },
+      { path: "arguments.cmd", rule: "internal-path", count: 1 },
+    ]);
+  });
+
+  it("names rules that cannot work", () => {
+    expect(checkMaskRules({ patterns: [{ name: "bad", pattern: "(" }, { name: "empty", pattern: "x*" }], jsonPaths: ["a..b"] })).toEqual([
+      expect.stringMatching(/"bad" is not a valid regular expression/),
+      'Pattern "empty" matches the empty string.',
+      'JSON path "a..b" is not a dotted path.',
+    ]);
+  });
+});
