@@ -2,7 +2,7 @@ import type { Prisma } from "../db";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { compareRequirements, widenedAccess, type Change, type WideningVerdict } from "../requirements/compare";
-import { MAX_POLICY_BYTES } from "./schemas";
+import { assertWithinLimits } from "../requirements/limits";
 import { diffText, type TextDiff } from "./text-diff";
 
 export type Tx = Prisma.TransactionClient;
@@ -19,11 +19,9 @@ export function authorFields(actor: Actor) {
     : { authorId: null, authorTokenId: actor.tokenId, authorLabel: `token ${actor.name}` };
 }
 
+/** The limits of lib/requirements/limits.ts: 413 past 1 MiB, 422 naming the key length, depth or key count limit. */
 export function assertPolicySize(toml: string): void {
-  const bytes = Buffer.byteLength(toml, "utf8");
-  if (bytes > MAX_POLICY_BYTES) {
-    throw new AppError("payload_too_large", `The policy is ${bytes} bytes; the limit is ${MAX_POLICY_BYTES} bytes (1 MiB).`);
-  }
+  assertWithinLimits(toml);
 }
 
 /**

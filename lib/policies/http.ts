@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 /** Bodies above this are refused while reading (413). JSON escaping may grow a 1 MiB policy, hence the margin. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** Reads the body as UTF-8, refusing with payload_too_large as soon as it passes `max` bytes. */
+/** Reads the body as UTF-8 (422 for bytes that are not UTF-8), refusing with payload_too_large as soon as it passes `max` bytes. */
 export async function readBodyText(req: Request, max = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
@@ -27,8 +27,15 @@ export async function readBodyText(req: Request, max = MAX_BODY_BYTES): Promise<
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    return utf8.decode(Buffer.concat(chunks));
+  } catch {
+    // Replacing bad bytes with U+FFFD would accept a file Codex refuses to read.
+    throw new AppError("validation_failed", "The request body is not valid UTF-8.");
+  }
 }
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function tooLarge(max: number) {
   return new AppError("payload_too_large", `The request body is larger than ${max} bytes.`);

@@ -1,4 +1,5 @@
 import { parse, TomlError } from "smol-toml";
+import { assertWithinLimits } from "./limits";
 import { AppError } from "../errors";
 import { formatPath } from "./toml";
 
@@ -60,6 +61,7 @@ export function toPlain(v: unknown): TomlPlainValue {
 
 /** Parses TOML or throws AppError("validation_failed") with the position of the syntax error. */
 export function parseRequirementsToml(text: string, label = "requirements"): TomlPlainTable {
+  assertWithinLimits(text, label);
   try {
     return toPlain(parse(text)) as TomlPlainTable;
   } catch (err) {

@@ -4,6 +4,7 @@
  * text would not mean exactly "the old document with this one value changed", the edit is refused instead of guessed.
  */
 import { parse } from "smol-toml";
+import { assertWithinLimits } from "./limits";
 import { AppError } from "../errors";
 import { deepEqual } from "./compare";
 import { stripBom } from "./toml";
@@ -31,6 +32,7 @@ export interface FormFields {
 type Table = Record<string, unknown>;
 
 function parseDoc(text: string): Table {
+  assertWithinLimits(text);
   return parse(stripBom(text)) as Table;
 }
 

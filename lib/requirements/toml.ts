@@ -3,6 +3,7 @@
  * paths back to line/column in the admin's text, so every diagnostic can point at the key or value it is about.
  */
 import { parse, TomlDate, TomlError } from "smol-toml";
+import { findLimitViolation, type LimitName } from "./limits";
 
 export interface Position {
   line: number;
@@ -11,7 +12,7 @@ export interface Position {
 
 export type TomlParse =
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; line: number; column: number; message: string };
+  | { ok: false; line: number; column: number; message: string; limit?: LimitName };
 
 const BOM = "\uFEFF";
 
@@ -21,6 +22,9 @@ export function stripBom(text: string): string {
 }
 
 export function parseToml(text: string): TomlParse {
+  // Past a size limit nothing parses or walks the text (see limits.ts).
+  const violation = findLimitViolation(text);
+  if (violation) return { ok: false, line: violation.line, column: violation.column, message: violation.message, limit: violation.limit };
   try {
     // Integers as BigInt keep integer and float apart (Codex refuses `http_port = 80.0`) and keep u64 values exact.
     const value = parse(stripBom(text), { integersAsBigInt: true }) as Record<string, unknown>;

@@ -58,8 +58,8 @@ export function validateRequirements(text: string, opts: { source?: Requirements
           path: "",
           line: parsed.line,
           column: parsed.column,
-          code: "toml-syntax",
-          message: `TOML syntax error: ${parsed.message}; Codex refuses to start`,
+          code: parsed.limit ? "limit" : "toml-syntax",
+          message: parsed.limit ? `${parsed.message} Charter does not read it further` : `TOML syntax error: ${parsed.message}; Codex refuses to start`,
         },
       ],
     };
@@ -268,16 +268,18 @@ function reportUnknownKey(key: string, known: string[], path: Seg[], add: Add) {
 /** The nearest known key by edit distance, when close enough to be a typo. */
 export function closest(word: string, candidates: string[]): string | undefined {
   const w = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 4));
   let best: string | undefined;
   let bestDist = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skipping those keeps a long key from costing len × len.
+    if (Math.abs(c.length - w.length) > limit) continue;
     const dist = editDistance(w, c.toLowerCase());
     if (dist < bestDist) {
       best = c;
       bestDist = dist;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 4));
   return best !== undefined && bestDist <= limit ? best : undefined;
 }
 

@@ -1,9 +1,11 @@
 /**
- * Benchmark: validating a realistic 256 KiB requirements file, beside a plain smol-toml parse of the same text.
- * Run alone with `npx tsx tests/bench/requirements.bench.ts`; `benchRequirements()` returns the same lines for a runner.
+ * Benchmark: validating a realistic 256 KiB requirements file, beside a plain smol-toml parse of the same text; then
+ * 1 MiB of each pathological shape (what the admin API's validate, save and publish receive at most), which must stay
+ * within 20x of smol-toml parsing the same bytes and never block the event loop for 100 ms. Run alone with `npx tsx tests/bench/requirements.bench.ts`; `benchRequirements()` returns the same lines for a runner.
  */
 import { parse } from "smol-toml";
 import { validateRequirements } from "../../lib/requirements/index";
+import { findLimitViolation, REQUIREMENTS_LIMITS } from "../../lib/requirements/limits";
 
 const TARGET_BYTES = 256 * 1024;
 
@@ -62,8 +64,78 @@ export async function benchRequirements(runs = 30): Promise<{ name: string; line
   };
 }
 
+const MiB = 1024 * 1024;
+/** Repeats `line(i)` until the text is as close to 1 MiB as the lines allow. */
+const fill = (line: (i: number) => string) => {
+  let text = "";
+  for (let i = 0; ; i++) {
+    const next = line(i);
+    if (text.length + next.length > MiB) return text;
+    text += next;
+  }
+};
+const { keyLength, depth } = REQUIREMENTS_LIMITS;
+/** 1 MiB of each shape an attacker reaches for: once as one huge construct, once as many at the limit. */
+export const PATHOLOGICAL: Record<string, () => string> = {
+  "one long quoted key": () => `"${"k".repeat(MiB - 8)}" = 1\n`,
+  "long keys at the limit": () => fill((i) => `"${String(i).padEnd(keyLength - 2, "k")}" = ${i}\n`),
+  "one deep dotted key": () => `a${".a".repeat((MiB - 6) / 2)} = 1\n`,
+  "dotted keys at the depth limit": () => fill((i) => `k${i}${".a".repeat(depth - 1)} = 1\n`),
+  "one deep array": () => `a = ${"[".repeat(MiB / 2 - 3)}${"]".repeat(MiB / 2 - 3)}\n`,
+  "arrays at the depth limit": () => fill((i) => `k${i} = ${"[".repeat(depth - 1)}${i}${"]".repeat(depth - 1)}\n`),
+  "many tables": () => fill((i) => `[t${i}]\n`),
+  "many keys": () => fill((i) => `k${i} = ${i}\n`),
+  "keys up to the count limit": () => Array.from({ length: REQUIREMENTS_LIMITS.keys }, (_, i) => `k${i} = ${i}\n`).join(""),
+};
+
+/** The longest single synchronous run (what one request holds the event loop for) and the median. */
+function timings(fn: () => unknown, runs: number): { median: number; max: number } {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], max: times[times.length - 1] };
+}
+
+export const MAX_RATIO = 20;
+export const MAX_BLOCK_MS = 100;
+
+export function benchPathological(runs = 10): { name: string; lines: string[]; ok: boolean } {
+  const lines: string[] = [];
+  let ok = true;
+  for (const [shape, make] of Object.entries(PATHOLOGICAL)) {
+    const text = make();
+    const parsed = timings(() => {
+      try {
+        parse(text, { integersAsBigInt: true });
+      } catch {
+        // smol-toml refuses deep arrays itself; the time it took is still the baseline.
+      }
+    }, runs);
+    const validated = timings(() => validateRequirements(text), runs);
+    const ratio = validated.median / parsed.median;
+    const good = ratio <= MAX_RATIO && validated.max < MAX_BLOCK_MS;
+    ok &&= good;
+    const limit = findLimitViolation(text)?.limit ?? "none";
+    lines.push(
+      `${good ? "ok  " : "OVER"} ${shape.padEnd(32)} ${(text.length / 1024).toFixed(0)} KiB  limit hit: ${limit.padEnd(9)} ` +
+        `smol-toml ${parsed.median.toFixed(1)} ms, validate ${validated.median.toFixed(1)} ms (max ${validated.max.toFixed(1)} ms), ratio ${ratio.toFixed(2)}x`,
+    );
+  }
+  lines.push(`budget: ratio <= ${MAX_RATIO}x smol-toml on the same bytes, longest block < ${MAX_BLOCK_MS} ms`);
+  return { name: "requirements validation, 1 MiB pathological shapes", lines, ok };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { name, lines } = await benchRequirements();
   console.log(name);
   for (const l of lines) console.log(`  ${l}`);
+  const worst = benchPathological();
+  console.log(worst.name);
+  for (const l of worst.lines) console.log(`  ${l}`);
+  if (!worst.ok) process.exitCode = 1;
 }
