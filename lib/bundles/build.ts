@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { CompactSign } from "jose";
 import type { Db, Prisma } from "../db";
 import type { AuditActor, RequestInfo } from "../audit";
-import { BUNDLE_JWS_TYPE, bundlePayloadSchema, type BundlePayload } from "./payload";
+import { BUNDLE_JWS_TYPE, parseBundlePayload, type BundlePayload } from "./payload";
 import { activeKeyFor, lockOrgKeys, privateKeyOf } from "./keys";
 
 type Tx = Prisma.TransactionClient;
@@ -15,6 +15,14 @@ export function bundleTtlMs(env: Record<string, string | undefined> = process.en
   const hours = raw === undefined || raw === "" ? 168 : Number(raw);
   if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 366) throw new Error(`CHARTER_BUNDLE_TTL_HOURS must be a number of hours between 0 and 8784, got "${raw}".`);
   return hours * 3_600_000;
+}
+
+/**
+ * When a bundle is due for re-signing: half its lifetime. The server re-signs from then on (refreshBundle and the bundle
+ * endpoint's background refresh), and the payload says so (`refreshAfter`), so a host stops accepting 304s for it.
+ */
+export function refreshAfterOf(issuedAt: Date, expiresAt: Date): Date {
+  return new Date(issuedAt.getTime() + (expiresAt.getTime() - issuedAt.getTime()) / 2);
 }
 
 /** The strong validator of a bundle: the quoted sha256 of the exact JWS bytes. */
@@ -43,12 +51,13 @@ export async function buildBundle(
   const key = await activeKeyFor(tx, org.id, opts.actor ?? SYSTEM, opts.request);
   const issuedAt = opts.now ?? new Date();
   const expiresAt = new Date(issuedAt.getTime() + bundleTtlMs());
-  const payload: BundlePayload = bundlePayloadSchema.parse({
+  const payload: BundlePayload = parseBundlePayload({
     format: 1,
     org: org.slug,
     version: version.number,
     issuedAt: issuedAt.toISOString(),
     expiresAt: expiresAt.toISOString(),
+    refreshAfter: refreshAfterOf(issuedAt, expiresAt).toISOString(),
     requirementsToml: version.toml,
     sha256: version.sha256,
   });
@@ -84,8 +93,7 @@ export async function refreshBundle(db: Db, orgId: string, now = new Date()): Pr
     if (!org || !current) return false;
     const bundle = await tx.bundle.findUnique({ where: { orgId_versionNumber: { orgId, versionNumber: current.number } }, select: { kid: true, issuedAt: true, expiresAt: true } });
     const active = await tx.signingKey.findFirst({ where: { orgId, state: "active" }, select: { kid: true } });
-    const halfLife = bundle ? bundle.issuedAt.getTime() + (bundle.expiresAt.getTime() - bundle.issuedAt.getTime()) / 2 : 0;
-    if (bundle && now.getTime() < halfLife && active?.kid === bundle.kid) return false;
+    if (bundle && now < refreshAfterOf(bundle.issuedAt, bundle.expiresAt) && active?.kid === bundle.kid) return false;
     await buildBundle(tx, org, current, { now });
     return true;
   });

@@ -8,7 +8,7 @@ import { updateOrgSettings } from "../../lib/orgs/settings";
 import { activateNextKey, createNextKey, jwksForSlug, listSigningKeys, retireKey } from "../../lib/bundles/keys";
 import { etagOf, refreshBundle } from "../../lib/bundles/build";
 import { createBundleServer, ifNoneMatchHits, type BundleServer } from "../../lib/bundles/serve";
-import { bundlePayloadSchema, BUNDLE_JWS_TYPE } from "../../lib/bundles/payload";
+import { parseBundlePayload, BUNDLE_JWS_TYPE } from "../../lib/bundles/payload";
 import { createAgentToken, fleetOverview, revokeAgentToken } from "../../lib/agents";
 import { sha256Hex } from "../../lib/requirements/hash";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
@@ -41,7 +41,7 @@ async function publish(ctx: OrgContext, toml: string, note = "test") {
 async function verifyWithJwks(jws: string, slug: string) {
   const jwks = (await jwksForSlug(db, slug)) as unknown as JSONWebKeySet;
   const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet(jwks));
-  return { payload: bundlePayloadSchema.parse(JSON.parse(new TextDecoder().decode(payload))), header: protectedHeader };
+  return { payload: parseBundlePayload(JSON.parse(new TextDecoder().decode(payload))), header: protectedHeader };
 }
 
 function server(opts: Parameters<typeof createBundleServer>[1] = {}) {
@@ -149,6 +149,8 @@ describe("bundles are built in the publish transaction", () => {
     expect(header).toMatchObject({ alg: "EdDSA", typ: BUNDLE_JWS_TYPE, kid: bundle.kid });
     expect(payload).toMatchObject({ format: 1, org: ctx.org.slug, version: 1, requirementsToml: V1, sha256: sha256Hex(V1) });
     expect(Date.parse(payload.expiresAt) - Date.parse(payload.issuedAt)).toBe(168 * 3_600_000);
+    // Hosts stop revalidating at half-life, when the server re-signs (refreshBundle): a 304 cannot hold them longer.
+    expect(Date.parse(payload.refreshAfter!) - Date.parse(payload.issuedAt)).toBe(84 * 3_600_000);
     expect(bundle.etag).toBe(etagOf(bundle.jws));
     expect(bundle.etag).toMatch(/^"[0-9a-f]{64}"$/);
   });

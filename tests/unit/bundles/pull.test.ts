@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -80,7 +80,7 @@ describe("charter pull installs", () => {
     await installGood();
     expect(mirror.requests[0].headers["x-charter-installed-version"]).toBeUndefined();
     await pull();
-    expect(mirror.requests.at(-1)!.headers).toMatchObject({ "x-charter-installed-version": "5", "user-agent": expect.stringMatching(/^charter-pull\/0\.1\.0 node\//) });
+    expect(mirror.requests.at(-1)!.headers).toMatchObject({ "x-charter-installed-version": "5", "user-agent": expect.stringMatching(/^charter-agent\/0\.1\.0 node\//) });
   });
 
   it("re-fetches and re-verifies without If-None-Match when the pinned keys changed", async () => {
@@ -92,13 +92,47 @@ describe("charter pull installs", () => {
     expect(r.stderr[0]).toMatch(/^charter pull: refused: unknown-key: /);
   });
 
-  it("re-fetches without If-None-Match when the installed file was changed locally, and restores it", async () => {
+  it("repairs a file changed or removed locally from the last good copy, saying so, then revalidates with a 304", async () => {
     await installGood();
+    writeFileSync(out, "# edited by hand\n");
+    const r = await pull();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([`charter pull: repaired drift: ${out} was changed; restored version 5 from the last good copy`]);
+    expect(mirror.requests.at(-1)!.headers["if-none-match"]).toMatch(/^"/);
+    expect(readFileSync(out, "utf8")).toBe(GOOD_TOML);
+    rmSync(out);
+    const down = await startMirror();
+    await down.close();
+    const offline = await pull([], ["--server", down.url, "--token", TOKEN, "--org", "acme", "--trust", trustFile]);
+    expect(offline.code).toBe(1); // the server is down, but the file is back
+    expect(offline.stderr[0]).toBe(`charter pull: repaired drift: ${out} was removed; restored version 5 from the last good copy`);
+    expect(readFileSync(out, "utf8")).toBe(GOOD_TOML);
+  });
+
+  it("re-fetches without If-None-Match when the file changed and no last good copy is left, and restores it", async () => {
+    await installGood();
+    for (const f of readdirSync(stateDir)) if (f.startsWith("last-good-")) rmSync(join(stateDir, f));
     writeFileSync(out, "# edited by hand\n");
     const r = await pull();
     expect(r.code).toBe(0);
     expect(mirror.requests.at(-1)!.headers["if-none-match"]).toBeUndefined();
     expect(readFileSync(out, "utf8")).toBe(GOOD_TOML);
+  });
+
+  it("stops revalidating once the bundle's refreshAfter has passed: fetches in full and says why", async () => {
+    const refreshAfter = new Date(Date.now() - 1000).toISOString();
+    mirror.handle(serveJws(await bundle({ refreshAfter })));
+    expect((await pull()).code).toBe(0);
+    const r = await pull();
+    expect(r.code).toBe(0);
+    expect(mirror.requests.at(-1)!.headers["if-none-match"]).toBeUndefined();
+    expect(r.stdout[0]).toContain(`fetched in full: the installed bundle was due for re-signing at ${refreshAfter}`);
+    expect(r.stdout[0]).toContain("warning: the server still serves a bundle due for re-signing");
+    // A 304 to that request cannot keep the host on the old bundle.
+    mirror.handle((_q, res) => res.writeHead(304, { ETag: '"x"' }).end());
+    const frozen = await pull();
+    expect(frozen.code).toBe(1);
+    expect(frozen.stderr[0]).toMatch(/^charter pull: failed: http: bundle: server answered 304 Not Modified to a request without If-None-Match/);
   });
 
   it("a newer version over an older one, and takes the CHARTER_TOKEN environment variable instead of --token", async () => {
@@ -179,7 +213,8 @@ describe("charter pull keeps the last good file byte for byte, exits 1 and names
 
   it("a mirror answers 304 to a request that asked for no revalidation (freezing the host)", async () => {
     const good = await installGood();
-    writeFileSync(out, "# changed locally\n"); // so the client must fetch in full
+    for (const f of readdirSync(stateDir)) if (f.startsWith("last-good-")) rmSync(join(stateDir, f));
+    writeFileSync(out, "# changed locally\n"); // with no last good copy to repair from, the client must fetch in full
     const changed = readFileSync(out);
     mirror.handle((_q, res) => res.writeHead(304, { ETag: '"x"' }).end());
     const r = await pull();
