@@ -219,10 +219,27 @@ export function openApiDocument(serverUrl = "/"): Json {
           },
         },
       },
+      "/api/v1/agent/decisions": {
+        post: {
+          summary: "A host relay's batch of Auto-review decisions: gzip NDJSON, one decision per line; bad lines are refused one by one while the rest are stored",
+          security: [{ agent: [] }],
+          parameters: [
+            { name: "Content-Encoding", in: "header", schema: { type: "string", enum: ["gzip", "identity"] } },
+            { name: "X-Charter-Batch-Id", in: "header", schema: { type: "string" } },
+          ],
+          requestBody: { content: { "application/x-ndjson": { schema: { type: "string" } } } },
+          responses: {
+            200: { description: "{batchId, received, stored, duplicates, rejected: [{line, id?, reason}], masking}", content: { "application/json": { schema: { type: "object" } } } },
+            401: { description: "Missing, unknown or revoked agent token", content: json("Error") },
+            413: { description: "Body or decompressed body too large", content: json("Error") },
+            429: { description: "Busy: retry after the Retry-After header", content: json("Error") },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
-        agent: { type: "http", scheme: "bearer", description: "Agent token (cha_…), for GET /api/v1/agent/bundle only" },
+        agent: { type: "http", scheme: "bearer", description: "Agent token (cha_…): the bundle, and the host's decisions" },
         bearer: { type: "http", scheme: "bearer", description: "Admin API token (chr_…)" },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
       },

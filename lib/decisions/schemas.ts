@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { DECISION_STATUSES, checkMaskRules } from "../../packages/agent/src/relay/records";
+
+/** Limits of the ingest endpoints: compressed body, decompressed body, one NDJSON line, lines per batch. */
+export const INGEST_LIMITS = { bodyBytes: 4 * 1024 * 1024, inflatedBytes: 32 * 1024 * 1024, lineBytes: 256 * 1024, lines: 20_000 } as const;
+
+const shortText = (max: number) => z.string().max(max, `At most ${max} characters`);
+const nullableText = (max: number) => shortText(max).nullable();
+
+/**
+ * One line of `POST /api/v1/agent/decisions`: one decision as the relay joined and masked it (the `Decision` of
+ * packages/agent/src/relay/records.ts). Strict: a line naming an org or any unknown field is refused, since the org
+ * comes from the token alone.
+ */
+export const decisionLineSchema = z.strictObject({
+  id: z.string().min(1, "id is required").max(200),
+  occurredAt: z.iso.datetime({ offset: true, message: "occurredAt must be an ISO-8601 date-time" }),
+  conversationId: shortText(200),
+  callId: shortText(200),
+  turnId: nullableText(200),
+  status: z.enum(DECISION_STATUSES, { message: `status must be one of ${DECISION_STATUSES.join(", ")}` }),
+  codexStatus: shortText(60),
+  outcome: nullableText(60),
+  riskLevel: nullableText(60),
+  userAuthorization: nullableText(60),
+  rationale: shortText(20_000),
+  rationaleTruncated: z.boolean(),
+  durationMs: z.number().int().min(0).max(86_400_000).nullable(),
+  kind: shortText(120).min(1),
+  toolName: nullableText(200),
+  toolNamespace: nullableText(200),
+  mcpServer: nullableText(200),
+  arguments: z.unknown(),
+  toolSuccess: z.boolean().nullable(),
+  model: nullableText(200),
+  codexVersion: nullableText(60),
+  originator: nullableText(120),
+  hostName: nullableText(255),
+  policyVersion: z.number().int().min(0).nullable(),
+  masked: z.array(z.strictObject({ path: shortText(500), rule: shortText(200), count: z.number().int().min(1) })).max(1000),
+});
+export type DecisionLine = z.infer<typeof decisionLineSchema>;
+
+export const maskRulesSchema = z
+  .object({
+    patterns: z.array(z.strictObject({ name: z.string().trim().min(1).max(60).regex(/^[\w.-]+$/, "Letters, digits, dots, dashes and underscores only"), pattern: z.string().min(1).max(500) })).max(50),
+    jsonPaths: z.array(z.string().trim().min(1).max(200)).max(50),
+  })
+  .superRefine((rules, ctx) => {
+    for (const message of checkMaskRules(rules)) ctx.addIssue({ code: "custom", message });
+  });
+
+export const decisionSettingsSchema = z.strictObject({
+  collect: z.boolean(),
+  relayPort: z.number().int().min(1024, "Use a port from 1024 to 65535").max(65535, "Use a port from 1024 to 65535"),
+  retentionDays: z.number().int().min(1, "Keep decisions at least 1 day").max(3650, "At most 3650 days"),
+  mask: maskRulesSchema,
+});
+export type DecisionSettingsInput = z.input<typeof decisionSettingsSchema>;
+
+/** Filters of the Decisions page and its API: all optional, combined with AND. */
+export const decisionFilterSchema = z.object({
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  status: z.enum(DECISION_STATUSES).optional(),
+  riskLevel: z.string().max(60).optional(),
+  kind: z.string().max(120).optional(),
+  group: z.string().max(60).optional(),
+  host: z.string().max(255).optional(),
+  model: z.string().max(200).optional(),
+  policyVersion: z.coerce.number().int().min(0).optional(),
+  q: z.string().max(200).optional(),
+});
+export type DecisionFilter = z.infer<typeof decisionFilterSchema>;
