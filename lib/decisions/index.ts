@@ -1,5 +1,6 @@
 export * from "./schemas";
 export { storeDecisions, purgeExpiredDecisions, ensurePartitions, DEFAULT_RETENTION_DAYS, type DecisionOrigin } from "./storage";
-export { ingestHostBatch, ingestOtlpLogs, readBody, decodeBody, ingestSlots, maxInFlight, RETRY_AFTER_SECONDS, type IngestResult, type RejectedLine } from "./ingest";
+export { ingestHostBatch, ingestOtlpLogs, hostCollectionSettings, readBody, decodeBody, ingestSlots, maxInFlight, RETRY_AFTER_SECONDS, type IngestResult, type RejectedLine } from "./ingest";
 export { createIngestKey, revokeIngestKey, listIngestKeys, INGEST_KEY_PREFIX, type IngestKeyView } from "./keys";
 export { getDecisionSettings, saveDecisionSettings, readSettings, DEFAULT_RELAY_PORT, type DecisionSettingsView } from "./settings";
+export { decisionStats, listDecisions, getDecision, summarise, BREAKDOWNS, DEFAULT_WINDOW_DAYS, type DecisionStats, type DecisionRow, type Breakdown, type StatusCounts } from "./query";

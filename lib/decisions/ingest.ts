@@ -7,6 +7,7 @@ import { OtlpError, isDecisionRecord, joinRecords, logsFromJson, logsFromProtobu
 import { INGEST_LIMITS, decisionLineSchema, type DecisionLine } from "./schemas";
 import { DEFAULT_RETENTION_DAYS, purgeExpiredDecisions, storeDecisions, type DecisionOrigin } from "./storage";
 import { INGEST_KEY_PREFIX } from "./keys";
+import { readSettings } from "./settings";
 
 /*
  * The two ways decisions come in: the host relay's gzip NDJSON batches (host token) and OTLP/HTTP logs straight from
@@ -215,4 +216,14 @@ export async function ingestOtlpLogs(db: Db, req: Request, now = Date.now()): Pr
     purgeNowAndThen(db);
     return { rejectedLogRecords: reasons.length, errorMessage: reasons.join("; ").slice(0, 2000), stored, protobuf };
   });
+}
+
+/** `GET /api/v1/agent/decisions`: whether the host's org collects decisions, the relay port and the masking rules. */
+export async function hostCollectionSettings(db: Db, req: Request): Promise<{ collect: boolean; relayPort: number; mask: MaskRules }> {
+  const secret = bearer(req);
+  if (!secret || !looksLikeSecret(secret, AGENT_TOKEN_PREFIX)) throw new AppError("unauthenticated", "Send the host's agent token as Authorization: Bearer cha_….");
+  const token = await db.agentToken.findUnique({ where: { tokenHash: hashSecret(secret) }, select: { orgId: true, revokedAt: true } });
+  if (!token || token.revokedAt) throw new AppError("unauthenticated", "Unknown or revoked agent token.");
+  const s = await readSettings(db, token.orgId);
+  return { collect: s.collect, relayPort: s.relayPort, mask: s.mask };
 }

@@ -220,6 +220,14 @@ export function openApiDocument(serverUrl = "/"): Json {
         },
       },
       "/api/v1/agent/decisions": {
+        get: {
+          summary: "Whether the host's org collects decisions: {collect, relayPort, mask: {patterns, jsonPaths}} for the host relay",
+          security: [{ agent: [] }],
+          responses: {
+            200: { description: "Collection settings", content: { "application/json": { schema: { type: "object" } } } },
+            401: { description: "Missing, unknown or revoked agent token", content: json("Error") },
+          },
+        },
         post: {
           summary: "A host relay's batch of Auto-review decisions: gzip NDJSON, one decision per line; bad lines are refused one by one while the rest are stored",
           security: [{ agent: [] }],

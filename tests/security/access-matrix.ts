@@ -27,9 +27,10 @@ export const STATUS: Record<Exclude<Outcome, "allow">, number> = { forbidden: 40
 /**
  * What a row needs: an org permission (checked by orgRoute / orgAction / requireOrg), "signed-in" (any session, no
  * org yet, e.g. creating an org), "public" (sign-in itself, health, an invitation link's own secret), or "agent-token"
- * (the bundle endpoint: only an org's agent token opens it; sessions and admin API tokens are refused with 401).
+ * (the bundle and decisions endpoints: only an org's agent token opens them; sessions and admin API tokens are refused
+ * with 401), or "ingest-key" (OTLP /v1/logs: only a write-only decisions ingest key, chk_…).
  */
-export type Requirement = Permission | "signed-in" | "public" | "agent-token";
+export type Requirement = Permission | "signed-in" | "public" | "agent-token" | "ingest-key";
 
 const A = "allow" as const;
 const F = "forbidden" as const;
@@ -51,6 +52,7 @@ export const PROFILES: Record<Requirement, Record<Principal, Outcome>> = {
   "org:manage": { owner: A, admin: F, approver: F, auditor: F, viewer: F, otherOrg: N, anonymous: U, "token:read": F, "token:write": F, "token:publish": F },
   "signed-in": { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: A, anonymous: U, "token:read": U, "token:write": U, "token:publish": U },
   "agent-token": { owner: U, admin: U, approver: U, auditor: U, viewer: U, otherOrg: U, anonymous: U, "token:read": U, "token:write": U, "token:publish": U },
+  "ingest-key": { owner: U, admin: U, approver: U, auditor: U, viewer: U, otherOrg: U, anonymous: U, "token:read": U, "token:write": U, "token:publish": U },
   public: { owner: A, admin: A, approver: A, auditor: A, viewer: A, otherOrg: A, anonymous: A, "token:read": A, "token:write": A, "token:publish": A },
 };
 
@@ -118,6 +120,9 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   // ── Agent hosts: the signed bundle needs an agent token (cha_…); no console principal holds one, so all get 401.
   //    The JWKS is public: it holds public keys only, and hosts verifying bundles have no session. ─────────────
   route("app/api/v1/agent/bundle/route.ts", "GET", "agent-token", { path: "/api/v1/agent/bundle" }, { why: "Agent token auth (lib/bundles/serve.ts), not orgRoute." }),
+  route("app/api/v1/agent/decisions/route.ts", "GET", "agent-token", { path: "/api/v1/agent/decisions" }, { why: "Agent token auth (lib/decisions/ingest.ts), not orgRoute." }),
+  route("app/api/v1/agent/decisions/route.ts", "POST", "agent-token", { path: "/api/v1/agent/decisions", body: "" }, { why: "Agent token auth (lib/decisions/ingest.ts), not orgRoute." }),
+  route("app/v1/logs/route.ts", "POST", "ingest-key", { path: "/v1/logs", body: "{}", contentType: "application/json" }, { why: "OTLP/HTTP with a write-only ingest key (lib/decisions/ingest.ts), not orgRoute." }),
   route("app/api/v1/orgs/[org]/keys/route.ts", "GET", "public", { path: "/api/v1/orgs/{org}/keys" }, { why: "Public keys that verify bundles; hosts have no session." }),
   route("app/.well-known/jwks.json/route.ts", "GET", "public", { path: "/.well-known/jwks.json?org={org}" }, { why: "Conventional JWKS address of the same public keys." }),
 

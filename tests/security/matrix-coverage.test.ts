@@ -144,9 +144,14 @@ describe("each handler calls its guard with the permission the table gives it", 
       return;
     }
     if (row.requires === "agent-token") {
-      // The bundle endpoint's own guard: the agent-token bundle server, never the session/admin-token chain.
+      // The agent endpoints' own guards (the bundle server, the decisions ingest), never the session/admin-token chain.
       expect(source).not.toMatch(/\borgRoute\(/);
-      expect(source).toMatch(new RegExp(`export\\s+(?:async\\s+)?function\\s+${row.method}\\b[\\s\\S]*\\bbundleServer\\([^)]*\\)\\.handle\\(`));
+      expect(source).toMatch(new RegExp(`export\\s+(?:async\\s+)?function\\s+${row.method}\\b[\\s\\S]*\\b(?:bundleServer\\([^)]*\\)\\.handle|ingestHostBatch|hostCollectionSettings)\\(`));
+      return;
+    }
+    if (row.requires === "ingest-key") {
+      expect(source).not.toMatch(/\borgRoute\(/);
+      expect(source).toMatch(new RegExp(`export\\s+(?:async\\s+)?function\\s+${row.method}\\b[\\s\\S]*\\bingestOtlpLogs\\(`));
       return;
     }
     const direct = new RegExp(`export\\s+const\\s+${row.method}\\s*=\\s*orgRoute\\(\\s*["']([\\w:]+)["']`).exec(source);

@@ -1,0 +1,183 @@
+import type { Db } from "../db";
+import { Prisma } from "../db";
+import { AppError } from "../errors";
+import type { OrgContext } from "../auth/actor";
+import { requirePermission } from "../orgs/access";
+import { decisionFilterSchema, type DecisionFilter } from "./schemas";
+
+/*
+ * The Decisions page's reads. Every query is scoped by org and bounded by a time window (default: the last 7 days), so
+ * it stays on the (orgId, occurredAt) key and on one or two monthly partitions however large the table grows.
+ */
+
+export const DEFAULT_WINDOW_DAYS = 7;
+export const BREAKDOWNS = ["riskLevel", "kind", "group", "hostName", "model", "policyVersion"] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+export interface StatusCounts {
+  allow: number;
+  deny: number;
+  failed: number;
+  timed_out: number;
+  total: number;
+}
+
+export interface DecisionStats {
+  from: string;
+  to: string;
+  bucket: "hour" | "day";
+  totals: StatusCounts & { denyRate: number | null; failClosedRate: number | null };
+  overTime: ({ at: string } & StatusCounts)[];
+  by: Record<Breakdown, ({ value: string } & StatusCounts)[]>;
+}
+
+export interface DecisionRow {
+  id: string;
+  occurredAt: Date;
+  status: string;
+  riskLevel: string | null;
+  userAuthorization: string | null;
+  kind: string;
+  hostName: string | null;
+  hostId: string | null;
+  group: string | null;
+  model: string | null;
+  policyVersion: number | null;
+  codexVersion: string | null;
+  rationale: string;
+  summary: string;
+}
+
+const empty = (): StatusCounts => ({ allow: 0, deny: 0, failed: 0, timed_out: 0, total: 0 });
+
+function window(filter: DecisionFilter, now: Date): { from: Date; to: Date } {
+  const to = filter.to ?? now;
+  const from = filter.from ?? new Date(to.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
+  if (from > to) throw new AppError("validation_failed", "from must be before to.");
+  if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new AppError("validation_failed", "Choose a window of at most 400 days.");
+  return { from, to };
+}
+
+/** WHERE clause of a filter (org and window always). */
+function where(orgId: string, f: DecisionFilter, w: { from: Date; to: Date }): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`"orgId" = ${orgId}`, Prisma.sql`"occurredAt" >= ${w.from}`, Prisma.sql`"occurredAt" < ${w.to}`];
+  if (f.status) parts.push(Prisma.sql`status = ${f.status}`);
+  if (f.riskLevel) parts.push(f.riskLevel === "none" ? Prisma.sql`"riskLevel" IS NULL` : Prisma.sql`"riskLevel" = ${f.riskLevel}`);
+  if (f.kind) parts.push(Prisma.sql`kind = ${f.kind}`);
+  if (f.group) parts.push(f.group === "none" ? Prisma.sql`"group" IS NULL` : Prisma.sql`"group" = ${f.group}`);
+  if (f.host) parts.push(Prisma.sql`"hostName" = ${f.host}`);
+  if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
+  if (f.policyVersion !== undefined) parts.push(Prisma.sql`"policyVersion" = ${f.policyVersion}`);
+  if (f.q) parts.push(Prisma.sql`(rationale ILIKE ${`%${f.q}%`} OR "arguments"::text ILIKE ${`%${f.q}%`})`);
+  return Prisma.join(parts, " AND ");
+}
+
+type CountRow = { key: string | null; status: string; n: bigint | number };
+
+function fold(rows: CountRow[]): Map<string, StatusCounts> {
+  const out = new Map<string, StatusCounts>();
+  for (const r of rows) {
+    const key = r.key ?? "none";
+    const c = out.get(key) ?? empty();
+    const n = Number(r.n);
+    if (r.status in c) (c as unknown as Record<string, number>)[r.status] += n;
+    c.total += n;
+    out.set(key, c);
+  }
+  return out;
+}
+
+/** Totals, the series over time and the breakdowns of the Decisions page, in one round trip per chart. */
+export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}, now = new Date()): Promise<DecisionStats> {
+  requirePermission(ctx, "org:read");
+  const f = decisionFilterSchema.parse(input);
+  const w = window(f, now);
+  const bucket = w.to.getTime() - w.from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
+  const cond = where(ctx.org.id, f, w);
+  // One scan with GROUPING SETS gives the series and every breakdown at once.
+  const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
+    SELECT GROUPING(date_trunc(${bucket}, "occurredAt"), "riskLevel", kind, "group", "hostName", model, "policyVersion")::int AS set,
+      date_trunc(${bucket}, "occurredAt") AS at,
+      COALESCE("riskLevel", kind, "group", "hostName", model, "policyVersion"::text) AS key,
+      status, count(*) AS n
+    FROM "Decision" WHERE ${cond}
+    GROUP BY GROUPING SETS ((date_trunc(${bucket}, "occurredAt"), status), ("riskLevel", status), (kind, status), ("group", status), ("hostName", status), (model, status), ("policyVersion", status))`;
+  // GROUPING() sets a bit per argument NOT in the set: 7 arguments, leftmost is the highest bit.
+  const setOf: Record<number, "time" | Breakdown> = {
+    [0b0111111]: "time",
+    [0b1011111]: "riskLevel",
+    [0b1101111]: "kind",
+    [0b1110111]: "group",
+    [0b1111011]: "hostName",
+    [0b1111101]: "model",
+    [0b1111110]: "policyVersion",
+  };
+  const time: CountRow[] = [];
+  const groups: Record<Breakdown, CountRow[]> = { riskLevel: [], kind: [], group: [], hostName: [], model: [], policyVersion: [] };
+  for (const r of rows) {
+    const which = setOf[r.set];
+    if (which === "time") time.push({ key: r.at!.toISOString(), status: r.status, n: r.n });
+    else if (which) groups[which].push({ key: r.key, status: r.status, n: r.n });
+  }
+  const series = fold(time);
+  const totals = empty();
+  for (const c of series.values()) for (const k of Object.keys(totals) as (keyof StatusCounts)[]) totals[k] += c[k];
+  const by = {} as DecisionStats["by"];
+  for (const b of BREAKDOWNS) {
+    by[b] = [...fold(groups[b])].map(([value, c]) => ({ value, ...c })).sort((x, y) => y.total - x.total || x.value.localeCompare(y.value)).slice(0, 20);
+  }
+  return {
+    from: w.from.toISOString(),
+    to: w.to.toISOString(),
+    bucket,
+    totals: { ...totals, denyRate: totals.total ? totals.deny / totals.total : null, failClosedRate: totals.total ? (totals.failed + totals.timed_out) / totals.total : null },
+    overTime: [...series].map(([at, c]) => ({ at, ...c })).sort((a, b) => a.at.localeCompare(b.at)),
+    by,
+  };
+}
+
+/** One line for the table: the command, the patch's files, the MCP tool or whatever the arguments hold. */
+export function summarise(kind: string, args: unknown): string {
+  if (args && typeof args === "object" && !Array.isArray(args)) {
+    const a = args as Record<string, unknown>;
+    for (const key of ["cmd", "command", "input", "patch", "url", "tool", "path"]) {
+      const v = a[key];
+      if (typeof v === "string" && v) return v.slice(0, 200);
+      if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.join(" ").slice(0, 200);
+    }
+    return JSON.stringify(a).slice(0, 200);
+  }
+  if (typeof args === "string") return args.slice(0, 200);
+  return kind;
+}
+
+/** The newest decisions matching the filter, `limit` at a time; `before` is the cursor of the previous page. */
+export async function listDecisions(db: Db, ctx: OrgContext, input: unknown = {}, opts: { limit?: number; before?: string } = {}, now = new Date()): Promise<{ rows: DecisionRow[]; next: string | null }> {
+  requirePermission(ctx, "org:read");
+  const f = decisionFilterSchema.parse(input);
+  const w = window(f, now);
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  let cursor = Prisma.sql`TRUE`;
+  if (opts.before) {
+    const [at, id] = opts.before.split("|");
+    const date = new Date(at);
+    if (!id || Number.isNaN(date.getTime())) throw new AppError("validation_failed", "The page cursor is not valid.");
+    cursor = Prisma.sql`("occurredAt", id) < (${date}::timestamptz, ${id})`;
+  }
+  const rows = await db.$queryRaw<(Omit<DecisionRow, "summary"> & { arguments: unknown })[]>`
+    SELECT id, "occurredAt", status, "riskLevel", "userAuthorization", kind, "hostName", "hostId", "group", model, "policyVersion", "codexVersion", rationale, "arguments"
+    FROM "Decision" WHERE ${where(ctx.org.id, f, w)} AND ${cursor}
+    ORDER BY "occurredAt" DESC, id DESC LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit).map(({ arguments: args, ...r }) => ({ ...r, summary: summarise(r.kind, args) }));
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? `${last.occurredAt.toISOString()}|${last.id}` : null };
+}
+
+/** One decision with everything stored about it (the detail view). */
+export async function getDecision(db: Db, ctx: OrgContext, id: string) {
+  requirePermission(ctx, "org:read");
+  if (typeof id !== "string" || !id || id.length > 200) throw new AppError("not_found", "No such decision in this organisation.");
+  const d = await db.decision.findFirst({ where: { orgId: ctx.org.id, id }, orderBy: { occurredAt: "desc" } });
+  if (!d) throw new AppError("not_found", "No such decision in this organisation.");
+  return d;
+}
