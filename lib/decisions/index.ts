@@ -4,3 +4,5 @@ export { ingestHostBatch, ingestOtlpLogs, hostCollectionSettings, readBody, deco
 export { createIngestKey, revokeIngestKey, listIngestKeys, INGEST_KEY_PREFIX, type IngestKeyView } from "./keys";
 export { getDecisionSettings, saveDecisionSettings, readSettings, DEFAULT_RELAY_PORT, type DecisionSettingsView } from "./settings";
 export { decisionStats, listDecisions, getDecision, summarise, BREAKDOWNS, DEFAULT_WINDOW_DAYS, type DecisionStats, type DecisionRow, type Breakdown, type StatusCounts } from "./query";
+export { otelSection, withCollection, withoutOtel, hasCollection } from "./otel";
+export { startReplay, replayFlips, addDecisionToSamples, actionOfDecision, stratify, replayInputSchema, REPLAY_PREFIX, UNKNOWN_CWD, type Flip, type StartedReplay, type ReplayInput } from "./replay";

@@ -94,14 +94,16 @@ export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}
   const w = window(f, now);
   const bucket = w.to.getTime() - w.from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
   const cond = where(ctx.org.id, f, w);
-  // One scan with GROUPING SETS gives the series and every breakdown at once.
+  // One scan with GROUPING SETS gives the series and every breakdown at once. The bucket is inlined (it is one of two
+  // words of ours): GROUPING() needs the very same expression as GROUP BY, and two parameters are two expressions.
+  const at = Prisma.raw(`date_trunc('${bucket}', "occurredAt")`);
   const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
-    SELECT GROUPING(date_trunc(${bucket}, "occurredAt"), "riskLevel", kind, "group", "hostName", model, "policyVersion")::int AS set,
-      date_trunc(${bucket}, "occurredAt") AS at,
+    SELECT GROUPING(${at}, "riskLevel", kind, "group", "hostName", model, "policyVersion")::int AS set,
+      ${at} AS at,
       COALESCE("riskLevel", kind, "group", "hostName", model, "policyVersion"::text) AS key,
       status, count(*) AS n
     FROM "Decision" WHERE ${cond}
-    GROUP BY GROUPING SETS ((date_trunc(${bucket}, "occurredAt"), status), ("riskLevel", status), (kind, status), ("group", status), ("hostName", status), (model, status), ("policyVersion", status))`;
+    GROUP BY GROUPING SETS ((${at}, status), ("riskLevel", status), (kind, status), ("group", status), ("hostName", status), (model, status), ("policyVersion", status))`;
   // GROUPING() sets a bit per argument NOT in the set: 7 arguments, leftmost is the highest bit.
   const setOf: Record<number, "time" | Breakdown> = {
     [0b0111111]: "time",

@@ -5,6 +5,8 @@ import { requirePermission } from "../orgs/access";
 import type { MaskRules } from "../../packages/agent/src/relay/records";
 import { decisionSettingsSchema, type DecisionSettingsInput } from "./schemas";
 import { DEFAULT_RETENTION_DAYS } from "./storage";
+import { getDraftOrEmpty, saveDraft } from "../policies/draft";
+import { withCollection } from "./otel";
 
 export interface DecisionSettingsView {
   collect: boolean;
@@ -35,10 +37,17 @@ export async function readSettings(db: Pick<Db, "decisionSetting">, orgId: strin
   };
 }
 
-/** Saves collection, retention and masking rules (admins who publish: collection changes what hosts install). */
-export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: DecisionSettingsInput, request?: RequestInfo): Promise<DecisionSettingsView> {
+/**
+ * Saves collection, retention and masking rules (admins who publish: collection changes what hosts install). Switching
+ * collection on or off edits the draft: it gains (or loses) the `[otel]` section, which then goes through validation,
+ * the diff, approvals and publishing like any other change. `draftRevision` is set when the draft changed.
+ */
+export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: DecisionSettingsInput, request?: RequestInfo): Promise<DecisionSettingsView & { draftRevision: number | null }> {
   requirePermission(ctx, "policy:publish");
   const next = decisionSettingsSchema.parse(input);
+  const draft = await getDraftOrEmpty(db, ctx);
+  const text = withCollection(draft.toml, next.collect ? next.relayPort : null);
+  const saved = text !== draft.toml ? await saveDraft(db, ctx, { toml: text, baseRevision: draft.revision }, request) : null;
   const label = auditActor(ctx.actor).label;
   await db.$transaction(async (tx) => {
     const before = await readSettings(tx, ctx.org.id);
@@ -55,5 +64,5 @@ export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: Decis
     for (const [field, b, a] of pairs) if (JSON.stringify(b) !== JSON.stringify(a)) diff[field] = { before: b, after: a };
     await recordAudit(tx, { orgId: ctx.org.id, actor: auditActor(ctx.actor), action: "decisions.settings.updated", target: { type: "decision_settings", id: ctx.org.id }, diff, request });
   });
-  return readSettings(db, ctx.org.id);
+  return { ...(await readSettings(db, ctx.org.id)), draftRevision: saved?.changed ? saved.revision : null };
 }

@@ -1,0 +1,219 @@
+import { z } from "zod";
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { recordAudit, type RequestInfo } from "../audit";
+import { auditActor, type OrgContext } from "../auth/actor";
+import { requirePermission } from "../orgs/access";
+import { guardianActionSchema, type GuardianAction } from "../guardian/actions";
+import { composeReviewRequest } from "../guardian/request";
+import type { ReviewerProvider } from "../guardian/providers";
+import { executeRun, resolvePolicy, type Job } from "../sandbox/runs";
+import { resolveProvider } from "../sandbox/provider-settings";
+import { policyChoiceSchema } from "../sandbox/schemas";
+import { createSample } from "../sandbox/samples";
+import { getDecision, summarise } from "./query";
+
+/*
+ * Replay: a policy (the draft, a version or pasted text) reviewed on real decisions instead of synthetic samples. The
+ * run is an ordinary sandbox run (same reviewer, concurrency limit and progress view); each result's expected outcome
+ * is what really happened, so every "unexpected" result is a flip. Results are named `decision:<review id>`.
+ */
+
+export const REPLAY_PREFIX = "decision:";
+/** Codex's telemetry carries no working directory; the replayed action says so instead of inventing one. */
+export const UNKNOWN_CWD = "(working directory not reported by Codex telemetry)";
+
+export const replayInputSchema = z.object({
+  policy: policyChoiceSchema,
+  provider: z.enum(["baseline", "org", "env"]),
+  model: z.string().trim().max(200).optional(),
+  /** How many of the latest real decisions to draw from. */
+  lastN: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** How many to replay, spread evenly over (kind, outcome) strata after removing duplicate actions. */
+  sample: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ReplayInput = z.input<typeof replayInputSchema>;
+
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const PERMISSIONS = new Set(["use_default", "require_escalated", "with_additional_permissions"]);
+
+/** The planned action Codex showed its reviewer, rebuilt from the logged tool arguments; null when it cannot be. */
+export function actionOfDecision(d: { kind: string; toolName: string | null; mcpServer: string | null; arguments: unknown }): GuardianAction | null {
+  const a = obj(d.arguments);
+  const cwd = str(a.workdir) ?? str(a.cwd) ?? UNKNOWN_CWD;
+  const permissions = PERMISSIONS.has(String(a.sandbox_permissions)) ? String(a.sandbox_permissions) : "use_default";
+  let candidate: Record<string, unknown> | null = null;
+  if (d.kind === "exec_command" && str(a.cmd)) {
+    // Codex runs exec_command's `cmd` through the user's login shell; the reviewer saw it as [shell, "-lc", cmd].
+    candidate = { tool: "exec_command", command: ["/bin/bash", "-lc", a.cmd], cwd, sandbox_permissions: permissions, justification: str(a.justification), tty: a.tty === true };
+  } else if (d.kind === "shell" && (Array.isArray(a.command) || str(a.command))) {
+    candidate = { tool: "shell", command: Array.isArray(a.command) ? a.command : ["/bin/bash", "-lc", a.command], cwd, sandbox_permissions: permissions, justification: str(a.justification) };
+  } else if (d.kind === "apply_patch" && (str(a.input) || str(a.patch))) {
+    const patch = (str(a.input) ?? str(a.patch))!;
+    const files = [...patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)].map((m) => m[1].trim());
+    candidate = { tool: "apply_patch", cwd, files: files.length ? files : ["(unknown)"], patch };
+  } else if (d.kind === "mcp_tool_call" && d.mcpServer && d.toolName) {
+    candidate = { tool: "mcp_tool_call", server: d.mcpServer, tool_name: d.toolName, arguments: d.arguments ?? undefined };
+  }
+  if (!candidate) return null;
+  const parsed = guardianActionSchema.safeParse(JSON.parse(JSON.stringify(candidate)));
+  return parsed.success ? parsed.data : null;
+}
+
+interface Candidate {
+  id: string;
+  kind: string;
+  status: string;
+  toolName: string | null;
+  mcpServer: string | null;
+  arguments: unknown;
+}
+
+/** Deduplicates by action and spreads the pick evenly over (kind, outcome), newest first within each stratum. */
+export function stratify<T extends Candidate>(rows: T[], size: number): T[] {
+  const seen = new Set<string>();
+  const strata = new Map<string, T[]>();
+  for (const r of rows) {
+    const key = `${r.kind}\u0000${r.status}\u0000${JSON.stringify(r.arguments)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const s = `${r.kind}\u0000${r.status}`;
+    strata.set(s, [...(strata.get(s) ?? []), r]);
+  }
+  const queues = [...strata.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, q]) => q);
+  const out: T[] = [];
+  for (let i = 0; out.length < size && queues.some((q) => i < q.length); i++) {
+    for (const q of queues) if (i < q.length && out.length < size) out.push(q[i]);
+  }
+  return out;
+}
+
+export interface StartedReplay {
+  runId: string;
+  replayed: number;
+  /** Decisions drawn but not replayable (unknown tool kinds, arguments Codex did not log). */
+  skipped: number;
+  done: Promise<void>;
+}
+
+/** Starts a replay of the last N real allow/deny decisions under a policy; returns the sandbox run at once. */
+export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, request?: RequestInfo, deps: { provider?: ReviewerProvider } = {}): Promise<StartedReplay> {
+  requirePermission(ctx, "policy:edit");
+  const r = replayInputSchema.parse(input);
+  const rows = await db.decision.findMany({
+    where: { orgId: ctx.org.id, status: { in: ["allow", "deny"] } },
+    orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+    take: r.lastN,
+    select: { id: true, kind: true, status: true, toolName: true, mcpServer: true, arguments: true },
+  });
+  const picked = stratify(rows, r.sample * 2);
+  const jobs: Job[] = [];
+  let skipped = 0;
+  for (const d of picked) {
+    if (jobs.length >= r.sample) break;
+    const action = actionOfDecision(d);
+    if (!action) {
+      skipped++;
+      continue;
+    }
+    jobs.push({ sampleId: `${REPLAY_PREFIX}${d.id}`, sampleName: `${REPLAY_PREFIX}${d.id}`, kind: d.kind, attempt: 1, expectedOutcome: d.status, action, transcript: [], requestMessage: composeReviewRequest({ action, transcript: [], retryReason: null }) });
+  }
+  if (!jobs.length) throw new AppError("validation_failed", rows.length ? "None of the recent decisions can be replayed (their actions were not logged with arguments)." : "There are no allowed or denied decisions to replay yet.");
+  const policy = await resolvePolicy(db, ctx, r.policy);
+  const resolved = deps.provider ? { provider: deps.provider, concurrency: 4, timeoutMs: 0 } : await resolveProvider(db, ctx, r.provider, r.model);
+  const { provider } = resolved;
+  const run = await db.$transaction(async (tx) => {
+    const created = await tx.sandboxRun.create({
+      data: {
+        orgId: ctx.org.id,
+        policySource: policy.source,
+        policyRef: policy.ref,
+        policyLabel: policy.label,
+        policyText: policy.text,
+        policySha256: policy.sha256,
+        prompt: policy.prompt,
+        provider: provider.kind,
+        providerLabel: provider.label,
+        baseUrl: provider.baseUrl,
+        model: provider.model,
+        repeat: 1,
+        concurrency: resolved.concurrency,
+        timeoutMs: resolved.timeoutMs,
+        status: "running",
+        total: jobs.length,
+        startedById: ctx.actor.type === "user" ? ctx.actor.userId : null,
+        startedByLabel: auditActor(ctx.actor).label,
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      orgId: ctx.org.id,
+      actor: auditActor(ctx.actor),
+      action: "decisions.replay_started",
+      target: { type: "sandbox_run", id: created.id },
+      meta: { policy: policy.label, policySha256: policy.sha256, provider: provider.kind, model: provider.model, lastN: r.lastN, replayed: jobs.length, skipped },
+      request,
+    });
+    return created;
+  });
+  const done = executeRun(db, run.id, provider, jobs, resolved.concurrency, { instructions: policy.prompt, policy: policy.text }).catch(async (err) => {
+    console.error(`[charter] replay ${run.id} failed:`, err);
+    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "failed", error: "The replay stopped on an internal error; see the server log.", finishedAt: new Date() } }).catch(() => {});
+  });
+  return { runId: run.id, replayed: jobs.length, skipped, done };
+}
+
+export interface Flip {
+  decisionId: string;
+  kind: string;
+  summary: string;
+  /** What really happened on the host. */
+  was: string;
+  /** What the replayed policy decided. */
+  now: string;
+  rationale: string;
+}
+
+/** The decisions of a replay whose outcome changed: allow → deny, deny → allow, or now failing. */
+export async function replayFlips(db: Db, ctx: OrgContext, runId: string): Promise<{ total: number; completed: number; status: string; flips: Flip[] }> {
+  requirePermission(ctx, "org:read");
+  const run = await db.sandboxRun.findFirst({ where: { id: String(runId), orgId: ctx.org.id }, select: { id: true, total: true, completed: true, status: true } });
+  if (!run) throw new AppError("not_found", "No such replay in this organisation.");
+  const results = await db.sandboxResult.findMany({ where: { runId: run.id, sampleName: { startsWith: REPLAY_PREFIX } }, orderBy: { sampleName: "asc" } });
+  const flipped = results.filter((x) => x.expectedOutcome !== null && x.status !== x.expectedOutcome);
+  const ids = flipped.map((x) => x.sampleName.slice(REPLAY_PREFIX.length));
+  const decisions = ids.length ? await db.decision.findMany({ where: { orgId: ctx.org.id, id: { in: ids } }, select: { id: true, kind: true, arguments: true } }) : [];
+  const byId = new Map(decisions.map((d) => [d.id, d]));
+  return {
+    total: run.total,
+    completed: run.completed,
+    status: run.status,
+    flips: flipped.map((x) => {
+      const id = x.sampleName.slice(REPLAY_PREFIX.length);
+      const d = byId.get(id);
+      return { decisionId: id, kind: x.kind, summary: d ? summarise(d.kind, d.arguments) : id, was: x.expectedOutcome!, now: x.status, rationale: x.rationale };
+    }),
+  };
+}
+
+/** "Add to samples": the decision's action becomes a sandbox sample expecting what really happened. */
+export async function addDecisionToSamples(db: Db, ctx: OrgContext, id: string, request?: RequestInfo) {
+  requirePermission(ctx, "policy:edit");
+  const d = await getDecision(db, ctx, id);
+  const action = actionOfDecision(d);
+  if (!action) throw new AppError("validation_failed", "This decision's action cannot be turned into a sample (its arguments were not logged, or its kind is not one the sandbox knows).");
+  const name = `real-${d.kind.replace(/_/g, "-")}-${d.id.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 12)}`;
+  return createSample(
+    db,
+    ctx,
+    {
+      name,
+      action,
+      expectedOutcome: d.status === "allow" || d.status === "deny" ? d.status : null,
+      tags: ["real-decision"],
+      notes: `From decision ${d.id} on ${d.hostName ?? "a host"} at ${d.occurredAt.toISOString()} (${d.status}, risk ${d.riskLevel ?? "unknown"}).`.slice(0, 2000),
+    },
+    request,
+  );
+}

@@ -1,0 +1,156 @@
+import { gzipSync } from "node:zlib";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createAgentToken } from "../../lib/agents";
+import type { OrgContext } from "../../lib/auth/actor";
+import {
+  addDecisionToSamples,
+  decisionStats,
+  getDecision,
+  getDecisionSettings,
+  ingestHostBatch,
+  listDecisions,
+  otelSection,
+  replayFlips,
+  saveDecisionSettings,
+  startReplay,
+  UNKNOWN_CWD,
+} from "../../lib/decisions";
+import { getDraftOrEmpty, saveDraft } from "../../lib/policies/draft";
+import { joinRecords, logsFromJson } from "../../packages/agent/src/relay/records";
+import { RUNS, logBodies } from "../support/codex-telemetry";
+import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+
+const db = useTestDb();
+beforeEach(() => resetDb(db));
+const NOW = Date.parse("2026-11-27T12:00:00Z");
+
+async function member(role: "owner" | "viewer" = "owner", org?: { id: string; slug: string; name: string }): Promise<OrgContext> {
+  if (org) {
+    const { actor } = await makeOrgWithMember(db, role);
+    return { actor, org, role };
+  }
+  const made = await makeOrgWithMember(db, role);
+  return { actor: made.actor, org: { id: made.org.id, slug: made.org.slug, name: made.org.name }, role };
+}
+
+/** The fixtures' four real decisions, uploaded by one host in group "eng" on policy version 3. */
+async function withFixtures(ctx: OrgContext) {
+  const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" });
+  const lines = RUNS.flatMap((run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes)))), { policyVersion: 3 }));
+  const body = Uint8Array.from(gzipSync(lines.map((l) => JSON.stringify(l)).join("\n")));
+  await ingestHostBatch(db, new Request("http://x/", { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-encoding": "gzip" }, body }), NOW);
+}
+
+const window = { from: "2026-11-27T00:00:00Z", to: "2026-11-28T00:00:00Z" };
+
+describe("the Decisions page's data", () => {
+  it("counts the real decisions over time and by risk, kind, group, host, model and policy version", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    const stats = await decisionStats(db, ctx, window);
+    expect(stats.bucket).toBe("hour");
+    expect(stats.totals).toEqual({ allow: 2, deny: 2, failed: 0, timed_out: 0, total: 4, denyRate: 0.5, failClosedRate: 0 });
+    expect(stats.overTime).toEqual([{ at: "2026-11-27T10:00:00.000Z", allow: 2, deny: 2, failed: 0, timed_out: 0, total: 4 }]);
+    const one = (value: string, allow: number, deny: number) => ({ value, allow, deny, failed: 0, timed_out: 0, total: allow + deny });
+    expect(stats.by).toEqual({
+      riskLevel: [one("high", 0, 2), one("low", 1, 0), one("medium", 1, 0)],
+      kind: [one("exec_command", 2, 2)],
+      group: [one("eng", 2, 2)],
+      hostName: [one("vm", 2, 2)],
+      model: [one("gpt-5.4", 2, 2)],
+      policyVersion: [one("3", 2, 2)],
+    });
+    const denied = await decisionStats(db, ctx, { ...window, status: "deny", riskLevel: "high" });
+    expect(denied.totals.total).toBe(2);
+  });
+
+  it("lists the newest first with a one-line summary, pages with a cursor, filters, and shows one decision in full", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    const first = await listDecisions(db, ctx, window, { limit: 3 });
+    expect(first.rows.map((r) => [r.id.slice(0, 8), r.status, r.summary])).toEqual([
+      ["9267b79f", "allow", "touch /opt/codex-hooks/outside/escalated.txt"],
+      ["176e3175", "deny", "touch /opt/codex-hooks/outside/escalated.txt"],
+      ["cb3fab74", "deny", "touch /opt/codex-hooks/outside/escalated.txt"],
+    ]);
+    const second = await listDecisions(db, ctx, window, { limit: 3, before: first.next! });
+    expect(second.rows.map((r) => r.id.slice(0, 8))).toEqual(["299f51b2"]);
+    expect(second.next).toBeNull();
+    expect((await listDecisions(db, ctx, { ...window, q: "outside", status: "allow" })).rows).toHaveLength(2);
+    const d = await getDecision(db, ctx, "cb3fab74-18ae-4228-8aa3-40e8d612362f");
+    expect(d).toMatchObject({ rationale: "MOCK-RATIONALE: writing outside the workspace was not requested.", policyVersion: 3, userAuthorization: "low" });
+  });
+
+  it("shows another org nothing", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    const other = await member();
+    expect((await decisionStats(db, other, window)).totals.total).toBe(0);
+    expect(await codeOf(getDecision(db, other, "cb3fab74-18ae-4228-8aa3-40e8d612362f"))).toBe("not_found");
+  });
+});
+
+describe("replay on real decisions", () => {
+  it("replays a stricter draft on the real requests and lists exactly the decision that would now be denied", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    // Stricter: the baseline reviewer reads a policy line that denies a risk group.
+    await saveDraft(db, ctx, { toml: `guardian_policy_config = """\nNever approve routine work that asks to run outside the sandbox.\n"""\n`, baseRevision: 0 });
+    const replay = await startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline", lastN: 100, sample: 10 });
+    await replay.done;
+    // Two pairs of identical actions (same command, same outcome) collapse to one allow and one deny.
+    expect(replay).toMatchObject({ replayed: 2, skipped: 0 });
+    const result = await replayFlips(db, ctx, replay.runId);
+    expect(result).toMatchObject({ total: 2, completed: 2, status: "completed" });
+    expect(result.flips.map((f) => [f.decisionId, f.was, f.now, f.summary])).toEqual([
+      ["9267b79f-4751-4181-9d2b-331c7cb5679b", "allow", "deny", "touch /opt/codex-hooks/outside/escalated.txt"],
+    ]);
+    const run = await db.sandboxResult.findMany({ where: { runId: replay.runId }, select: { requestMessage: true } });
+    expect(run[0].requestMessage).toContain('"/bin/bash",\n    "-lc",\n    "touch /opt/codex-hooks/outside/escalated.txt"');
+    expect(run[0].requestMessage).toContain(UNKNOWN_CWD);
+    const audit = await db.auditEvent.findFirst({ where: { orgId: ctx.org.id, action: "decisions.replay_started" } });
+    expect(audit?.meta).toMatchObject({ replayed: 2, skipped: 0, lastN: 100 });
+  });
+
+  it("refuses viewers, and says so when there is nothing to replay", async () => {
+    const ctx = await member();
+    expect(await codeOf(startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline" }))).toBe("validation_failed");
+    const viewer = await member("viewer", ctx.org);
+    expect(await codeOf(startReplay(db, viewer, { policy: { source: "draft" }, provider: "baseline" }))).toBe("forbidden");
+  });
+
+  it("adds a real decision to the sandbox samples, expecting what really happened", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    const sample = await addDecisionToSamples(db, ctx, "cb3fab74-18ae-4228-8aa3-40e8d612362f");
+    expect(sample).toMatchObject({ name: "real-exec-command-cb3fab7418ae", kind: "exec_command", expectedOutcome: "deny", tags: ["real-decision"] });
+    expect(sample.action).toMatchObject({ tool: "exec_command", command: ["/bin/bash", "-lc", "touch /opt/codex-hooks/outside/escalated.txt"], sandbox_permissions: "require_escalated" });
+  });
+});
+
+describe("the collection switch", () => {
+  it("writes the [otel] section into the draft when collection is switched on, removes it when off, and audits both", async () => {
+    const ctx = await member();
+    await saveDraft(db, ctx, { toml: `allowed_approvals_reviewers = ["auto_review", "user"]\n`, baseRevision: 0 });
+    const on = await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } });
+    expect(on).toMatchObject({ collect: true, draftRevision: 2 });
+    expect((await getDraftOrEmpty(db, ctx)).toml).toBe(`allowed_approvals_reviewers = ["auto_review", "user"]\n\n${otelSection(4318)}`);
+    const same = await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } });
+    expect(same.draftRevision).toBeNull();
+    await saveDecisionSettings(db, ctx, { collect: false, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } });
+    expect((await getDraftOrEmpty(db, ctx)).toml).toBe(`allowed_approvals_reviewers = ["auto_review", "user"]\n`);
+    expect(await getDecisionSettings(db, ctx)).toMatchObject({ collect: false, retentionDays: 30 });
+    const actions = (await db.auditEvent.findMany({ where: { orgId: ctx.org.id }, orderBy: { seq: "asc" }, select: { action: true } })).map((a) => a.action);
+    expect(actions).toEqual(["policy.draft.saved", "policy.draft.saved", "decisions.settings.updated", "decisions.settings.updated", "policy.draft.saved", "decisions.settings.updated"]);
+  });
+
+  it("refuses bad rules and ports with the field at fault, and changes nothing", async () => {
+    const ctx = await member();
+    expect(await codeOf(saveDecisionSettings(db, ctx, { collect: true, relayPort: 80, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }))).toBe("validation_failed");
+    expect(await codeOf(saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [{ name: "x", pattern: "(" }], jsonPaths: [] } }))).toBe("validation_failed");
+    const viewer = await member("viewer", ctx.org);
+    expect(await codeOf(saveDecisionSettings(db, viewer, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }))).toBe("forbidden");
+    expect(await db.decisionSetting.count()).toBe(0);
+    expect((await getDraftOrEmpty(db, ctx)).toml).toBe("");
+  });
+});
