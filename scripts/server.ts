@@ -10,21 +10,26 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { createDb } from "../lib/db";
 import { createBundleServer } from "../lib/bundles/serve";
+import { createCheckInIngest } from "../lib/fleet/ingest";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST || undefined;
 const BUNDLE_PATH = "/api/v1/agent/bundle";
+const CHECKIN_PATH = "/api/v1/agent/checkin";
 
 const app = next({ dev, dir: root, port, hostname: host ?? "localhost" });
 await app.prepare();
 const nextHandler = app.getRequestHandler();
 const bundles = createBundleServer(createDb(process.env.DATABASE_URL!));
+// Check-ins arrive every few minutes from every host: batched on the same fast path (lib/fleet/ingest.ts).
+const checkins = createCheckInIngest(createDb(process.env.DATABASE_URL!));
 
 const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
   if (req.method === "GET" && (url === BUNDLE_PATH || url.startsWith(`${BUNDLE_PATH}?`))) return bundles.handleNode(req, res);
+  if (req.method === "POST" && url === CHECKIN_PATH) return checkins.handleNode(req, res);
   // As `next start` does: the connecting peer is the last X-Forwarded-For hop (lib/request.ts relies on it).
   const peer = req.socket.remoteAddress;
   if (peer) {
@@ -38,7 +43,7 @@ server.listen(port, host, () => process.stdout.write(`[charter] listening on ${h
 
 const stop = () => {
   server.close();
-  void bundles.close().finally(() => process.exit(0));
+  void Promise.all([bundles.close(), checkins.close()]).finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 3_000).unref();
 };
 process.on("SIGTERM", stop);

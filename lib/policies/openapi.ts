@@ -15,6 +15,7 @@ import {
   versionResponse,
   versionSummaryResponse,
 } from "./schemas";
+import { checkInSchema } from "../fleet/schemas";
 
 /*
  * The admin API's OpenAPI 3.1 document, generated from the same zod schemas the handlers parse with, so the
@@ -244,10 +245,25 @@ export function openApiDocument(serverUrl = "/"): Json {
           },
         },
       },
+      "/api/v1/agent/checkin": {
+        post: {
+          summary: "A host reports its state after a cycle (one agent token = one host); answers the interval to call again",
+          security: [{ agent: [] }],
+          requestBody: { required: true, content: json("CheckInBody") },
+          responses: {
+            200: { description: "Stored", content: { "application/json": { schema: { type: "object", properties: { pollIntervalSeconds: { type: "integer" }, serverTime: { type: "string", format: "date-time" } }, required: ["pollIntervalSeconds", "serverTime"] } } } },
+            400: { description: "Body is not JSON", content: json("Error") },
+            401: { description: "Missing, unknown or revoked agent token", content: json("Error") },
+            413: { description: "Body larger than 64 KiB", content: json("Error") },
+            422: { description: "Invalid field (path in the message)", content: json("Error") },
+            503: { description: "Cannot be stored right now; retry", content: json("Error") },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
-        agent: { type: "http", scheme: "bearer", description: "Agent token (cha_…): the bundle, and the host's decisions" },
+        agent: { type: "http", scheme: "bearer", description: "Agent token (cha_…) of one host: the bundle, check-ins and the host's decisions" },
         bearer: { type: "http", scheme: "bearer", description: "Admin API token (chr_…)" },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
       },
@@ -265,6 +281,7 @@ export function openApiDocument(serverUrl = "/"): Json {
         UpdateChangeRequestBody: schema(updateChangeRequestSchema),
         DecisionBody: schema(decisionSchema),
         ChangeRequest: schema(changeRequestResponse, "output"),
+        CheckInBody: schema(checkInSchema),
       },
     },
   };
