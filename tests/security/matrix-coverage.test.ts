@@ -144,9 +144,9 @@ describe("each handler calls its guard with the permission the table gives it", 
       return;
     }
     if (row.requires === "agent-token") {
-      // The agent endpoints' own guards (the bundle server, the decisions ingest), never the session/admin-token chain.
+      // The agent endpoints' own guards (the bundle server, the check-in ingest, the decisions ingest), never the session/admin-token chain.
       expect(source).not.toMatch(/\borgRoute\(/);
-      expect(source).toMatch(new RegExp(`export\\s+(?:async\\s+)?function\\s+${row.method}\\b[\\s\\S]*\\b(?:bundleServer\\([^)]*\\)\\.handle|ingestHostBatch|hostCollectionSettings)\\(`));
+      expect(source).toMatch(new RegExp(`export\\s+(?:async\\s+)?function\\s+${row.method}\\b[\\s\\S]*\\b(?:bundleServer\\([^)]*\\)\\.handle|checkInIngest\\([^)]*\\)\\.handle|ingestHostBatch|hostCollectionSettings)\\(`));
       return;
     }
     if (row.requires === "ingest-key") {
