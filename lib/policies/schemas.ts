@@ -60,7 +60,8 @@ export const attachmentSchema = z.object({
   label: z.string().trim().min(1).max(200),
 });
 
-// Response shapes, for the OpenAPI document only (the handlers return the domain's own types).
+// Response shapes: the output schemas of the operations (lib/ops), checked against real responses by
+// tests/integration/operations.integration.test.ts and published in the OpenAPI document.
 const diagnostic = z.object({
   severity: z.enum(["error", "warning", "info"]),
   path: z.string(),
@@ -76,6 +77,12 @@ export const draftResponse = z.object({
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
 });
+export const savedDraftResponse = z.object({
+  revision: z.number().int(),
+  updatedAt: z.string(),
+  changed: z.boolean().describe("False when the text equals the stored one: nothing was written."),
+});
+const wider = z.object({ verdict: z.enum(["PASS", "WIDENS"]), reasons: z.array(z.string()) });
 export const versionSummaryResponse = z.object({
   number: z.number().int(),
   sha256: z.string(),
@@ -85,36 +92,82 @@ export const versionSummaryResponse = z.object({
   parentNumber: z.number().int().nullable(),
   restoredFromNumber: z.number().int().nullable(),
   changeRequestNumber: z.number().int().nullable(),
-  wider: z.object({ verdict: z.enum(["PASS", "WIDENS"]), reasons: z.array(z.string()) }),
+  wider: wider.describe("Does this version give agents more freedom than its parent?"),
 });
 export const versionResponse = versionSummaryResponse.extend({ toml: z.string() });
-const wider = z.object({ verdict: z.enum(["PASS", "WIDENS"]), reasons: z.array(z.string()) });
-export const diffResponse = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
+const tomlValue = z.unknown().describe("A TOML value as JSON.");
+const policyDiff = z.object({
   textDiff: z.object({
     added: z.number().int(),
     removed: z.number().int(),
     unified: z.string(),
-    hunks: z.array(z.object({ oldStart: z.number(), oldLines: z.number(), newStart: z.number(), newLines: z.number(), lines: z.array(z.object({ kind: z.enum(["context", "add", "del"]), text: z.string() })) })),
+    hunks: z.array(
+      z.object({
+        oldStart: z.number().int(),
+        oldLines: z.number().int(),
+        newStart: z.number().int(),
+        newLines: z.number().int(),
+        lines: z.array(z.object({ kind: z.enum(["context", "add", "del"]), text: z.string(), oldLine: z.number().int().optional(), newLine: z.number().int().optional() })),
+      }),
+    ),
   }),
-  changes: z.array(z.object({ path: z.string(), kind: z.string(), summary: z.string() })),
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      segments: z.array(z.union([z.string(), z.number()])),
+      kind: z.enum(["added", "removed", "changed", "reordered", "list-added-item", "list-removed-item"]),
+      before: tomlValue.optional(),
+      after: tomlValue.optional(),
+      index: z.number().int().optional(),
+      summary: z.string(),
+    }),
+  ),
   wider,
 });
-export const changeRequestResponse = z.object({
+export const diffResponse = policyDiff.extend({ from: z.number().int(), to: z.number().int() });
+const changeRequestState = z.enum(["open", "approved", "rejected", "published", "withdrawn"]);
+export const changeRequestSummaryResponse = z.object({
   number: z.number().int(),
   title: z.string(),
-  note: z.string(),
-  state: z.enum(["open", "approved", "rejected", "published", "withdrawn"]),
+  state: changeRequestState,
   author: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
   revision: z.number().int(),
   baseVersionNumber: z.number().int().nullable(),
-  sha256: z.string(),
+  approvalsGiven: z.number().int(),
   approvalsRequired: z.number().int(),
-  approvals: z.array(z.object({ approver: z.string(), decision: z.enum(["approve", "reject"]), comment: z.string(), createdAt: z.string(), withdrawn: z.boolean() })),
-  blockers: z.array(z.string()),
-  wider,
+  rejections: z.number().int(),
+  versionNumber: z.number().int().nullable(),
 });
+export const changeRequestResponse = changeRequestSummaryResponse.extend({
+  note: z.string(),
+  toml: z.string(),
+  sha256: z.string(),
+  restoredFromNumber: z.number().int().nullable(),
+  contributors: z.array(z.string()),
+  authorKey: z.string(),
+  approvals: z.array(
+    z.object({
+      approver: z.string(),
+      approverId: z.string(),
+      decision: z.enum(["approve", "reject"]),
+      comment: z.string(),
+      revision: z.number().int(),
+      createdAt: z.string(),
+      withdrawn: z.boolean(),
+    }),
+  ),
+  attachments: z.array(z.object({ id: z.string(), kind: z.string(), refId: z.string(), label: z.string(), createdAt: z.string() })),
+  validation: z.object({ valid: z.boolean(), diagnostics: z.array(diagnostic) }),
+  diff: policyDiff.describe("Against the base version (the one approvers compare with)."),
+  currentVersionNumber: z.number().int().nullable(),
+  blockers: z.array(z.string()).describe("Why it cannot be published right now; empty when it can."),
+});
+export const restoreResponse = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("version"), version: versionResponse }),
+  z.object({ kind: z.literal("change_request"), changeRequest: z.object({ number: z.number().int() }) }),
+]);
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
 export type SaveDraftInput = z.input<typeof saveDraftSchema>;

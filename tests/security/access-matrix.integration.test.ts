@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors";
 import { orgContext } from "../../lib/orgs";
 import { createApiToken, authenticateApiToken } from "../../lib/tokens";
 import { makeOrgWithMember, resetDb } from "../integration/helpers";
-import { ACCESS_MATRIX, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRINCIPALS, USER_PRINCIPALS, type Outcome, type Principal } from "./access-matrix";
+import { ACCESS_MATRIX, PROBE_FIELD, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRINCIPALS, USER_PRINCIPALS, type ActionRow, type Outcome, type Principal, type RouteRow } from "./access-matrix";
 
 // The real guard chain (orgAction, orgRoute) runs here; only the two things that need a live Next.js request are
 // replaced: the session lookup (Auth.js) answers with the user this test chooses, and request headers are empty.
@@ -32,6 +32,8 @@ const { db } = await import("../../lib/db");
 const { orgAction } = await import("../../lib/auth/next");
 const { orgRoute } = await import("../../lib/auth/api");
 const { createSession } = await import("../../lib/auth/sessions");
+const { OPERATIONS } = await import("../../lib/ops");
+const { router } = await import("../../lib/ops/http");
 
 const PERMISSIONS: Permission[] = ["org:read", "policy:edit", "policy:publish", "policy:approve", "audit:export", "org:manage"];
 
@@ -143,5 +145,54 @@ describe("every org-scoped row of the table agrees with the rules it names", () 
   );
   it.each(rowCases)("%s as %s → %s", async (_name, p, expected, perm) => {
     expect(await outcomeOf(orgContext(db as Db, actorOf(p as Exclude<Principal, "anonymous">), world.slug, perm))).toBe(expected);
+  });
+});
+
+/** Signs the principal in (session) or hands back its Bearer header (token); anonymous sends nothing. */
+function as(p: Principal): Record<string, string> {
+  session.userId = p === "anonymous" || p.startsWith("token:") ? undefined : world.users[p as keyof World["users"]].userId;
+  return p.startsWith("token:") ? { authorization: `Bearer ${world.tokens[p as (typeof TOKEN_PRINCIPALS)[number]].secret}` } : {};
+}
+
+async function deniedEvents(): Promise<number> {
+  const org = await db.organization.findUniqueOrThrow({ where: { slug: world.slug }, select: { id: true } });
+  return db.auditEvent.count({ where: { orgId: org.id, action: "access.denied" } });
+}
+
+describe("every operation's HTTP route gives each principal its row's outcome (called, not read)", () => {
+  const api = router(OPERATIONS);
+  const rows = ACCESS_MATRIX.filter((r): r is RouteRow => r.kind === "route" && !!r.operation);
+  const rowCases = rows.flatMap((r) => PRINCIPALS.map((p) => [r.operation!, p, r] as const));
+
+  it("covers every operation", () => {
+    expect(rows.map((r) => r.operation).sort()).toEqual(OPERATIONS.map((op) => op.name).sort());
+  });
+
+  it.each(rowCases)("%s as %s", async (_name, p, row) => {
+    const headers = as(p);
+    const before = await deniedEvents();
+    const res = await api.handle(new Request(`http://charter.test${row.probe.path.replace("{org}", world.slug)}`, { method: row.method, headers }));
+    const expected = row.expect[p];
+    if (expected === "allow") {
+      expect(row.allowStatus).toContain(res.status);
+    } else {
+      expect(res.status).toBe(STATUS[expected]);
+    }
+    // A member or token of the org refused a change is on the record; reads and outsiders are not.
+    expect(await deniedEvents()).toBe(before + (expected === "forbidden" && row.requires !== "org:read" ? 1 : 0));
+  });
+});
+
+describe("every console action derived from an operation gives each user its row's outcome (called, not read)", () => {
+  const rows = ACCESS_MATRIX.filter((r): r is ActionRow => r.kind === "action" && !!r.operation);
+  const rowCases = rows.flatMap((r) => USER_PRINCIPALS.map((p) => [r.name, p, r] as const));
+
+  it.each(rowCases)("%s as %s", async (_name, p, row) => {
+    as(p);
+    const mod = (await import(`../../${row.file}`)) as Record<string, (slug: string, input: unknown) => Promise<{ ok: boolean; error?: { code: string } }>>;
+    const result = await mod[row.name](world.slug, { [PROBE_FIELD]: 1 });
+    const expected = row.expect[p];
+    expect(result.ok).toBe(false); // the probe's input is always refused: nothing runs
+    expect(result.error?.code).toBe(expected === "allow" ? "validation_failed" : expected);
   });
 });

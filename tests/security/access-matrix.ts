@@ -9,6 +9,8 @@
  * Adding a route or action? Add its row here; the suite fails until you do.
  */
 import type { Permission } from "../../lib/auth/actor";
+import { OPERATIONS, type AnyOperation } from "../../lib/ops";
+import { saveDraftOp } from "../../lib/ops/policy";
 
 export const ROLE_PRINCIPALS = ["owner", "admin", "approver", "auditor", "viewer"] as const;
 /** A signed-in member of a different org (must learn nothing: 404, like a missing org). */
@@ -61,6 +63,8 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export interface RouteRow {
   kind: "route";
+  /** The operation (lib/ops) this row is derived from; its route is the API's one catch-all route file. */
+  operation?: string;
   /** Path of the route file from the repo root, e.g. "app/api/health/route.ts". */
   file: string;
   method: HttpMethod;
@@ -83,6 +87,8 @@ export interface ActionRow {
   file: string;
   /** The exported async function. */
   name: string;
+  /** The operation (lib/ops) the action is derived from (`serverAction(op)`); tests/unit/ops.test.ts checks the link. */
+  operation?: string;
   requires: Requirement;
   expect: Record<UserPrincipal, Outcome>;
   why?: string;
@@ -99,11 +105,44 @@ function action(file: string, name: string, requires: Requirement, extra: { why?
   return { kind: "action", file, name, requires, expect: { ...users, ...extra.expect }, why: extra.why };
 }
 
+/** Where every operation's HTTP route lives (lib/ops/http.ts dispatches on method and path). */
+export const OPERATIONS_ROUTE = "app/api/v1/[...path]/route.ts";
+
+/**
+ * The row of an operation, derived from its definition: its permission's profile, probed with the operation's path
+ * (parameters "1") and an unknown query field, which every operation's strict input refuses once the guard let the
+ * caller through: "allow" shows as 422 (or 428 for an If-Match the probe does not send), and nothing runs.
+ */
+export function operationRow(op: AnyOperation): RouteRow {
+  const path = op.http.path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === "org" ? "{org}" : "1"));
+  return {
+    kind: "route",
+    operation: op.name,
+    file: OPERATIONS_ROUTE,
+    method: op.http.method,
+    requires: op.permission,
+    probe: { path: `${path}?${PROBE_FIELD}=1` },
+    expect: { ...PROFILES[op.permission] },
+    allowStatus: [422, 428],
+  };
+}
+
+/** A field no operation takes: the probe's way of failing validation after the guard. */
+export const PROBE_FIELD = "matrixProbe";
+
+/** The row of a console action derived from an operation: the operation's permission, for session users. */
+function operationAction(file: string, name: string, op: AnyOperation): ActionRow {
+  return { ...action(file, name, op.permission), operation: op.name };
+}
+
 const SETTINGS = "app/o/[org]/settings/actions.ts";
 const INVITE = "app/invite/[secret]/actions.ts";
 const SANDBOX = "app/o/[org]/sandbox/actions.ts";
 
 export const ACCESS_MATRIX: MatrixRow[] = [
+  // ── Every operation of lib/ops (the admin API and the console's actions derived from it) ──────────────────────
+  ...OPERATIONS.map(operationRow),
+
   // ── Public infrastructure ──────────────────────────────────────────────────────────────────────────────────────
   route("app/api/health/route.ts", "GET", "public", { path: "/api/health" }, { why: "Load balancer probe; says only up/down." }),
   route("app/api/auth/[...nextauth]/route.ts", "GET", "public", { path: "/api/auth/providers" }, { why: "Auth.js endpoints: signing in cannot require being signed in." }),
@@ -131,11 +170,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
   // ── Policy API. Mutating probes carry a body (or a version number 0) that passes the guard and then fails
   //    validation, so "allow" shows as 422/428 and nothing is changed by the test. ────────────────────────────────
-  route("app/api/v1/orgs/[org]/draft/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/draft" }),
-  route("app/api/v1/orgs/[org]/draft/route.ts", "PUT", "policy:edit", { path: "/api/v1/orgs/{org}/draft", body: "x = 1\n", contentType: "application/toml" }, { allowStatus: [428] }),
   route("app/api/v1/orgs/[org]/validate/route.ts", "POST", "org:read", { path: "/api/v1/orgs/{org}/validate", body: "", contentType: "application/toml" }, { allowStatus: [200] }),
   route("app/api/v1/orgs/[org]/publish/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/publish", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/versions/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/versions?limit=1" }),
   route("app/api/v1/orgs/[org]/versions/[number]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/versions/0" }, { allowStatus: [422] }),
   route("app/api/v1/orgs/[org]/versions/[number]/restore/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/versions/0/restore", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
   route("app/api/v1/orgs/[org]/diff/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/diff?from=-1&to=0" }, { allowStatus: [422] }),
@@ -158,7 +194,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   action("app/signin/actions.ts", "signInWithSso", "public", { why: "Sign-in itself." }),
 
   // ── Policy console (draft editor, change requests, versions) ─────────────────────────────────────────────────
-  action("app/o/[org]/requirements/actions.ts", "saveDraftAction", "policy:edit"),
+  operationAction("app/o/[org]/requirements/actions.ts", "saveDraftAction", saveDraftOp),
   action("app/o/[org]/requirements/actions.ts", "validateAction", "org:read"),
   action("app/o/[org]/requirements/actions.ts", "publishAction", "policy:publish"),
   action("app/o/[org]/requirements/actions.ts", "createChangeRequestAction", "policy:edit"),
@@ -202,4 +238,5 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 ];
 
 /** Key used to match rows against what is found in app/. */
-export const rowKey = (row: MatrixRow) => (row.kind === "route" ? `route ${row.file} ${row.method}` : `action ${row.file} ${row.name}`);
+export const rowKey = (row: MatrixRow) =>
+  row.kind === "action" ? `action ${row.file} ${row.name}` : row.operation ? `operation ${row.operation}` : `route ${row.file} ${row.method}`;

@@ -3,24 +3,22 @@
 import { revalidatePath } from "next/cache";
 import { db } from "@/lib/db";
 import { orgAction } from "@/lib/auth/next";
+import { serverAction } from "@/lib/ops/action";
+import { saveDraftOp } from "@/lib/ops/policy";
 import { AppError } from "@/lib/errors";
 import { CODEX_VERSION, validateRequirements } from "@/lib/requirements";
 import { assertPolicySize } from "@/lib/policies/common";
 import {
   createChangeRequest,
   publishDraft,
-  saveDraft,
   type CreateChangeRequestInput,
   type PublishInput,
-  type SaveDraftInput,
 } from "@/lib/policies";
 
 // Server actions of the draft editor. Each goes through orgAction (session → org membership → permission) and returns
 // an ActionResult; a stale save comes back as { ok: false, error: { code: "conflict", details: { theirs } } }.
 
-export async function saveDraftAction(slug: string, input: SaveDraftInput) {
-  return orgAction(slug, "policy:edit", (ctx) => saveDraft(db, ctx, input, ctx.request));
-}
+export const saveDraftAction = serverAction(saveDraftOp, { refresh: false });
 
 export async function validateAction(slug: string, toml: string) {
   return orgAction(slug, "org:read", async () => {

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/*
+ * Every kind of audit event, once: its target type and the schema of its `meta` payload. recordAudit accepts only
+ * these types and checks the payload against the schema, so a reader of the log (or a SIEM) can rely on the shape.
+ * Adding an event: one entry here, then call recordAudit with it inside the transaction of the change.
+ * `diff` stays a free field-level diff ({ field: { before, after } }); secrets in it are redacted on write.
+ */
+
+const str = z.string();
+const changeSummary = z.object({
+  changes: z.array(str),
+  changeCount: z.number().int(),
+  linesAdded: z.number().int(),
+  linesRemoved: z.number().int(),
+  wider: z.enum(["PASS", "WIDENS"]),
+  widerReasons: z.array(str),
+});
+const none = z.null();
+const email = z.object({ email: str });
+
+function event<T extends string, M extends z.ZodType>(target: T | null, meta: M) {
+  return { target, meta };
+}
+
+export const AUDIT_EVENTS = {
+  // Sign-in and sessions (lib/auth): written to every chain of the user's orgs, else the global chain.
+  "auth.signin": event("user", z.object({ method: z.enum(["local", "oidc"]), userCreated: z.boolean().optional(), accountLinked: z.boolean().optional() })),
+  "auth.signin_failed": event("user", z.object({ method: z.enum(["local", "oidc"]), reason: str, attempt: str, detail: str.optional(), email: str.optional() })),
+  "auth.signout": event("user", z.object({})),
+  // An authenticated actor was refused a privileged operation (lib/ops/chain.ts).
+  "access.denied": event("operation", z.object({ operation: str, permission: str, reason: str })),
+
+  "org.created": event("organization", z.object({ owner: str })),
+  "org.settings_updated": event("organization", none),
+  "member.invited": event("invitation", z.object({ replacedPendingInvitations: z.number().int() }).nullable()),
+  "member.invitation_revoked": event("invitation", email),
+  "member.joined": event("user", z.object({ email: str, invitationId: str, accountCreated: z.boolean() })),
+  "member.role_changed": event("user", email),
+  "member.removed": event("user", email),
+  "token.created": event("api_token", none),
+  "token.revoked": event("api_token", none),
+  "agent_token.created": event("agent_token", none),
+  "agent_token.revoked": event("agent_token", none),
+  "signing_key.created": event("signing_key", none),
+  "signing_key.activated": event("signing_key", z.object({ retiredKeyServedUntil: str }).nullable()),
+  "signing_key.retired": event("signing_key", none),
+
+  "policy.draft.saved": event("draft", changeSummary),
+  "policy.published": event(
+    "policy_version",
+    z.object({ note: str, changeRequest: z.number().int().optional(), approvedBy: z.array(str).optional() }).extend(changeSummary.partial().shape),
+  ),
+  "policy.restored": event(
+    "policy_version",
+    z.object({ note: str, restoredFrom: z.number().int(), changeRequest: z.number().int().optional(), approvedBy: z.array(str).optional() }).extend(changeSummary.partial().shape),
+  ),
+  "policy.change_request.opened": event("change_request", changeSummary.extend({ note: str, restoredFrom: z.number().int().optional() })),
+  "policy.change_request.updated": event("change_request", changeSummary.partial().extend({ withdrawnDecisions: z.number().int() })),
+  "policy.change_request.approved": event("change_request", z.object({ comment: str, revision: z.number().int(), sha256: str })),
+  "policy.change_request.rejected": event("change_request", z.object({ comment: str, revision: z.number().int(), sha256: str })),
+  "policy.change_request.withdrawn": event("change_request", none),
+  "policy.change_request.evidence_attached": event("change_request", none),
+
+  "audit.exported": event("audit_log", z.object({ format: z.enum(["jsonl", "csv"]), filter: z.record(str, z.unknown()) })),
+
+  "sandbox.provider_updated": event("sandbox_provider", none),
+  "sandbox.run_started": event(
+    "sandbox_run",
+    z.object({ policy: str, policySha256: str, provider: str, baseUrl: str.nullable().optional(), model: str.nullable().optional(), samples: z.number().int(), repeat: z.number().int() }),
+  ),
+  "sandbox.samples_seeded": event("sandbox_samples", z.object({ count: z.number().int() })),
+  "sandbox.sample_created": event("sandbox_sample", none),
+  "sandbox.sample_updated": event("sandbox_sample", none),
+  "sandbox.sample_deleted": event("sandbox_sample", none),
+  "sandbox.samples_imported": event("sandbox_samples", z.object({ created: z.number().int(), replaced: z.number().int(), skipped: z.number().int(), mode: str, names: z.array(str) })),
+} as const;
+
+export type AuditEventType = keyof typeof AUDIT_EVENTS;
+export const AUDIT_EVENT_TYPES = Object.keys(AUDIT_EVENTS) as AuditEventType[];
+/** The `meta` payload an event of type T carries (null when it carries none). */
+export type AuditMeta<T extends AuditEventType> = z.input<(typeof AUDIT_EVENTS)[T]["meta"]>;
+export type AuditTargetType<T extends AuditEventType> = NonNullable<(typeof AUDIT_EVENTS)[T]["target"]>;
+
+export function isAuditEventType(value: string): value is AuditEventType {
+  return Object.hasOwn(AUDIT_EVENTS, value);
+}
