@@ -36,6 +36,8 @@ export interface CheckInIngestOptions {
   /** A batch this large is written at once, without waiting. */
   maxBatch?: number;
   env?: Record<string, string | undefined>;
+  /** Called after a batch queued webhook deliveries; by default it wakes this process's delivery worker. */
+  onQueued?: () => void;
   log?: (message: string, err?: unknown) => void;
 }
 
@@ -82,6 +84,7 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
   const maxBatch = opts.maxBatch ?? 500;
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[checkin] ${message}`, err ?? ""));
+  const onQueued = opts.onQueued ?? (() => webhookWorker(db).kick());
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
@@ -149,7 +152,7 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
       for (const p of batch) p.resolve(reply);
       return;
     }
-    if (result.some((w) => (w.state === "drifted" || w.state === "failed") && w.prevState !== w.state)) webhookWorker(db).kick();
+    if (result.some((w) => (w.state === "drifted" || w.state === "failed") && w.prevState !== w.state)) onQueued();
     const accepted = new Map(result.map((w) => [w.i, w]));
     const serverTime = new Date().toISOString();
     groups.forEach((g, i) => {

@@ -35,8 +35,8 @@ export const EVENT_STATES = ["installed", "failed", "drifted", "repaired", "code
 export const checkInEventSchema = z.object({
   at: iso,
   state: z.enum(EVENT_STATES),
-  version: z.number().int().positive().max(2_000_000_000).optional(),
-  reason: line(500).optional(),
+  version: z.number().int().positive().max(2_000_000_000).nullish(),
+  reason: line(500).nullish(),
 });
 
 export const checkInSchema = hostIdentitySchema.extend({
@@ -56,3 +56,24 @@ export const enrollSchema = z.object({
   host: hostIdentitySchema,
 });
 export type EnrollRequest = z.output<typeof enrollSchema>;
+
+/** What an admin sets when creating an enrolment secret. */
+export const createEnrollmentSecretSchema = z.object({
+  name: z.string().trim().min(1, "Give the secret a name").max(80, "At most 80 characters"),
+  group: z
+    .string()
+    .trim()
+    .max(60, "At most 60 characters")
+    .regex(/^[\w.\- ]*$/, "Letters, digits, spaces, dots, dashes and underscores only")
+    .optional()
+    .transform((g) => (g ? g : null)),
+  /** null: any number of hosts until it expires. */
+  maxUses: z.number().int().min(1, "At least 1 use").max(100_000, "At most 100000 uses").nullable().default(1),
+  expiresInHours: z.number().int().min(1, "At least 1 hour").max(24 * 90, "At most 90 days").default(24 * 7),
+});
+export type CreateEnrollmentSecretInput = z.input<typeof createEnrollmentSecretSchema>;
+
+export const orgAgentSettingsSchema = z.object({
+  /** null: CHARTER_AGENT_POLL_SECONDS or the default. */
+  pollSeconds: z.number().int().min(30, "At least 30 seconds").max(86_400, "At most 86400 seconds (a day)").nullable(),
+});

@@ -15,7 +15,7 @@ import {
   validationResponse,
   versionResponse,
 } from "./schemas";
-import { checkInSchema } from "../fleet/schemas";
+import { checkInSchema, enrollSchema } from "../fleet/schemas";
 
 /*
  * The admin API's OpenAPI 3.1 document, generated from the same zod schemas the handlers parse with, so the
@@ -234,6 +234,20 @@ export function openApiDocument(serverUrl = "/"): Json {
           },
         },
       },
+      "/api/v1/agent/enroll": {
+        post: {
+          summary: "A host exchanges an enrolment secret (made on the Agents page) for an agent token of its own",
+          security: [],
+          requestBody: { required: true, content: json("EnrollBody") },
+          responses: {
+            201: { description: "Enrolled", content: { "application/json": { schema: { type: "object", properties: { token: { type: "string" }, hostId: { type: "string" }, org: { type: "string" }, group: { type: ["string", "null"] } }, required: ["token", "hostId", "org", "group"] } } } },
+            400: { description: "Body is not JSON", content: json("Error") },
+            401: { description: "Unknown org, or unknown, expired, revoked or used-up secret", content: json("Error") },
+            413: { description: "Body larger than 64 KiB", content: json("Error") },
+            422: { description: "Invalid field (path in the message)", content: json("Error") },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -254,6 +268,7 @@ export function openApiDocument(serverUrl = "/"): Json {
         DecisionBody: schema(decisionSchema),
         ChangeRequest: schema(changeRequestResponse, "output"),
         CheckInBody: schema(checkInSchema),
+        EnrollBody: schema(enrollSchema),
       },
     },
   };

@@ -163,6 +163,10 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   route("app/api/v1/agent/decisions/route.ts", "POST", "agent-token", { path: "/api/v1/agent/decisions", body: "" }, { why: "Agent token auth (lib/decisions/ingest.ts), not orgRoute." }),
   route("app/v1/logs/route.ts", "POST", "ingest-key", { path: "/v1/logs", body: "{}", contentType: "application/json" }, { why: "OTLP/HTTP with a write-only ingest key (lib/decisions/ingest.ts), not orgRoute." }),
   route("app/api/v1/agent/checkin/route.ts", "POST", "agent-token", { path: "/api/v1/agent/checkin", body: "{}", contentType: "application/json" }, { why: "Agent token auth (lib/fleet/ingest.ts), not orgRoute." }),
+  route("app/api/v1/agent/enroll/route.ts", "POST", "public", { path: "/api/v1/agent/enroll", body: "{}", contentType: "application/json" }, {
+    why: "A host has no session or token yet: the enrolment secret in the body is the credential (lib/fleet/enroll.ts).",
+    allowStatus: [422],
+  }),
   route("app/api/v1/orgs/[org]/keys/route.ts", "GET", "public", { path: "/api/v1/orgs/{org}/keys" }, { why: "Public keys that verify bundles; hosts have no session." }),
   route("app/.well-known/jwks.json/route.ts", "GET", "public", { path: "/.well-known/jwks.json?org={org}" }, { why: "Conventional JWKS address of the same public keys." }),
 
