@@ -42,6 +42,17 @@ export const AUDIT_EVENTS = {
   "token.revoked": event("api_token", none),
   "agent_token.created": event("agent_token", none),
   "agent_token.revoked": event("agent_token", none),
+  // Fleet (lib/fleet): enrolment, hosts changing to drifted or failed (actor: the host's token), agent settings.
+  "enrollment_secret.created": event("enrollment_secret", none),
+  "enrollment_secret.revoked": event("enrollment_secret", none),
+  "agent.enrolled": event("agent_token", z.object({ os: str, arch: str, agentVersion: str, codexVersion: str.nullable() })),
+  "agent.host.drifted": event("agent_token", z.object({ hostname: str, reason: str.nullable(), installedVersion: z.number().int().nullable(), diskSha256: str.nullable(), installedSha256: str.nullable() })),
+  "agent.host.failed": event("agent_token", z.object({ hostname: str, reason: str.nullable(), installedVersion: z.number().int().nullable(), diskSha256: str.nullable(), installedSha256: str.nullable() })),
+  "org.agent_settings_updated": event("organization", none),
+  // The org's outgoing webhook (lib/webhooks).
+  "webhook.created": event("webhook", none),
+  "webhook.updated": event("webhook", none),
+  "webhook.deleted": event("webhook", none),
   "signing_key.created": event("signing_key", none),
   "signing_key.activated": event("signing_key", z.object({ retiredKeyServedUntil: str }).nullable()),
   "signing_key.retired": event("signing_key", none),

@@ -146,8 +146,8 @@ export async function updateAgentSettings(db: Db, ctx: OrgContext, input: { poll
     await recordAudit(tx, {
       orgId: ctx.org.id,
       actor: auditActor(ctx.actor),
-      action: "org.agent_settings.updated",
-      target: { type: "org", id: ctx.org.id },
+      action: "org.agent_settings_updated",
+      target: { type: "organization", id: ctx.org.id },
       diff: { agentPollSeconds: { before: before.agentPollSeconds, after: pollSeconds } },
       request,
     });

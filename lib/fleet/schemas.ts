@@ -65,7 +65,7 @@ export const createEnrollmentSecretSchema = z.object({
     .trim()
     .max(60, "At most 60 characters")
     .regex(/^[\w.\- ]*$/, "Letters, digits, spaces, dots, dashes and underscores only")
-    .optional()
+    .nullish()
     .transform((g) => (g ? g : null)),
   /** null: any number of hosts until it expires. */
   maxUses: z.number().int().min(1, "At least 1 use").max(100_000, "At most 100000 uses").nullable().default(1),
