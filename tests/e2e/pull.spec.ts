@@ -1,21 +1,21 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { expect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import { SAMPLE_REQUIREMENTS } from "../../lib/seed";
 import { makeTestKey, payloadFor, signBundle, tamperOneByte, type TestKey } from "../bundle-fixtures";
 import { serveJws, startMirror, type Mirror } from "../bundle-mirror";
+import { agent, installPackedAgent } from "../agent-package";
 import { codexBinary, codexLoads } from "../codex-binary";
 import { signIn } from "./fixtures";
 
-// `charter pull` as a host runs it — `node bin/charter.mjs pull` in a child process — against the running Charter
-// (real publish, real agent token, real signed bundle), and against a local mirror that serves tampered variants.
-// Every failure must leave the installed file byte for byte as it was and name its reason in one line.
+// A pull as a host runs it — the packed agent (`npm pack` of packages/agent installed into an empty folder), in a child
+// process — against the running Charter (real publish, real agent token, real signed bundle), and against a local
+// mirror that serves tampered variants. Every failure must leave the installed file byte for byte as it was and name
+// its reason in one line. (The repository's `charter pull` runs the same code: tests/unit/bundles/pull.test.ts.)
 test.describe.configure({ mode: "serial" });
 
 const API = "/api/v1/orgs/acme";
-const BIN = resolve("bin/charter.mjs");
 const dir = mkdtempSync(join(tmpdir(), "charter-pull-e2e-"));
 const out = join(dir, "etc", "codex", "requirements.toml");
 const stateDir = join(dir, "state");
@@ -35,14 +35,10 @@ let testKey: TestKey;
 let stranger: TestKey;
 let mirror: Mirror;
 
-function pull(args: string[], env: Record<string, string> = { CHARTER_TOKEN: token }): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, "pull", "--org", "acme", "--out", out, "--state-dir", stateDir, "--timeout", "10", ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
-      expect(`${stdout}${stderr}`).not.toContain(token); // the token is never printed
-      done({ code, stdout, stderr });
-    });
-  });
+async function pull(args: string[], env: Record<string, string> = { CHARTER_TOKEN: token }, target = { out, stateDir }) {
+  const r = await agent(["pull", "--org", "acme", "--out", target.out, "--state-dir", target.stateDir, "--timeout", "10", ...args], env);
+  expect(`${r.stdout}${r.stderr}`).not.toContain(token); // the token is never printed
+  return r;
 }
 
 async function draft() {
@@ -88,6 +84,8 @@ async function expectKept(reason: RegExp, args = ["--server", mirror.url, "--tru
 }
 
 test.beforeAll(async ({ browser }, info) => {
+  test.setTimeout(120_000);
+  installPackedAgent();
   baseURL = String(info.project.use.baseURL);
   context = await browser.newContext({ baseURL });
   page = await context.newPage();
@@ -126,16 +124,16 @@ test.afterAll(async () => {
   await context?.close();
 });
 
-test("a host with only charter pull installs the published version byte for byte, then hears 304 'up to date'", async () => {
+test("a host with only the packed agent installs the published version byte for byte, then hears 304 'up to date'", async () => {
   test.setTimeout(120_000);
   const r = await pull(["--server", baseURL, "--trust", charterTrust]);
   expect(r.code, r.stderr).toBe(0);
-  expect(r.stdout.trim()).toMatch(new RegExp(`^charter pull: installed version ${published.number} of acme to ${out} `));
+  expect(r.stdout.trim()).toMatch(new RegExp(`^charter-agent pull: installed version ${published.number} of acme to ${out} `));
   expect(readFileSync(out, "utf8")).toBe(published.toml);
 
   const again = await pull(["--server", baseURL, "--trust", charterTrust]);
   expect(again.code).toBe(0);
-  expect(again.stdout.trim()).toBe(`charter pull: up to date: version ${published.number} of acme at ${out}`);
+  expect(again.stdout.trim()).toBe(`charter-agent pull: up to date: version ${published.number} of acme at ${out}`);
 
   // Opt-in: the real Codex 0.169 binary (installed by scripts/codex-oracle.ts) loads the installed file.
   const codex = codexBinary();
@@ -150,16 +148,11 @@ test("a host with only charter pull installs the published version byte for byte
 
 test("--trust-fingerprint pins the key by thumbprint and uses Charter's JWKS only to find it", async () => {
   const { keys } = JSON.parse(readFileSync(charterTrust, "utf8")) as { keys: { kid: string }[] };
-  const alt = join(dir, "fp", "requirements.toml");
-  const r = await new Promise<{ code: number; stdout: string }>((done) =>
-    execFile(process.execPath, [BIN, "pull", "--server", baseURL, "--org", "acme", "--trust-fingerprint", keys.map((k) => k.kid).join(","), "--out", alt, "--state-dir", join(dir, "fp-state"), "--check"], { env: { ...process.env, CHARTER_TOKEN: token } }, (err, stdout) =>
-      done({ code: err ? 1 : 0, stdout }),
-    ),
-  );
-  expect(r.code).toBe(0);
+  const r = await pull(["--server", baseURL, "--trust-fingerprint", keys.map((k) => k.kid).join(","), "--check"], { CHARTER_TOKEN: token }, { out: join(dir, "fp", "requirements.toml"), stateDir: join(dir, "fp-state") });
+  expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toContain(`verified version ${published.number} of acme`);
   // A fingerprint that matches none of the served keys refuses even Charter's own, genuine bundle.
-  await expectKept(/^charter pull: refused: unknown-key: bundle is signed by key ".+", whose fingerprint is not pinned/, ["--server", baseURL, "--trust-fingerprint", stranger.fingerprint]);
+  await expectKept(/^charter-agent pull: refused: unknown-key: bundle is signed by key ".+", whose fingerprint is not pinned/, ["--server", baseURL, "--trust-fingerprint", stranger.fingerprint]);
 });
 
 test("a newer version installs; a mirror replaying the older, genuinely signed bundle is refused as rollback", async () => {
@@ -170,51 +163,51 @@ test("a newer version installs; a mirror replaying the older, genuinely signed b
   expect(r.code, r.stderr).toBe(0);
   expect(readFileSync(out, "utf8")).toBe(newer.toml);
   mirror.handle(serveJws(older));
-  await expectKept(new RegExp(`^charter pull: refused: rollback: bundle has version ${published.number}, older than the installed version ${newer.number}`));
+  await expectKept(new RegExp(`^charter-agent pull: refused: rollback: bundle has version ${published.number}, older than the installed version ${newer.number}`));
   published = newer;
 });
 
 test("payload changed by one byte: refused (signature)", async () => {
   mirror.handle(serveJws(tamperOneByte(await realBundle(), "e", "f")));
-  await expectKept(/^charter pull: refused: signature: /);
+  await expectKept(/^charter-agent pull: refused: signature: /);
 });
 
 test("signed by an unknown key: refused (unknown-key)", async () => {
   mirror.handle(serveJws(await signBundle(stranger, payloadFor({ org: "acme", version: published.number + 1 }))));
-  await expectKept(new RegExp(`^charter pull: refused: unknown-key: bundle is signed by key "${stranger.kid}"`));
+  await expectKept(new RegExp(`^charter-agent pull: refused: unknown-key: bundle is signed by key "${stranger.kid}"`));
 });
 
 test("another org's bundle signed by a pinned key: refused (org)", async () => {
   mirror.handle(serveJws(await signBundle(testKey, payloadFor({ org: "globex", version: published.number + 1 }))));
-  await expectKept(/^charter pull: refused: org: bundle is for org "globex", this host belongs to "acme"/);
+  await expectKept(/^charter-agent pull: refused: org: bundle is for org "globex", this host belongs to "acme"/);
 });
 
 test("an expired bundle signed by a pinned key: refused (expired)", async () => {
   const expiresAt = new Date(Date.now() - 3_600_000).toISOString();
   mirror.handle(serveJws(await signBundle(testKey, payloadFor({ org: "acme", version: published.number + 1, expiresAt }))));
-  await expectKept(new RegExp(`^charter pull: refused: expired: .*expired at ${expiresAt}`));
+  await expectKept(new RegExp(`^charter-agent pull: refused: expired: .*expired at ${expiresAt}`));
 });
 
 test("an older version signed by a pinned key: refused (rollback)", async () => {
   mirror.handle(serveJws(await signBundle(testKey, payloadFor({ org: "acme", version: 1 }))));
-  await expectKept(/^charter pull: refused: rollback: bundle has version 1, older than the installed version/);
+  await expectKept(/^charter-agent pull: refused: rollback: bundle has version 1, older than the installed version/);
 });
 
 test("a truncated body: refused (malformed)", async () => {
   const jws = await realBundle();
   mirror.handle(serveJws(jws.slice(0, jws.length - 20)));
-  await expectKept(/^charter pull: refused: malformed: .*truncated/);
+  await expectKept(/^charter-agent pull: refused: malformed: .*truncated/);
 });
 
 test("HTTP 500 from the server: failed (http)", async () => {
   mirror.handle((_req, res) => res.writeHead(500, { "Content-Type": "application/json" }).end('{"error":{"code":"internal","message":"Something went wrong."}}'));
-  await expectKept(/^charter pull: failed: http: bundle: server answered HTTP 500: Something went wrong\./);
+  await expectKept(/^charter-agent pull: failed: http: bundle: server answered HTTP 500: Something went wrong\./);
 });
 
 test("server down: failed (unreachable)", async () => {
   const down = await startMirror();
   await down.close();
-  await expectKept(/^charter pull: failed: unreachable: bundle: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/, ["--server", down.url, "--trust", mixedTrust]);
+  await expectKept(/^charter-agent pull: failed: unreachable: bundle: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/, ["--server", down.url, "--trust", mixedTrust]);
 });
 
 test("a revoked agent token: Charter refuses it and the host keeps its file (unauthorized)", async () => {
@@ -224,5 +217,5 @@ test("a revoked agent token: Charter refuses it and the host keeps its file (una
   await expect(page.getByTestId(`agent-${tokenName}`)).toContainText("revoked");
   // Revocations reach the bundle endpoint's token cache within one poll interval.
   await expect.poll(async () => (await api.get("/api/v1/agent/bundle", { headers: { Authorization: `Bearer ${token}` } })).status(), { timeout: 10_000 }).toBe(401);
-  await expectKept(/^charter pull: failed: unauthorized: bundle: server refused the agent token \(HTTP 401/, ["--server", baseURL, "--trust", charterTrust]);
+  await expectKept(/^charter-agent pull: failed: unauthorized: bundle: server refused the agent token \(HTTP 401/, ["--server", baseURL, "--trust", charterTrust]);
 });
