@@ -1,6 +1,6 @@
 /**
  * HOOK for the decisions relay (issue 14; its code lives in src/relay/, owned by that work). `run` calls
- * startRelayIfConfigured after each successful check-in. The build (build.mjs) resolves "./relay-entry" to
+ * startRelayIfConfigured after each cycle the server answered (check-in accepted, or a server without check-ins). The build (build.mjs) resolves "./relay-entry" to
  * src/relay/index.ts when that file exists, else to the stub src/relay-entry.ts (no relay). The relay module exports
  *   startRelay(ctx: RelayContext): Promise<Relay | null>
  * and returns null when collection is not configured (e.g. the check-in answer carries no collection settings); it is
@@ -14,7 +14,7 @@ export interface RelayContext {
   token: string;
   org: string;
   stateDir: string;
-  /** The last check-in answer as the server sent it (pollIntervalSeconds, serverTime, and any optional fields). */
+  /** The last check-in answer as the server sent it (pollIntervalSeconds, serverTime, and any optional fields); {} without one. */
   settings: Record<string, unknown>;
   log: (line: string) => void;
 }

@@ -104,11 +104,14 @@ ${COMMON_HELP}`);
       if (c.ok) {
         await saveHostStatus(hostFileOf(o.stateDir, o.org), r.host);
         if (c.pollIntervalSeconds) intervalMs = c.pollIntervalSeconds * 1000;
-        await startRelayIfConfigured({ server: o.server, token: o.token, org: o.org, stateDir: o.stateDir, settings: c.settings, log: io.out });
       } else if ("missing" in c) {
         if (!missingCheckin) io.err(`charter-agent run: ${o.server.origin} has no check-in endpoint; pulling only`);
         missingCheckin = true;
       } else io.err(`charter-agent run: warning: check-in failed: ${c.error.reason}: ${c.error.message}`);
+      // The decisions relay starts (or hears the new settings) once the server has answered this cycle.
+      if (c.ok || "missing" in c) {
+        await startRelayIfConfigured({ server: o.server, token: o.token, org: o.org, stateDir: o.stateDir, settings: c.ok ? c.settings : {}, log: io.out });
+      }
     }
     failures = r.ok ? 0 : failures + 1;
     const delay = jitter(r.ok ? intervalMs : Math.min(intervalMs, FIRST_BACKOFF_MS * 2 ** (failures - 1)));
