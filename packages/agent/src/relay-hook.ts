@@ -6,7 +6,6 @@
  * and returns null when collection is not configured (e.g. the check-in answer carries no collection settings); it is
  * called again after later check-ins until it starts, and a started relay gets update(settings) after each check-in.
  */
-import * as entry from "./relay-entry";
 
 export interface RelayContext {
   server: URL;
@@ -29,7 +28,8 @@ export type StartRelay = (ctx: RelayContext) => Promise<Relay | null>;
 let relay: Relay | null = null;
 
 export async function startRelayIfConfigured(ctx: RelayContext): Promise<void> {
-  const start = (entry as { startRelay?: StartRelay | null }).startRelay;
+  // Loaded on first use: `pull` and `status` never evaluate the relay.
+  const start = ((await import("./relay-entry")) as { startRelay?: StartRelay | null }).startRelay;
   if (!start) return;
   if (relay) return relay.update?.(ctx.settings);
   try {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../../cli/main";
 import { GOOD_TOML, makeTestKey, payloadFor, sha256Hex, signBundle, tamperOneByte, type TestKey } from "../../bundle-fixtures";
 import { serveJws, startMirror, type Mirror } from "../../bundle-mirror";
@@ -9,6 +9,7 @@ import { serveJws, startMirror, type Mirror } from "../../bundle-mirror";
 // `charter pull` in-process against a local mirror that serves what each test needs. The real-server run is
 // tests/e2e/pull.spec.ts.
 const TOKEN = "cha_unit-test-token-that-must-never-be-printed";
+vi.setConfig({ testTimeout: 20_000 }); // the first pull loads the validator; a busy machine must not fail it
 let key: TestKey;
 let stranger: TestKey;
 let mirror: Mirror;
@@ -156,7 +157,7 @@ describe("charter pull installs", () => {
       else serveJws(jws)(req, res);
     });
     const r = await pull([], ["--server", mirror.url, "--token", TOKEN, "--org", "acme", "--trust-fingerprint", key.fingerprint]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr.join("\n")).toBe(0);
     expect(mirror.requests.map((q) => q.path)).toEqual(["/api/v1/agent/bundle", "/api/v1/orgs/acme/keys"]);
   });
 
