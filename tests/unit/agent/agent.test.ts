@@ -338,6 +338,20 @@ describe("charter-agent run", () => {
     expect(checkins.at(-1)!.diskSha256).toBe(checkins.at(-1)!.installedSha256);
   });
 
+  it("polls at the server's pollIntervalSeconds rather than its own --interval", async () => {
+    mirror.handle(charter(await bundle(5))); // answers check-ins with pollIntervalSeconds: 1
+    const run = startAgent(["run", ...base(), "--interval", "3600", "--drift-check", "0.1"], { CHARTER_TOKEN: TOKEN });
+    try {
+      await run.waitFor(/installed version 5 of acme/);
+      // With an hour of its own, a second cycle can only come from the server's one second.
+      await run.waitFor(/up to date: version 5 of acme/);
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+    expect(checkins.length).toBeGreaterThanOrEqual(2);
+    expect(mirror.requests.filter((q) => q.path === "/api/v1/agent/bundle").at(-1)!.headers["if-none-match"]).toBeDefined();
+  });
+
   it("survives the server being down (backing off) and installs once it is back", async () => {
     const down = await startMirror();
     const url = down.url;
