@@ -1,4 +1,4 @@
-import { Bot, FileCog, FlaskConical, GitPullRequest, History, ScrollText, Settings } from "lucide-react";
+import { Bot, FileCog, Gauge, FlaskConical, GitPullRequest, History, ScrollText, Settings } from "lucide-react";
 
 /** The console's areas, in navigation order. A plain module so server pages and the client nav share it. */
 export const CONSOLE_AREAS = [
@@ -7,6 +7,7 @@ export const CONSOLE_AREAS = [
   { segment: "changes", label: "Changes", icon: GitPullRequest },
   { segment: "sandbox", label: "Sandbox", icon: FlaskConical },
   { segment: "agents", label: "Agents", icon: Bot },
+  { segment: "decisions", label: "Decisions", icon: Gauge },
   { segment: "audit", label: "Audit", icon: ScrollText },
   { segment: "settings", label: "Settings", icon: Settings },
 ] as const;

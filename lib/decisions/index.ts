@@ -6,3 +6,4 @@ export { getDecisionSettings, saveDecisionSettings, readSettings, DEFAULT_RELAY_
 export { decisionStats, listDecisions, getDecision, summarise, BREAKDOWNS, DEFAULT_WINDOW_DAYS, type DecisionStats, type DecisionRow, type Breakdown, type StatusCounts } from "./query";
 export { otelSection, withCollection, withoutOtel, hasCollection } from "./otel";
 export { startReplay, replayFlips, addDecisionToSamples, actionOfDecision, stratify, replayInputSchema, REPLAY_PREFIX, UNKNOWN_CWD, type Flip, type StartedReplay, type ReplayInput } from "./replay";
+export { DECISION_STATUSES, DEFAULT_MASK_PATTERNS, type Decision, type DecisionStatus, type MaskRules } from "../../packages/agent/src/relay/records";

@@ -138,6 +138,7 @@ function operationAction(file: string, name: string, op: AnyOperation): ActionRo
 const SETTINGS = "app/o/[org]/settings/actions.ts";
 const INVITE = "app/invite/[secret]/actions.ts";
 const SANDBOX = "app/o/[org]/sandbox/actions.ts";
+const DECISIONS = "app/o/[org]/decisions/actions.ts";
 
 export const ACCESS_MATRIX: MatrixRow[] = [
   // ── Every operation of lib/ops (the admin API and the console's actions derived from it) ──────────────────────
@@ -210,6 +211,15 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
   // ── Reviewer sandbox console: samples and runs need policy:edit; the provider (API key, where policy text is sent)
   //    is for admins and owners (policy:publish); attaching evidence to a change request is an edit of it.
+  // ── Decisions: replay and samples are editing work; collection (it edits what hosts install), masking and ingest keys
+  //    are admin settings (publish). ──────────────────────────────────────────────────────────────────────────
+  action(DECISIONS, "startReplayAction", "policy:edit"),
+  action(DECISIONS, "addToSamplesAction", "policy:edit"),
+  action(DECISIONS, "replayInSandboxAction", "policy:edit"),
+  action(DECISIONS, "saveDecisionSettingsAction", "policy:publish"),
+  action(DECISIONS, "createIngestKeyAction", "policy:publish"),
+  action(DECISIONS, "revokeIngestKeyAction", "policy:publish"),
+
   action(SANDBOX, "saveSampleAction", "policy:edit"),
   action(SANDBOX, "deleteSampleAction", "policy:edit"),
   action(SANDBOX, "importSamplesAction", "policy:edit"),

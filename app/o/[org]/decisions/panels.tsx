@@ -1,0 +1,200 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { ErrorLine } from "@/components/ui/error-line";
+import { OneTimeSecret } from "@/components/ui/one-time-secret";
+import { dangerBtn, inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
+import { addToSamplesAction, createIngestKeyAction, replayInSandboxAction, revokeIngestKeyAction, saveDecisionSettingsAction, startReplayAction } from "./actions";
+
+/** Replay: which policy, which reviewer, how many real decisions. Opens the replay's page when it starts. */
+export function ReplayForm({ org }: { org: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [source, setSource] = useState<"draft" | "version" | "pasted">("draft");
+  const [pending, start] = useTransition();
+  return (
+    <form aria-label="Replay a policy" className="space-y-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        const policy = source === "draft" ? { source } : source === "version" ? { source, number: Number(data.get("version")) } : { source, text: String(data.get("text") ?? "") };
+        start(async () => {
+          setError(null);
+          const r = await startReplayAction(org, {
+            policy: policy as { source: "draft" },
+            provider: (String(data.get("provider")) as "baseline" | "org" | "env") || "baseline",
+            lastN: Number(data.get("lastN")),
+            sample: Number(data.get("sample")),
+          });
+          if (!r.ok) return setError(r.error.message);
+          router.push(`/o/${org}/decisions/replays/${r.data.runId}`);
+        });
+      }}>
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex flex-col gap-1">Policy
+          <select value={source} onChange={(e) => setSource(e.target.value as typeof source)} className={inputCls} name="source">
+            <option value="draft">The draft</option>
+            <option value="version">A published version</option>
+            <option value="pasted">Pasted text</option>
+          </select>
+        </label>
+        {source === "version" && <label className="flex flex-col gap-1">Version<input name="version" type="number" min={1} required className={`${inputCls} w-24`} /></label>}
+        <label className="flex flex-col gap-1">Reviewer
+          <select name="provider" defaultValue="baseline" className={inputCls}>
+            <option value="baseline">Baseline (built-in rules, no model)</option>
+            <option value="org">The org's provider</option>
+            <option value="env">The server's OPENAI_* provider</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">From the last<input name="lastN" type="number" min={1} max={100000} defaultValue={1000} className={`${inputCls} w-28`} /></label>
+        <label className="flex flex-col gap-1">Replay up to<input name="sample" type="number" min={1} max={500} defaultValue={100} className={`${inputCls} w-24`} /></label>
+        <button className={primaryBtn} disabled={pending}>{pending ? "Starting…" : "Replay"}</button>
+      </div>
+      {source === "pasted" && (
+        <label className="flex flex-col gap-1">Tenant policy text<textarea name="text" rows={6} className={`${inputCls} font-mono text-xs`} /></label>
+      )}
+      <ErrorLine message={error} />
+    </form>
+  );
+}
+
+interface Current {
+  collect: boolean;
+  relayPort: number;
+  retentionDays: number;
+  patterns: { name: string; pattern: string }[];
+  jsonPaths: string[];
+}
+
+/** Collection switch, relay port, retention and the org's masking rules (one `name = regex` per line, one path per line). */
+export function CollectionSettings({ org, current }: { org: string; current: Current }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <form aria-label="Collection settings" className="space-y-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        const patterns = String(data.get("patterns") ?? "").split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+          const at = l.indexOf("=");
+          return at > 0 ? { name: l.slice(0, at).trim(), pattern: l.slice(at + 1).trim() } : { name: "", pattern: l };
+        });
+        start(async () => {
+          setMessage(null);
+          const r = await saveDecisionSettingsAction(org, {
+            collect: data.get("collect") === "on",
+            relayPort: Number(data.get("relayPort")),
+            retentionDays: Number(data.get("retentionDays")),
+            mask: { patterns, jsonPaths: String(data.get("jsonPaths") ?? "").split("\n").map((l) => l.trim()).filter(Boolean) },
+          });
+          if (!r.ok) return setMessage({ ok: false, text: r.error.message });
+          setMessage({ ok: true, text: r.data.draftRevision ? `Saved. The draft (revision ${r.data.draftRevision}) now ${r.data.collect ? "carries" : "no longer carries"} the [otel] section: review the diff and publish it.` : "Saved." });
+          router.refresh();
+        });
+      }}>
+      <label className="flex items-center gap-2"><input type="checkbox" name="collect" defaultChecked={current.collect} /> Collect decisions from hosts</label>
+      <div className="flex flex-wrap gap-3">
+        <label className="flex flex-col gap-1">Relay port (loopback)<input name="relayPort" type="number" min={1024} max={65535} defaultValue={current.relayPort} className={`${inputCls} w-28`} /></label>
+        <label className="flex flex-col gap-1">Keep decisions (days)<input name="retentionDays" type="number" min={1} max={3650} defaultValue={current.retentionDays} className={`${inputCls} w-28`} /></label>
+      </div>
+      <label className="flex flex-col gap-1">Extra secret patterns, one <code>name = regex</code> per line (common token formats are always masked)
+        <textarea name="patterns" rows={3} defaultValue={current.patterns.map((p) => `${p.name} = ${p.pattern}`).join("\n")} className={`${inputCls} font-mono text-xs`} />
+      </label>
+      <label className="flex flex-col gap-1">JSON paths masked whole, one per line (e.g. <code>arguments.env.API_KEY</code>, <code>*</code> for any key)
+        <textarea name="jsonPaths" rows={2} defaultValue={current.jsonPaths.join("\n")} className={`${inputCls} font-mono text-xs`} />
+      </label>
+      <button className={primaryBtn} disabled={pending}>{pending ? "Saving…" : "Save"}</button>
+      {message && (message.ok ? <p role="status" className="text-sm text-emerald-700">{message.text}</p> : <ErrorLine message={message.text} />)}
+    </form>
+  );
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function IngestKeys({ org, keys }: { org: string; keys: KeyRow[] }) {
+  const router = useRouter();
+  const [secret, setSecret] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <div className="space-y-3 text-sm">
+      <form aria-label="Create an ingest key" className="flex items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = e.currentTarget;
+          const name = String(new FormData(form).get("name") ?? "");
+          start(async () => {
+            setError(null);
+            const r = await createIngestKeyAction(org, name);
+            if (!r.ok) return setError(r.error.message);
+            setSecret(r.data.secret);
+            form.reset();
+            router.refresh();
+          });
+        }}>
+        <label className="flex flex-col gap-1">Name<input name="name" required maxLength={80} className={inputCls} /></label>
+        <button className={primaryBtn} disabled={pending}>Create key</button>
+      </form>
+      {secret && <OneTimeSecret label="Ingest key" value={secret} warning="Copy the key now: Charter keeps only its hash and cannot show it again." />}
+      <ErrorLine message={error} />
+      {keys.length > 0 && (
+        <table className="w-full text-sm" aria-label="Ingest keys">
+          <thead className="text-left text-xs text-muted"><tr><th className="py-1">Name</th><th>Prefix</th><th>Created</th><th>Last used</th><th /></tr></thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.id} className="border-t border-line">
+                <td className="py-1.5">{k.name}</td>
+                <td className="font-mono text-xs">{k.prefix}…</td>
+                <td>{k.createdAt.slice(0, 10)}</td>
+                <td>{k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace("T", " ") : "never"}</td>
+                <td className="text-right">
+                  {k.revokedAt ? <span className="text-xs text-muted">revoked</span> : (
+                    <button type="button" className={dangerBtn} disabled={pending} onClick={() => start(async () => {
+                      const r = await revokeIngestKeyAction(org, k.id);
+                      if (!r.ok) setError(r.error.message);
+                      router.refresh();
+                    })}>Revoke</button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** The detail page's two actions on one real decision. */
+export function DecisionActions({ org, id }: { org: string; id: string }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <div className="space-y-2">
+      <div className="flex gap-2">
+        <button type="button" className={primaryBtn} disabled={pending} onClick={() => start(async () => {
+          setMessage(null);
+          const r = await replayInSandboxAction(org, id);
+          if (!r.ok) return setMessage({ ok: false, text: r.error.message });
+          router.push(`/o/${org}/sandbox/runs/${r.data.runId}`);
+        })}>Replay in sandbox</button>
+        <button type="button" className={secondaryBtn} disabled={pending} onClick={() => start(async () => {
+          setMessage(null);
+          const r = await addToSamplesAction(org, id);
+          setMessage(r.ok ? { ok: true, text: `Added as sample "${r.data.name}".` } : { ok: false, text: r.error.message });
+        })}>Add to samples</button>
+      </div>
+      {message && (message.ok ? <p role="status" className="text-sm text-emerald-700">{message.text}</p> : <ErrorLine message={message.text} />)}
+    </div>
+  );
+}

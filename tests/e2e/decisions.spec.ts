@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { DecisionRelay } from "../../packages/agent/src/relay";
+import { RUNS, logBodies, toProtobuf } from "../support/codex-telemetry";
+import { expectAccessible, signIn } from "./fixtures";
+
+// The whole loop in a real browser against `npm start`: real Codex output (tests/fixtures/codex-telemetry) goes
+// through the host relay to Charter and shows up on the Decisions page; a stricter policy is replayed on it.
+
+test.describe.configure({ mode: "serial" });
+
+let context: BrowserContext;
+let page: Page;
+let token = "";
+let relay: DecisionRelay;
+let stateDir = "";
+// The fixtures were captured on 2026-11-27; the page's window is set to that day.
+const DAY = "/o/acme/decisions?from=2026-11-27T00%3A00&to=2026-11-28T00%3A00";
+
+test.beforeAll(async ({ browser }, info) => {
+  context = await browser.newContext({ baseURL: String(info.project.use.baseURL) });
+  page = await context.newPage();
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\//);
+  const name = `decisions-e2e-${Date.now()}`;
+  await page.goto("/o/acme/agents");
+  await page.getByLabel("Host or token name").fill(name);
+  await page.getByRole("button", { name: "Create agent token" }).click();
+  token = await page.getByLabel(`Secret of agent token ${name}`).inputValue();
+  expect(token).toMatch(/^cha_/);
+  stateDir = mkdtempSync(path.join(os.tmpdir(), "charter-e2e-relay-"));
+});
+
+test.afterAll(async () => {
+  await relay?.stop();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  await context?.close();
+});
+
+test("an admin switches collection on: the draft gains Codex's [otel] section pointing at the relay", async () => {
+  await page.goto("/o/acme/decisions");
+  const form = page.getByRole("form", { name: "Collection settings" });
+  await form.getByLabel("Collect decisions from hosts").check();
+  await form.getByLabel("Relay port (loopback)").fill("4399");
+  // Long enough that the captured fixtures stay inside retention whenever this runs.
+  await form.getByLabel("Keep decisions (days)").fill("3650");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "now carries the [otel] section" })).toBeVisible();
+  const draft = await (await page.request.get("/api/v1/orgs/acme/draft")).json();
+  expect(draft.toml).toContain('[otel]\nlog_guardian_assessments = true\nexporter = { otlp-http = { endpoint = "http://127.0.0.1:4399/v1/logs", protocol = "json" } }');
+});
+
+test("a host's real Codex output goes through the relay and shows up on the Decisions page", async ({ baseURL }) => {
+  relay = new DecisionRelay({ server: new URL(baseURL!), token, org: "acme", stateDir, log: () => {} }, { port: 0, tickMs: 500, spool: { segmentMs: 0 } });
+  await relay.start();
+  for (const run of RUNS) {
+    for (const body of logBodies(run)) {
+      const protobuf = run === "0.171.0-min";
+      const res = await fetch(`http://127.0.0.1:${relay.port}/v1/logs`, {
+        method: "POST",
+        headers: { "content-type": protobuf ? "application/x-protobuf" : "application/json" },
+        body: protobuf ? Uint8Array.from(toProtobuf(body.bytes)) : Uint8Array.from(body.bytes),
+      });
+      expect(res.status).toBe(200);
+    }
+  }
+  await expect.poll(() => relay.status().uploaded, { timeout: 15_000 }).toBe(4);
+
+  await page.goto(DAY);
+  await expect(page.getByTestId("decisions-total-decisions")).toHaveText("4");
+  await expect(page.getByTestId("decisions-total-denied")).toHaveText("2");
+  await expect(page.getByTestId("decisions-total-deny-rate")).toHaveText("50.0 %");
+  await expect(page.getByRole("img", { name: /Decisions per hour: 11-27 10h: 2 allowed, 2 denied/ })).toBeVisible();
+  const table = page.getByRole("table", { name: "Decisions" });
+  await expect(table.getByRole("row")).toHaveCount(5);
+  await expect(table).toContainText("touch /opt/codex-hooks/outside/escalated.txt");
+  await expectAccessible(page);
+
+  await page.getByRole("link", { name: "high" }).first().click();
+  await expect(page.getByTestId("decisions-total-decisions")).toHaveText("2");
+
+  await page.goto(DAY + "&status=deny");
+  await table.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "Decision on exec_command" })).toBeVisible();
+  await expect(page.getByText("MOCK-RATIONALE: writing outside the workspace was not requested.")).toBeVisible();
+  await expect(page.getByTestId("decision-arguments")).toContainText('"sandbox_permissions": "require_escalated"');
+  await expectAccessible(page);
+});
+
+test("an admin replays a stricter policy on the real requests and sees exactly which would now be denied", async () => {
+  await page.goto("/o/acme/decisions");
+  const form = page.getByRole("form", { name: "Replay a policy" });
+  await form.getByLabel("Policy").selectOption("pasted");
+  await form.getByLabel("Tenant policy text").fill("Never approve routine work that asks to run outside the sandbox.");
+  await form.getByRole("button", { name: "Replay" }).click();
+  await expect(page).toHaveURL(/\/decisions\/replays\//);
+  await expect(page.getByRole("status")).toContainText("2 real decisions replayed: 1 would now be decided differently.", { timeout: 20_000 });
+  const flips = page.getByRole("table", { name: "Flips" });
+  await expect(flips.getByRole("row")).toHaveCount(2);
+  await expect(flips).toContainText("allow");
+  await expect(flips).toContainText("deny");
+  await expect(flips).toContainText("touch /opt/codex-hooks/outside/escalated.txt");
+  await expectAccessible(page);
+});
