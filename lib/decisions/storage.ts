@@ -1,4 +1,5 @@
 import type { Db } from "../db";
+import { enqueueWebhookEvents, webhookWorker } from "../webhooks";
 import type { DecisionLine } from "./schemas";
 
 /** Where a stored decision came from and whom it belongs to; the org never comes from the record itself. */
@@ -49,7 +50,8 @@ const INSERT_SQL = `INSERT INTO "Decision" (${COLUMNS.map(([c]) => `"${c}"`).joi
   SELECT ${COLUMNS.map(([c, t]) => (t === "jsonb" ? `"${c}"::jsonb` : `"${c}"`)).join(", ")}
   FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t === "jsonb" ? "text" : t}[]`).join(", ")})
     AS t(${COLUMNS.map(([c]) => `"${c}"`).join(", ")})
-  ON CONFLICT DO NOTHING`;
+  ON CONFLICT DO NOTHING
+  RETURNING id, "occurredAt"`;
 
 /** The row values of one decision in COLUMNS order (also what the benchmark COPYs). */
 export function decisionRow(origin: DecisionOrigin, d: DecisionLine): unknown[] {
@@ -113,7 +115,14 @@ export async function ensurePartitions(db: Db, dates: Date[]): Promise<void> {
   }
 }
 
-/** Stores decisions; a record already stored (same org, time and review id) is skipped. Returns how many were new. */
+/** Decisions per webhook delivery: a SIEM gets each stored decision once, in batches of at most this many. */
+export const WEBHOOK_CHUNK = 500;
+
+/**
+ * Stores decisions; a record already stored (same org, time and review id) is skipped. The newly stored ones are
+ * queued for the org's webhook (event `decisions.recorded`) in the same transaction, so a SIEM receives each once.
+ * Returns how many were new.
+ */
 export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: DecisionLine[]): Promise<number> {
   if (!lines.length) return 0;
   await ensurePartitions(
@@ -125,7 +134,19 @@ export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: Deci
     const values = decisionRow(origin, line);
     for (let c = 0; c < values.length; c++) columns[c][row] = values[c];
   });
-  return db.$executeRawUnsafe(INSERT_SQL, ...columns);
+  const { stored, queued } = await db.$transaction(async (tx) => {
+    const inserted = await tx.$queryRawUnsafe<{ id: string; occurredAt: Date }[]>(INSERT_SQL, ...columns);
+    if (!inserted.length) return { stored: 0, queued: 0 };
+    const fresh = new Set(inserted.map((r) => `${r.occurredAt.toISOString()}\u0000${r.id}`));
+    const events: { event: string; data: Record<string, unknown> }[] = [];
+    const news = lines.filter((l) => fresh.has(`${new Date(l.occurredAt).toISOString()}\u0000${l.id}`));
+    for (let i = 0; i < news.length; i += WEBHOOK_CHUNK) {
+      events.push({ event: "decisions.recorded", data: { source: origin.source, hostId: origin.hostId, group: origin.group, decisions: news.slice(i, i + WEBHOOK_CHUNK) } });
+    }
+    return { stored: inserted.length, queued: await enqueueWebhookEvents(tx, origin.orgId, events) };
+  });
+  if (queued) webhookWorker(db).kick();
+  return stored;
 }
 
 /**

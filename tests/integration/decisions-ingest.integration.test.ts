@@ -1,9 +1,11 @@
+import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createAgentToken, revokeAgentToken } from "../../lib/agents";
 import type { OrgContext } from "../../lib/auth/actor";
 import { AppError } from "../../lib/errors";
 import { createIngestKey, ingestHostBatch, ingestOtlpLogs, ingestSlots, purgeExpiredDecisions, revokeIngestKey, saveDecisionSettings } from "../../lib/decisions";
+import { deliverDueWebhooks, RETRY_DELAYS_S, saveWebhook, signWebhook } from "../../lib/webhooks";
 import { joinRecords, logsFromJson, type Decision } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies, toProtobuf } from "../support/codex-telemetry";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
@@ -184,5 +186,67 @@ describe("retention", () => {
     expect(deleted).toBe(4);
     expect(await db.decision.count({ where: { orgId: a.org.id } })).toBe(4);
     expect(await db.decision.count({ where: { orgId: b.org.id } })).toBe(0);
+  });
+});
+
+describe("decisions to a SIEM webhook", () => {
+  /** A SIEM's webhook receiver on loopback: records what arrives and answers `status`. */
+  async function receiver(status: number) {
+    const got: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        got.push({ headers: req.headers, body });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    return { url, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it("delivers each newly stored decision once, signed with HMAC, however often the host re-sends it", async () => {
+    const siem = await receiver(204);
+    try {
+      const ctx = await owner();
+      const { secret: hookSecret } = await saveWebhook(db, ctx, { url: siem.url });
+      const { secret } = await createAgentToken(db, ctx, { name: "h" });
+      await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW);
+      await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW); // a retry of the same batch
+      await expect.poll(() => db.webhookDelivery.count({ where: { orgId: ctx.org.id, deliveredAt: { not: null } } }), { timeout: 15_000 }).toBe(1);
+      await deliverDueWebhooks(db);
+      expect(siem.got).toHaveLength(1);
+      const [{ headers, body }] = siem.got;
+      expect(headers["x-charter-event"]).toBe("decisions.recorded");
+      expect(headers["x-charter-signature"]).toBe(signWebhook(hookSecret!, Number(headers["x-charter-timestamp"]), body));
+      const ids = (JSON.parse(body).data.decisions as { id: string }[]).map((d) => d.id).sort();
+      expect(ids).toEqual(fixtureDecisions().map((d) => d.id).sort());
+    } finally {
+      await siem.close();
+    }
+  });
+
+  it("retries a failing receiver and then keeps the delivery as a dead letter with its last error", async () => {
+    const siem = await receiver(503);
+    try {
+      const ctx = await owner();
+      await saveWebhook(db, ctx, { url: siem.url });
+      const { secret } = await createAgentToken(db, ctx, { name: "h" });
+      await ingestHostBatch(db, batch(secret, fixtureDecisions().slice(0, 1)), NOW);
+      const [queued] = await db.webhookDelivery.findMany({ where: { orgId: ctx.org.id } });
+      let t = Date.now();
+      for (let i = 0; i < 12; i++) {
+        t += 3 * 3_600_000;
+        await deliverDueWebhooks(db, { now: () => new Date(t) });
+      }
+      const dead = await db.webhookDelivery.findFirstOrThrow({ where: { id: queued.id } });
+      expect(dead).toMatchObject({ attempts: RETRY_DELAYS_S.length + 1, lastStatus: 503, lastError: "HTTP 503" });
+      expect(dead.failedAt).not.toBeNull();
+      // The ingest also woke the process's delivery loop, which may have made the first attempt itself.
+      expect(siem.got.length).toBeGreaterThanOrEqual(RETRY_DELAYS_S.length + 1);
+    } finally {
+      await siem.close();
+    }
   });
 });
