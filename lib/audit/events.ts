@@ -85,6 +85,16 @@ export const AUDIT_EVENTS = {
   "sandbox.sample_updated": event("sandbox_sample", none),
   "sandbox.sample_deleted": event("sandbox_sample", none),
   "sandbox.samples_imported": event("sandbox_samples", z.object({ created: z.number().int(), replaced: z.number().int(), skipped: z.number().int(), mode: str, names: z.array(str) })),
+
+  // Decisions (lib/decisions): collection/retention/masking settings, OTLP ingest keys, replays and alerts.
+  "decisions.settings.updated": event("decision_settings", none),
+  "decisions.ingest_key.created": event("decision_ingest_key", none),
+  "decisions.ingest_key.revoked": event("decision_ingest_key", none),
+  "decisions.replay_started": event(
+    "sandbox_run",
+    z.object({ policy: str, policySha256: str, provider: str, model: str.nullable().optional(), lastN: z.number().int(), replayed: z.number().int(), skipped: z.number().int() }),
+  ),
+  "decisions.alert": event("decision_alert", z.object({ kind: z.enum(["deny_rate", "fail_closed_rate", "silent_host"]), subject: str, detail: str })),
 } as const;
 
 export type AuditEventType = keyof typeof AUDIT_EVENTS;

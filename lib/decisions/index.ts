@@ -7,3 +7,5 @@ export { decisionStats, listDecisions, getDecision, summarise, BREAKDOWNS, DEFAU
 export { otelSection, withCollection, withoutOtel, hasCollection } from "./otel";
 export { startReplay, replayFlips, addDecisionToSamples, actionOfDecision, stratify, replayInputSchema, REPLAY_PREFIX, UNKNOWN_CWD, type Flip, type StartedReplay, type ReplayInput } from "./replay";
 export { DECISION_STATUSES, DEFAULT_MASK_PATTERNS, type Decision, type DecisionStatus, type MaskRules } from "../../packages/agent/src/relay/records";
+export { exportDecisions, EXPORT_LIMIT } from "./export";
+export { evaluateDecisionAlerts, recentDecisionAlerts, decisionAlertLoop, type RaisedAlert, type AlertOptions } from "./alerts";

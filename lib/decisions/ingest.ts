@@ -8,6 +8,7 @@ import { INGEST_LIMITS, decisionLineSchema, type DecisionLine } from "./schemas"
 import { DEFAULT_RETENTION_DAYS, purgeExpiredDecisions, storeDecisions, type DecisionOrigin } from "./storage";
 import { INGEST_KEY_PREFIX } from "./keys";
 import { readSettings } from "./settings";
+import { decisionAlertLoop } from "./alerts";
 
 /*
  * The two ways decisions come in: the host relay's gzip NDJSON batches (host token) and OTLP/HTTP logs straight from
@@ -97,6 +98,7 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
 let lastPurge = 0;
 /** Retention runs from the ingest path at most once an hour per process, after the response's work is done. */
 function purgeNowAndThen(db: Db) {
+  decisionAlertLoop(db);
   if (Date.now() - lastPurge < 3_600_000) return;
   lastPurge = Date.now();
   purgeExpiredDecisions(db).catch((err) => console.error("[charter] decision retention failed:", err));

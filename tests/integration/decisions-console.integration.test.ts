@@ -154,3 +154,47 @@ describe("the collection switch", () => {
     expect((await getDraftOrEmpty(db, ctx)).toml).toBe("");
   });
 });
+
+describe("NDJSON export and alerts", () => {
+  it("exports the decisions of a date range as NDJSON, oldest first, and nothing outside it", async () => {
+    const { exportDecisions } = await import("../../lib/decisions");
+    const ctx = await member();
+    await withFixtures(ctx);
+    const chunks: string[] = [];
+    for await (const c of exportDecisions(db, ctx, { from: new Date("2026-11-27T10:32:00Z"), to: new Date("2026-11-27T10:39:00Z") })) chunks.push(c);
+    const lines = chunks.join("").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.id.slice(0, 8), l.status, l.occurredAt])).toEqual([
+      ["cb3fab74", "deny", "2026-11-27T10:33:12.105Z"],
+      ["176e3175", "deny", "2026-11-27T10:38:13.538Z"],
+    ]);
+    expect(lines[0]).not.toHaveProperty("orgId");
+    const viewer = await member("viewer", ctx.org);
+    expect(await codeOf((async () => { for await (const _ of exportDecisions(db, viewer, { from: new Date(0), to: new Date() })) void _; })())).toBe("forbidden");
+  });
+
+  it("raises a deny-rate jump per group and a silent host once each, as an audit event and a webhook notification", async () => {
+    const { evaluateDecisionAlerts, storeDecisions } = await import("../../lib/decisions");
+    const { saveWebhook } = await import("../../lib/webhooks");
+    const ctx = await member();
+    await saveWebhook(db, ctx, { url: "http://127.0.0.1:1/hook" });
+    const now = new Date("2026-11-27T12:00:00Z");
+    const [template] = RUNS.flatMap((run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes))))));
+    const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+    const mk = (i: number, msAgo: number, status: "allow" | "deny") => ({ ...template, id: `a-${i}`, occurredAt: at(msAgo), status, masked: [] });
+    // The day before: 100 decisions, 10 % denied. The last hour: 40 decisions, half denied.
+    const before = Array.from({ length: 100 }, (_, i) => mk(i, 2 * 3_600_000 + i * 60_000, i % 10 === 0 ? "deny" : "allow"));
+    const lastHour = Array.from({ length: 40 }, (_, i) => mk(1000 + i, (i + 1) * 60_000, i % 2 === 0 ? "deny" : "allow"));
+    await storeDecisions(db, { orgId: ctx.org.id, source: "relay", hostId: "host-a", group: "eng" }, [...before, ...lastHour]);
+    // Another host reported 10 hours ago and not since.
+    await storeDecisions(db, { orgId: ctx.org.id, source: "relay", hostId: "host-b", group: "eng" }, [{ ...mk(5000, 10 * 3_600_000, "allow"), hostName: "build-7" }]);
+
+    const raised = await evaluateDecisionAlerts(db, ctx.org.id, now);
+    expect(raised.map((a) => [a.kind, a.subject])).toEqual([["deny_rate", "group eng"], ["silent_host", "host build-7"]]);
+    expect(raised[0].detail).toMatch(/^deny rate 50\.0 % over the last 60 minutes \(40 decisions\), against 9\.\d % in the 24 hours before$/);
+    expect(await evaluateDecisionAlerts(db, ctx.org.id, new Date(now.getTime() + 60_000))).toEqual([]);
+    const audit = await db.auditEvent.findMany({ where: { orgId: ctx.org.id, action: "decisions.alert" }, select: { actorType: true, meta: true } });
+    expect(audit).toHaveLength(2);
+    expect(audit.every((a) => a.actorType === "system")).toBe(true);
+    expect(await db.webhookDelivery.count({ where: { orgId: ctx.org.id, event: "decisions.alert" } })).toBe(2);
+  });
+});

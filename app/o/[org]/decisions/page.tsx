@@ -4,7 +4,7 @@ import { requireOrg } from "@/lib/auth/next";
 import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, DECISION_STATUSES, type DecisionStats } from "@/lib/decisions";
+import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, recentDecisionAlerts, DECISION_STATUSES, type DecisionStats } from "@/lib/decisions";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 import { Section } from "../settings/ui";
 import { BreakdownChart, OverTimeChart, StatusBadge } from "./charts";
@@ -46,6 +46,11 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
   }
   const settings = await getDecisionSettings(db, ctx);
   const keys = canPublish ? await listIngestKeys(db, ctx) : [];
+  const alerts = await recentDecisionAlerts(db, ctx.org.id, 10);
+  // Deliveries to the org's SIEM webhook that ran out of retries (the webhook itself is set up in Settings).
+  const deadLetters = canPublish
+    ? await db.webhookDelivery.findMany({ where: { orgId: ctx.org.id, failedAt: { not: null }, event: { startsWith: "decisions." } }, orderBy: { failedAt: "desc" }, take: 20, select: { id: true, event: true, attempts: true, lastError: true, failedAt: true } })
+    : [];
   const t = stats?.totals;
 
   return (
@@ -140,6 +145,16 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
         )}
       </Section>
 
+      {alerts.length > 0 && (
+        <Section id="alerts" title="Alerts" description="Deny-rate and fail-closed-rate jumps per group, and hosts that stopped reporting. Each is also in the audit log and sent to the org's webhook.">
+          <ul className="space-y-1 text-sm" aria-label="Decision alerts">
+            {alerts.map((a) => (
+              <li key={`${a.at.toISOString()}-${a.subject}-${a.kind}`}><span className="tabular-nums text-muted">{a.at.toISOString().slice(0, 16).replace("T", " ")}</span> <strong>{a.subject}</strong>: {a.detail}</li>
+            ))}
+          </ul>
+        </Section>
+      )}
+
       {canEdit && (
         <Section id="replay" title="Replay a policy on real decisions" description="Reviews a stratified sample of the latest real requests (by kind and outcome, duplicates removed) under the draft, a version or pasted text, and lists every decision that would flip.">
           <ReplayForm org={ctx.org.slug} />
@@ -150,6 +165,15 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
           <Section id="collection" title="Collection, retention and masking" description="When collection is on, the draft gains the [otel] section that makes Codex report each Auto-review to the host agent's relay on loopback; review it in the diff and publish it like any change.">
             <CollectionSettings org={ctx.org.slug} current={{ collect: settings.collect, relayPort: settings.relayPort, retentionDays: settings.retentionDays, patterns: settings.mask.patterns, jsonPaths: settings.mask.jsonPaths }} />
           </Section>
+          {deadLetters.length > 0 && (
+            <Section id="dead-letters" title="Webhook dead letters" description="Deliveries of decisions or alerts to the org's webhook that failed every retry.">
+              <ul className="space-y-1 text-sm" aria-label="Dead letters">
+                {deadLetters.map((d) => (
+                  <li key={d.id}><span className="tabular-nums text-muted">{d.failedAt!.toISOString().slice(0, 16).replace("T", " ")}</span> {d.event}: {d.attempts} attempts, last error {d.lastError ?? "unknown"}</li>
+                ))}
+              </ul>
+            </Section>
+          )}
           <Section id="ingest-keys" title="OTLP ingest keys" description="Write-only keys for Codex or your own collector exporting OTLP/HTTP logs straight to Charter's /v1/logs (Authorization: Bearer chk_…).">
             <IngestKeys org={ctx.org.slug} keys={keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null }))} />
           </Section>
