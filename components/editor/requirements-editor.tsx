@@ -7,7 +7,7 @@ import { estimateTokens } from "@/lib/guardian/tokens";
 import { validateRequirements, type Diagnostic } from "@/lib/requirements";
 import { compareRequirements, widenedAccess } from "@/lib/requirements/compare";
 import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
-import { createChangeRequestAction, publishAction, saveDraftAction } from "@/app/o/[org]/requirements/actions";
+import { createChangeRequestAction, publishAction, saveDraftAction } from "@/lib/ops/policy-actions";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import { DiagnosticsList } from "./diagnostics-list";
 import { ListControl } from "./list-control";

@@ -4,11 +4,12 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Check, GitMerge, RefreshCw, Undo2, X } from "lucide-react";
 import {
-  decideAction,
+  approveAction,
+  rejectAction,
   publishChangeRequestAction,
   updateChangeRequestAction,
   withdrawChangeRequestAction,
-} from "@/app/o/[org]/changes/actions";
+} from "@/lib/ops/policy-actions";
 import { ErrorLine } from "@/components/ui/error-line";
 
 export interface PanelCapabilities {
@@ -52,11 +53,11 @@ export function ChangeRequestPanel({ org, number, revision, can }: { org: string
             className="w-full rounded-md border border-line px-3 py-2 text-sm outline-none focus:border-accent focus:ring-2 focus:ring-accent/20" />
           <div className="flex flex-wrap gap-2">
             <button type="button" disabled={pending} className={`${button} bg-emerald-700 text-white hover:bg-emerald-800`}
-              onClick={() => run(() => decideAction(org, number, "approve", { comment, revision }))}>
+              onClick={() => run(() => approveAction(org, { number, comment, revision }))}>
               <Check aria-hidden className="size-4" /> Approve
             </button>
             <button type="button" disabled={pending} className={`${button} border border-danger/40 text-danger hover:bg-danger/5`}
-              onClick={() => run(() => decideAction(org, number, "reject", { comment, revision }))}>
+              onClick={() => run(() => rejectAction(org, { number, comment, revision }))}>
               <X aria-hidden className="size-4" /> Reject
             </button>
           </div>
@@ -67,25 +68,25 @@ export function ChangeRequestPanel({ org, number, revision, can }: { org: string
       <div className="flex flex-wrap gap-2 border-t border-line pt-3">
         {can.publish ? (
           <button type="button" disabled={pending} className={`${button} bg-accent text-white hover:bg-accent/90`}
-            onClick={() => run(() => publishChangeRequestAction(org, number), () => router.refresh())}>
+            onClick={() => run(() => publishChangeRequestAction(org, { number }), () => router.refresh())}>
             <GitMerge aria-hidden className="size-4" /> Publish as new version
           </button>
         ) : null}
         {can.edit ? (
           <button type="button" disabled={pending} className={`${button} border border-line hover:bg-panel`}
-            onClick={() => run(() => updateChangeRequestAction(org, number, { fromDraft: true, revision }))}>
+            onClick={() => run(() => updateChangeRequestAction(org, { number, fromDraft: true, revision }))}>
             <RefreshCw aria-hidden className="size-4" /> Update from draft
           </button>
         ) : null}
         {can.rebase ? (
           <button type="button" disabled={pending} className={`${button} border border-line hover:bg-panel`}
-            onClick={() => run(() => updateChangeRequestAction(org, number, { rebase: true, revision }))}>
+            onClick={() => run(() => updateChangeRequestAction(org, { number, rebase: true, revision }))}>
             <RefreshCw aria-hidden className="size-4" /> Rebase on current version
           </button>
         ) : null}
         {can.withdraw ? (
           <button type="button" disabled={pending} className={`${button} border border-line text-muted hover:bg-panel hover:text-ink`}
-            onClick={() => run(() => withdrawChangeRequestAction(org, number))}>
+            onClick={() => run(() => withdrawChangeRequestAction(org, { number }))}>
             <Undo2 aria-hidden className="size-4" /> Withdraw
           </button>
         ) : null}

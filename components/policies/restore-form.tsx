@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { RotateCcw } from "lucide-react";
-import { restoreAction } from "@/app/o/[org]/versions/actions";
+import { restoreAction } from "@/lib/ops/policy-actions";
 import { ErrorLine } from "@/components/ui/error-line";
 
 /** Restores a version as a new one (or opens a change request when the org requires approvals). */
@@ -20,9 +20,9 @@ export function RestoreForm({ org, number, approvalsRequired }: { org: string; n
         e.preventDefault();
         setError(null);
         start(async () => {
-          const r = await restoreAction(org, number, { note });
+          const r = await restoreAction(org, { number, note });
           if (!r.ok) return setError(r.error.message);
-          router.push(r.data.kind === "version" ? `/o/${org}/versions/${r.data.number}` : `/o/${org}/changes/${r.data.number}`);
+          router.push(r.data.kind === "version" ? `/o/${org}/versions/${r.data.version.number}` : `/o/${org}/changes/${r.data.changeRequest.number}`);
         });
       }}
     >

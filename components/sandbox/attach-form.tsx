@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { inputCls, linkCls, secondaryBtn } from "./ui";
-import type { ActionResult } from "@/lib/auth/next";
+import type { ActionResult } from "@/lib/ops/action";
 
 type Attach = (slug: string, input: { changeRequest: number; runId: string; compareWith?: string }) => Promise<ActionResult<{ id: string; label: string }>>;
 

@@ -29,12 +29,6 @@ export async function checkLocalCredentials(db: Db, input: unknown): Promise<Loc
   return { ok: true, actor: { type: "user", userId: user.id, email: user.email, name: user.name } };
 }
 
-/** Checks local-account credentials; null for any mismatch, without saying which part was wrong. */
-export async function authenticateLocal(db: Db, input: unknown): Promise<UserActor | null> {
-  const result = await checkLocalCredentials(db, input);
-  return result.ok ? result.actor : null;
-}
-
 export type LocalSignIn = { ok: true; actor: UserActor; sessionId: string } | { ok: false; retryAfterMinutes?: number };
 
 /**

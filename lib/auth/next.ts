@@ -187,25 +187,3 @@ export const requireOrg = cache(async (slug: string, permission: Permission = "o
     throw err;
   }
 });
-
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
-
-/**
- * The one chain of every server action: signed in → member of the route's org with the permission → the work, which
- * writes its audit event in its own transaction. Errors come back as values the form can show, never as a 500.
- */
-export async function orgAction<T>(
-  slug: string,
-  permission: Permission,
-  work: (ctx: OrgContext & { actor: UserActor; request: RequestInfo }) => Promise<T>,
-): Promise<ActionResult<T>> {
-  try {
-    const actor = await currentActor();
-    if (!actor) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
-    const ctx = await orgContext(db, actor, slug, permission);
-    return { ok: true, data: await work({ ...ctx, actor, request: requestInfo(await headers()) }) };
-  } catch (err) {
-    unstable_rethrow(err); // redirects and notFound are Next's control flow, not failures
-    return { ok: false, error: toErrorResponse(err).body.error };
-  }
-}

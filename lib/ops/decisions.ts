@@ -24,7 +24,7 @@ export const exportDecisionsOp = defineOperation({
       new Response((output as { lines: string[] }).lines.join(""), {
         headers: {
           "Content-Type": "application/x-ndjson",
-          "Content-Disposition": `attachment; filename="charter-decisions-${ctx.org.slug}-${input.from.toISOString().slice(0, 10)}-${input.to.toISOString().slice(0, 10)}.ndjson"`,
+          "Content-Disposition": `attachment; filename="charter-decisions-${ctx.org?.slug}-${input.from.toISOString().slice(0, 10)}-${input.to.toISOString().slice(0, 10)}.ndjson"`,
           "Cache-Control": "no-store",
         },
       }),

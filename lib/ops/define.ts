@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { RequestInfo } from "../audit";
 import type { AuditEventType } from "../audit/events";
-import type { Actor, OrgContext, Permission } from "../auth/actor";
+import type { Actor, OrgContext, Permission, UserActor } from "../auth/actor";
 import type { ErrorCode } from "../errors";
 
 /*
@@ -23,6 +23,20 @@ export interface OpContext extends OrgContext {
   request: RequestInfo;
 }
 
+/**
+ * Who may call: an org permission (the org is the route's `{org}`), "signed-in" (any session, no org yet, e.g. creating
+ * an org), or "public" (the operation's own input is the capability, e.g. an invitation link's secret).
+ */
+export type Access = Permission | "signed-in" | "public";
+
+/** What the work of a signed-in or public operation gets (no org: it has none yet, or finds it from its input). */
+export interface AccountContext {
+  actor: UserActor | null;
+  request: RequestInfo;
+}
+
+export type ContextOf<A extends Access> = A extends Permission ? OpContext : A extends "signed-in" ? AccountContext & { actor: UserActor } : AccountContext;
+
 /** JSON turns a Date into its ISO string; domain functions may return either where the wire has a string. */
 export type Wire<T> = T extends string
   ? string | Date
@@ -35,7 +49,7 @@ export type Wire<T> = T extends string
 export interface HttpBinding<In> {
   method: HttpMethod;
   /** OpenAPI-style path; `{org}` is the org slug, other `{name}` segments become input fields of that name. */
-  path: `/api/v1/orgs/{org}${string}`;
+  path: `/api/v1/${string}`;
   /** Success status (default 200). */
   status?: number;
   /**
@@ -48,17 +62,19 @@ export interface HttpBinding<In> {
   /** Error codes whose meaning differs over HTTP (e.g. a stale draft save is a failed If-Match precondition). */
   mapErrors?: Partial<Record<ErrorCode, ErrorCode>>;
   /** A response other than JSON of the output (ETag, Location, a raw TOML format, a download). */
-  respond?: (output: unknown, input: In, ctx: OpContext) => Response;
+  respond?: (output: unknown, input: In, ctx: { org?: OrgContext["org"] }) => Response;
   /** Content types the response may have besides application/json (documented in OpenAPI). */
   alsoProduces?: string[];
+  /** A download that is not JSON at all (then `output` is what `run` hands to `respond`, not a wire shape). */
+  download?: string[];
 }
 
-export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z.ZodType> {
+export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z.ZodType, A extends Access = Access> {
   /** Dotted name, also the key of its access-matrix row, e.g. "policy.draft.save". */
   name: string;
   summary: string;
   description?: string;
-  permission: Permission;
+  permission: A;
   /** The audit event a successful call writes (null for reads). */
   audit: AuditEventType | null;
   /** Every input field, wherever HTTP carries it (path, query, body, headers). Unknown fields are refused. */
@@ -69,19 +85,26 @@ export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodT
   errors?: ErrorCode[];
   http: HttpBinding<z.output<I>>;
   /** Console actions of mutations refresh the org's pages on success. */
-  run: (input: z.output<I>, ctx: OpContext) => Promise<Wire<z.output<O>>>;
+  run: (input: z.output<I>, ctx: ContextOf<A>) => Promise<Wire<z.output<O>>>;
 }
 
 /** Defines an operation; the identity function, there for the types (input and output inferred from the schemas). */
-export function defineOperation<I extends z.ZodObject, O extends z.ZodType>(op: Operation<I, O>): Operation<I, O> {
+export function defineOperation<I extends z.ZodObject, O extends z.ZodType, A extends Access>(op: Operation<I, O, A>): Operation<I, O, A> {
   return op;
 }
 
-export type AnyOperation = Operation<z.ZodObject, z.ZodType>;
-export type OperationInput<Op> = Op extends Operation<infer I, z.ZodType> ? z.input<I> : never;
-export type OperationOutput<Op> = Op extends Operation<z.ZodObject, infer O> ? Wire<z.output<O>> : never;
+// The registry holds operations of every access kind; `run` is only ever called with the context its kind gets.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOperation = Operation<z.ZodObject, z.ZodType, any>;
+export type OperationInput<Op> = Op extends Operation<infer I, z.ZodType, Access> ? z.input<I> : never;
+/** What callers receive: the output in its JSON form (dates as ISO text), over HTTP and from console actions alike. */
+export type OperationOutput<Op> = Op extends Operation<z.ZodObject, infer O, Access> ? z.output<O> : never;
 
-/** Operations are read-only when they write no audit event; refused attempts of the others are audited. */
+export function isOrgScoped(op: AnyOperation): op is Operation<z.ZodObject, z.ZodType, Permission> {
+  return op.permission !== "signed-in" && op.permission !== "public";
+}
+
+/** Refused attempts of operations above reading are audited; reads and sign-in level operations are not. */
 export function isPrivileged(op: AnyOperation): boolean {
-  return op.permission !== "org:read";
+  return isOrgScoped(op) && op.permission !== "org:read";
 }

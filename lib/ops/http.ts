@@ -76,7 +76,7 @@ async function handleOperation(op: AnyOperation, req: Request, params: Record<st
       { actor: await authenticate(req), slug: params.org ?? "", request: requestInfo(req.headers), unauthenticated: "Sign in or send an admin API token (Authorization: Bearer chr_…)." },
       () => httpInput(op, req, params),
     );
-    if (op.http.respond) return op.http.respond(output, input as Record<string, unknown>, ctx);
+    if (op.http.respond) return op.http.respond(output, input as Record<string, unknown>, "org" in ctx ? { org: ctx.org } : {});
     return Response.json(output, { status: op.http.status ?? 200, headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     const mapped = err instanceof AppError ? op.http.mapErrors?.[err.code] : undefined;

@@ -34,8 +34,8 @@ function responses(op: AnyOperation): Json {
     [String(op.http.status ?? 200)]: {
       description: op.summary,
       content: {
-        "application/json": { schema: jsonSchema(op.output, "output") },
-        ...Object.fromEntries((op.http.alsoProduces ?? []).map((type) => [type, { schema: { type: "string" } }])),
+        ...(op.http.download ? {} : { "application/json": { schema: jsonSchema(op.output, "output") } }),
+        ...Object.fromEntries([...(op.http.alsoProduces ?? []), ...(op.http.download ?? [])].map((type) => [type, { schema: { type: "string" } }])),
       },
     },
   };

@@ -1,15 +1,51 @@
 import { z } from "zod";
 import { db } from "../db";
-import { getDraftOrEmpty, listVersions, saveDraft } from "../policies";
+import { CODEX_VERSION, validateRequirements } from "../requirements";
+import {
+  createChangeRequest,
+  decideChangeRequest,
+  diffVersions,
+  getChangeRequest,
+  getDraftOrEmpty,
+  getVersion,
+  listChangeRequests,
+  listVersions,
+  publishChangeRequest,
+  publishDraft,
+  restoreVersion,
+  saveDraft,
+  updateChangeRequest,
+  withdrawChangeRequest,
+} from "../policies";
+import { assertPolicySize } from "../policies/common";
 import { etag, ifMatchRevision } from "../policies/http";
-import { draftResponse, savedDraftResponse, saveDraftSchema, versionSummaryResponse } from "../policies/schemas";
+import {
+  changeRequestResponse,
+  changeRequestSummaryResponse,
+  createChangeRequestSchema,
+  decisionSchema,
+  diffQuerySchema,
+  draftResponse,
+  publishSchema,
+  restoreResponse,
+  restoreSchema,
+  savedDraftResponse,
+  saveDraftSchema,
+  updateChangeRequestSchema,
+  validationResponse,
+  versionNumberSchema,
+  versionResponse,
+  versionSummaryResponse,
+} from "../policies/schemas";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
 
-// Operations of policy authoring: the draft and its versions.
+// Operations of policy authoring: the draft, validation, versions, diffs and change requests.
 
+const number = z.object({ number: versionNumberSchema.describe("Version or change request number.") });
 const format = z.enum(["json", "toml"]).default("json").describe("`toml` answers with the raw text.");
 const tomlResponse = (toml: string, headers: Record<string, string>) => new Response(toml, { headers: { ...headers, "Content-Type": "application/toml; charset=utf-8" } });
+const created = (body: unknown, location: string) => Response.json(body, { status: 201, headers: { Location: location } });
 
 export const getDraftOp = defineOperation({
   name: "policy.draft.get",
@@ -55,6 +91,36 @@ export const saveDraftOp = defineOperation({
   run: (input, ctx) => saveDraft(db, ctx, input, ctx.request),
 });
 
+export const validateOp = defineOperation({
+  name: "policy.validate",
+  summary: "Validate a requirements.toml",
+  description: `As Codex ${CODEX_VERSION} would load it; stores nothing.`,
+  permission: "org:read",
+  audit: null,
+  input: strictInput(z.object({ toml: z.string() })),
+  output: validationResponse,
+  errors: ["payload_too_large"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/validate", body: "toml" },
+  run: async ({ toml }) => {
+    assertPolicySize(toml);
+    const { valid, diagnostics } = validateRequirements(toml);
+    return { valid, diagnostics, codexVersion: CODEX_VERSION };
+  },
+});
+
+export const publishOp = defineOperation({
+  name: "policy.publish",
+  summary: "Publish the draft as the next version",
+  description: "Refused with 403 when the org requires approvals (open a change request instead), 422 when Codex would refuse the draft, 409 when it equals the current version.",
+  permission: "policy:publish",
+  audit: "policy.published",
+  input: strictInput(publishSchema),
+  output: versionResponse,
+  errors: ["conflict"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/publish", status: 201, respond: (v, _i, ctx) => created(v, `/api/v1/orgs/${ctx.org?.slug}/versions/${(v as { number: number }).number}`) },
+  run: (input, ctx) => publishDraft(db, ctx, input, ctx.request),
+});
+
 export const listVersionsOp = defineOperation({
   name: "policy.versions.list",
   summary: "List versions, newest first",
@@ -65,3 +131,165 @@ export const listVersionsOp = defineOperation({
   http: { method: "GET", path: "/api/v1/orgs/{org}/versions" },
   run: async ({ limit }, ctx) => ({ versions: await listVersions(db, ctx, { limit }) }),
 });
+
+export const getVersionOp = defineOperation({
+  name: "policy.versions.get",
+  summary: "Get one version",
+  description: "ETag is its sha256 (versions never change); `?format=toml` returns its exact text.",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(number.extend({ format })),
+  output: versionResponse,
+  http: {
+    method: "GET",
+    path: "/api/v1/orgs/{org}/versions/{number}",
+    alsoProduces: ["application/toml"],
+    respond: (version, input) => {
+      const { toml, sha256 } = version as { toml: string; sha256: string };
+      const headers = { ETag: `"${sha256}"`, "Cache-Control": "private, max-age=0, must-revalidate" };
+      return input.format === "toml" ? tomlResponse(toml, headers) : Response.json(version, { headers });
+    },
+  },
+  run: ({ number }, ctx) => getVersion(db, ctx, number),
+});
+
+export const restoreVersionOp = defineOperation({
+  name: "policy.versions.restore",
+  summary: "Restore a version",
+  description: "Publishes the old text as a new version (201), or opens a change request proposing it when approvals are required (202). The draft is left alone.",
+  permission: "policy:publish",
+  audit: "policy.restored",
+  input: strictInput(number.extend(restoreSchema.shape)),
+  output: restoreResponse,
+  errors: ["conflict"],
+  http: {
+    method: "POST",
+    path: "/api/v1/orgs/{org}/versions/{number}/restore",
+    status: 201,
+    respond: (result) => Response.json(result, { status: (result as { kind: string }).kind === "version" ? 201 : 202 }),
+  },
+  run: ({ number, ...input }, ctx) => restoreVersion(db, ctx, number, input, ctx.request),
+});
+
+export const diffVersionsOp = defineOperation({
+  name: "policy.versions.diff",
+  summary: "Diff two versions",
+  description: "Unified text hunks, semantic changes and the PASS/WIDENS verdict of going from one version to another (`from=0` is the empty policy).",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(diffQuerySchema),
+  output: z.object({ from: z.number().int(), to: z.number().int() }).extend(changeRequestResponse.shape.diff.shape),
+  http: { method: "GET", path: "/api/v1/orgs/{org}/diff" },
+  run: ({ from, to }, ctx) => diffVersions(db, ctx, from, to),
+});
+
+export const listChangeRequestsOp = defineOperation({
+  name: "policy.changes.list",
+  summary: "List change requests",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(z.object({ status: z.enum(["open", "closed"]).optional() })),
+  output: z.object({ changeRequests: z.array(changeRequestSummaryResponse) }),
+  http: { method: "GET", path: "/api/v1/orgs/{org}/changes" },
+  run: async ({ status }, ctx) => ({ changeRequests: await listChangeRequests(db, ctx, { status }) }),
+});
+
+export const createChangeRequestOp = defineOperation({
+  name: "policy.changes.create",
+  summary: "Open a change request for the current draft",
+  permission: "policy:edit",
+  audit: "policy.change_request.opened",
+  input: strictInput(createChangeRequestSchema),
+  output: changeRequestSummaryResponse,
+  errors: ["conflict"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/changes", status: 201, respond: (cr, _i, ctx) => created(cr, `/api/v1/orgs/${ctx.org?.slug}/changes/${(cr as { number: number }).number}`) },
+  run: (input, ctx) => createChangeRequest(db, ctx, input, ctx.request),
+});
+
+export const getChangeRequestOp = defineOperation({
+  name: "policy.changes.get",
+  summary: "Get a change request with its diff, validation, approvals and blockers",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(number),
+  output: changeRequestResponse,
+  http: { method: "GET", path: "/api/v1/orgs/{org}/changes/{number}" },
+  run: ({ number }, ctx) => getChangeRequest(db, ctx, number),
+});
+
+export const updateChangeRequestOp = defineOperation({
+  name: "policy.changes.update",
+  summary: "Edit a change request (withdraws every earlier decision)",
+  description: "Title, note, the text (`fromDraft`) or its base (`rebase`).",
+  permission: "policy:edit",
+  audit: "policy.change_request.updated",
+  input: strictInput(updateChangeRequestSchema.extend(number.shape)),
+  output: changeRequestSummaryResponse,
+  errors: ["conflict"],
+  http: { method: "PATCH", path: "/api/v1/orgs/{org}/changes/{number}" },
+  run: ({ number, ...input }, ctx) => updateChangeRequest(db, ctx, number, input, ctx.request),
+});
+
+const decide = (decision: "approve" | "reject") =>
+  defineOperation({
+    name: `policy.changes.${decision}`,
+    summary: decision === "approve" ? "Approve a change request (never your own)" : "Reject a change request, with a comment",
+    description: "`revision` names the revision reviewed; refused if the request changed since. Tokens never decide.",
+    permission: "policy:approve",
+    audit: decision === "approve" ? "policy.change_request.approved" : "policy.change_request.rejected",
+    input: strictInput(decisionSchema.extend(number.shape)),
+    output: changeRequestSummaryResponse,
+    errors: ["conflict"],
+    http: { method: "POST", path: `/api/v1/orgs/{org}/changes/{number}/${decision}` },
+    run: ({ number, ...input }, ctx) => decideChangeRequest(db, ctx, number, decision, input, ctx.request),
+  });
+export const approveChangeRequestOp = decide("approve");
+export const rejectChangeRequestOp = decide("reject");
+
+export const publishChangeRequestOp = defineOperation({
+  name: "policy.changes.publish",
+  summary: "Publish an approved change request as the next version",
+  permission: "policy:publish",
+  audit: "policy.published",
+  input: strictInput(number),
+  output: versionResponse,
+  errors: ["conflict"],
+  http: {
+    method: "POST",
+    path: "/api/v1/orgs/{org}/changes/{number}/publish",
+    status: 201,
+    respond: (v, _i, ctx) => created(v, `/api/v1/orgs/${ctx.org?.slug}/versions/${(v as { number: number }).number}`),
+  },
+  run: ({ number }, ctx) => publishChangeRequest(db, ctx, number, ctx.request),
+});
+
+export const withdrawChangeRequestOp = defineOperation({
+  name: "policy.changes.withdraw",
+  summary: "Withdraw an open change request (its author, or a publisher)",
+  permission: "policy:edit",
+  audit: "policy.change_request.withdrawn",
+  input: strictInput(number),
+  output: changeRequestSummaryResponse,
+  errors: ["conflict"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/changes/{number}/withdraw" },
+  run: ({ number }, ctx) => withdrawChangeRequest(db, ctx, number, ctx.request),
+});
+
+export const POLICY_OPERATIONS = [
+  getDraftOp,
+  saveDraftOp,
+  validateOp,
+  publishOp,
+  listVersionsOp,
+  getVersionOp,
+  restoreVersionOp,
+  diffVersionsOp,
+  listChangeRequestsOp,
+  createChangeRequestOp,
+  getChangeRequestOp,
+  updateChangeRequestOp,
+  approveChangeRequestOp,
+  rejectChangeRequestOp,
+  publishChangeRequestOp,
+  withdrawChangeRequestOp,
+];

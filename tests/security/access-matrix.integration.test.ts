@@ -7,7 +7,7 @@ import { createApiToken, authenticateApiToken } from "../../lib/tokens";
 import { makeOrgWithMember, resetDb } from "../integration/helpers";
 import { ACCESS_MATRIX, PROBE_FIELD, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRINCIPALS, USER_PRINCIPALS, type ActionRow, type Outcome, type Principal, type RouteRow } from "./access-matrix";
 
-// The real guard chain (orgAction, orgRoute) runs here; only the two things that need a live Next.js request are
+// The real operation chain (lib/ops/chain.ts, through its HTTP and console doors) runs here; only the two things that need a live Next.js request are
 // replaced: the session lookup (Auth.js) answers with the user this test chooses, and request headers are empty.
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, sessionIds: {} as Record<string, string> }));
 vi.mock("next-auth", () => ({
@@ -29,8 +29,6 @@ vi.mock("next/headers", () => ({
 
 process.env.DATABASE_URL = inject("databaseUrl");
 const { db } = await import("../../lib/db");
-const { orgAction } = await import("../../lib/auth/next");
-const { orgRoute } = await import("../../lib/auth/api");
 const { createSession } = await import("../../lib/auth/sessions");
 const { OPERATIONS } = await import("../../lib/ops");
 const { router } = await import("../../lib/ops/http");
@@ -98,43 +96,19 @@ describe("orgContext gives every principal exactly DESIGN.md's outcome for every
   });
 });
 
-describe("orgAction (the chain of every server action) enforces the same outcomes, and denied work never runs", () => {
-  it.each(cases.filter(([, p]) => (USER_PRINCIPALS as readonly string[]).includes(p)))("%s as %s", async (perm, p) => {
-    session.userId = p === "anonymous" ? undefined : world.users[p as keyof World["users"]].userId;
-    let ran = false;
-    const result = await orgAction(world.slug, perm, async (ctx) => {
-      ran = true;
-      return ctx.org.slug;
-    });
-    const expected = PROFILES[perm][p];
-    if (expected === "allow") expect(result).toEqual({ ok: true, data: world.slug });
-    else expect(result).toMatchObject({ ok: false, error: { code: expected } });
-    expect(ran).toBe(expected === "allow");
-  });
-});
-
-describe("orgRoute (the guard of every org route handler) answers each principal with the matrix's status", () => {
-  it.each(cases)("%s as %s", async (perm, p) => {
-    session.userId = p === "anonymous" || p.startsWith("token:") ? undefined : world.users[p as keyof World["users"]].userId;
-    const headers: Record<string, string> = p.startsWith("token:") ? { authorization: `Bearer ${world.tokens[p as (typeof TOKEN_PRINCIPALS)[number]].secret}` } : {};
-    let ran = false;
-    const handler = orgRoute(perm, async () => {
-      ran = true;
-      return Response.json({ ok: true });
-    });
-    const res = await handler(new Request(`http://charter.test/api/v1/orgs/${world.slug}/x`, { headers }), { params: Promise.resolve({ org: world.slug }) });
-    const expected = PROFILES[perm][p];
-    expect(res.status).toBe(expected === "allow" ? 200 : STATUS[expected]);
-    expect(ran).toBe(expected === "allow");
-    // Someone outside the org learns nothing about it, not even its display name.
-    if (expected === "not_found") expect(JSON.stringify(await res.json())).not.toContain(world.name);
-  });
-
+describe("the HTTP chain's authentication", () => {
   it("a revoked or unknown token is 401 even when a session cookie would be valid", async () => {
     session.userId = world.users.owner.userId;
-    const handler = orgRoute("org:read", async () => Response.json({ ok: true }));
-    const res = await handler(new Request("http://charter.test/x", { headers: { authorization: "Bearer chr_not-a-real-token" } }), { params: Promise.resolve({ org: world.slug }) });
+    const res = await router(OPERATIONS).handle(new Request(`http://charter.test/api/v1/orgs/${world.slug}/draft`, { headers: { authorization: "Bearer chr_not-a-real-token" } }));
     expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toContain("Bearer");
+  });
+
+  it("someone outside the org learns nothing about it, not even its display name", async () => {
+    session.userId = world.users.otherOrg.userId;
+    const res = await router(OPERATIONS).handle(new Request(`http://charter.test/api/v1/orgs/${world.slug}/draft`));
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(await res.json())).not.toContain(world.name);
   });
 });
 
@@ -189,8 +163,11 @@ describe("every console action derived from an operation gives each user its row
 
   it.each(rowCases)("%s as %s", async (_name, p, row) => {
     as(p);
-    const mod = (await import(`../../${row.file}`)) as Record<string, (slug: string, input: unknown) => Promise<{ ok: boolean; error?: { code: string } }>>;
-    const result = await mod[row.name](world.slug, { [PROBE_FIELD]: 1 });
+    type Result = { ok: boolean; error?: { code: string } };
+    const mod = (await import(`../../${row.file}`)) as Record<string, (...args: unknown[]) => Promise<Result>>;
+    const probe = { [PROBE_FIELD]: 1 };
+    // Org actions take the org from the route (slug first); account-level ones have no org.
+    const result = row.requires === "signed-in" || row.requires === "public" ? await mod[row.name](probe) : await mod[row.name](world.slug, probe);
     const expected = row.expect[p];
     expect(result.ok).toBe(false); // the probe's input is always refused: nothing runs
     expect(result.error?.code).toBe(expected === "allow" ? "validation_failed" : expected);

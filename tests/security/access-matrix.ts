@@ -1,16 +1,42 @@
 /**
- * THE access matrix: every route handler method (app/**\/route.ts) and every server action (each export of a
- * "use server" file) with what it requires and what each principal gets. One table, three consumers:
- *   - tests/security/matrix-coverage.test.ts fails when app/ has a route method or action that is not here (or this
- *     table names one that is gone), and checks each action's source calls its guard with this permission;
- *   - tests/security/access-matrix.integration.test.ts checks the rules (orgContext / orgAction) give each principal
- *     exactly this outcome against a real database;
+ * THE access matrix: every route handler method (app/**\/route.ts), every operation (lib/ops, derived rows) and every
+ * server action (each export of a "use server" file) with what it requires and what each principal gets. Consumers:
+ *   - tests/security/matrix-coverage.test.ts fails when app/ or lib/ has a route method or action that is not here (or
+ *     this table names one that is gone);
+ *   - tests/security/access-matrix.integration.test.ts calls every operation's route and every derived action as each
+ *     principal against a real database and checks the outcome;
  *   - tests/e2e/access-matrix.spec.ts calls every route over HTTP as each principal and checks the status codes.
  * Adding a route or action? Add its row here; the suite fails until you do.
  */
 import type { Permission } from "../../lib/auth/actor";
 import { OPERATIONS, type AnyOperation } from "../../lib/ops";
-import { saveDraftOp } from "../../lib/ops/policy";
+import { acceptInvitationOp, createAccountAndAcceptOp, createOrganizationOp } from "../../lib/ops/account";
+import {
+  approveChangeRequestOp,
+  createChangeRequestOp,
+  publishChangeRequestOp,
+  publishOp,
+  rejectChangeRequestOp,
+  restoreVersionOp,
+  saveDraftOp,
+  updateChangeRequestOp,
+  withdrawChangeRequestOp,
+} from "../../lib/ops/policy";
+import { attachEvidenceOp, createSampleOp, deleteSampleOp, importSamplesOp, saveProviderOp, startRunOp, updateSampleOp } from "../../lib/ops/sandbox";
+import {
+  activateSigningKeyOp,
+  changeRoleOp,
+  createAgentTokenOp,
+  createSigningKeyOp,
+  createTokenOp,
+  inviteMemberOp,
+  removeMemberOp,
+  retireSigningKeyOp,
+  revokeAgentTokenOp,
+  revokeInvitationOp,
+  revokeTokenOp,
+  updateOrgSettingsOp,
+} from "../../lib/ops/settings";
 
 export const ROLE_PRINCIPALS = ["owner", "admin", "approver", "auditor", "viewer"] as const;
 /** A signed-in member of a different org (must learn nothing: 404, like a missing org). */
@@ -27,7 +53,7 @@ export type Outcome = "allow" | "forbidden" | "not_found" | "unauthenticated";
 export const STATUS: Record<Exclude<Outcome, "allow">, number> = { forbidden: 403, not_found: 404, unauthenticated: 401 };
 
 /**
- * What a row needs: an org permission (checked by orgRoute / orgAction / requireOrg), "signed-in" (any session, no
+ * What a row needs: an org permission (checked by the operation chain, lib/ops/chain.ts, or requireOrg), "signed-in" (any session, no
  * org yet, e.g. creating an org), "public" (sign-in itself, health, an invitation link's own secret), or "agent-token"
  * (the bundle and decisions endpoints: only an org's agent token opens them; sessions and admin API tokens are refused
  * with 401), or "ingest-key" (OTLP /v1/logs: only a write-only decisions ingest key, chk_…).
@@ -120,10 +146,11 @@ export function operationRow(op: AnyOperation): RouteRow {
     operation: op.name,
     file: OPERATIONS_ROUTE,
     method: op.http.method,
-    requires: op.permission,
+    requires: op.permission as Requirement,
     probe: { path: `${path}?${PROBE_FIELD}=1` },
-    expect: { ...PROFILES[op.permission] },
+    expect: { ...PROFILES[op.permission as Requirement] },
     allowStatus: [422, 428],
+    why: op.permission === "public" ? op.description : undefined,
   };
 }
 
@@ -132,9 +159,10 @@ export const PROBE_FIELD = "matrixProbe";
 
 /** The row of a console action derived from an operation: the operation's permission, for session users. */
 function operationAction(file: string, name: string, op: AnyOperation): ActionRow {
-  return { ...action(file, name, op.permission), operation: op.name };
+  return { ...action(file, name, op.permission as Requirement, { why: op.permission === "public" ? op.description : undefined }), operation: op.name };
 }
 
+const POLICY = "lib/ops/policy-actions.ts";
 const SETTINGS = "app/o/[org]/settings/actions.ts";
 const INVITE = "app/invite/[secret]/actions.ts";
 const SANDBOX = "app/o/[org]/sandbox/actions.ts";
@@ -152,11 +180,6 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     allowStatus: [200, 302, 303],
   }),
 
-  // ── Audit log API (read + export: owner, admin, auditor, read-scoped tokens) ─────────────────────────────────────
-  route("app/api/v1/orgs/[org]/audit/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit?limit=1" }),
-  route("app/api/v1/orgs/[org]/audit/export/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit/export?format=jsonl&action=no.such.action" }),
-  route("app/api/v1/orgs/[org]/audit/verify/route.ts", "GET", "audit:export", { path: "/api/v1/orgs/{org}/audit/verify" }),
-
   // ── Agent hosts: the signed bundle needs an agent token (cha_…); no console principal holds one, so all get 401.
   //    The JWKS is public: it holds public keys only, and hosts verifying bundles have no session. ─────────────
   route("app/api/v1/agent/bundle/route.ts", "GET", "agent-token", { path: "/api/v1/agent/bundle" }, { why: "Agent token auth (lib/bundles/serve.ts), not orgRoute." }),
@@ -173,44 +196,31 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
   route("app/api/v1/openapi.json/route.ts", "GET", "public", { path: "/api/v1/openapi.json" }, { why: "Describes the API; reveals no data." }),
 
-  // ── Policy API. Mutating probes carry a body (or a version number 0) that passes the guard and then fails
-  //    validation, so "allow" shows as 422/428 and nothing is changed by the test. ────────────────────────────────
-  route("app/api/v1/orgs/[org]/validate/route.ts", "POST", "org:read", { path: "/api/v1/orgs/{org}/validate", body: "", contentType: "application/toml" }, { allowStatus: [200] }),
-  route("app/api/v1/orgs/[org]/publish/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/publish", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/versions/[number]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/versions/0" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/versions/[number]/restore/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/versions/0/restore", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/diff/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/diff?from=-1&to=0" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/changes" }),
-  route("app/api/v1/orgs/[org]/changes/route.ts", "POST", "policy:edit", { path: "/api/v1/orgs/{org}/changes", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/[number]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/changes/0" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/[number]/route.ts", "PATCH", "policy:edit", { path: "/api/v1/orgs/{org}/changes/0", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/[number]/approve/route.ts", "POST", "policy:approve", { path: "/api/v1/orgs/{org}/changes/0/approve", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/[number]/reject/route.ts", "POST", "policy:approve", { path: "/api/v1/orgs/{org}/changes/0/reject", body: "{", contentType: "application/json" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/[number]/publish/route.ts", "POST", "policy:publish", { path: "/api/v1/orgs/{org}/changes/0/publish" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/changes/[number]/withdraw/route.ts", "POST", "policy:edit", { path: "/api/v1/orgs/{org}/changes/0/withdraw" }, { allowStatus: [422] }),
-
-  // ── Reviewer sandbox (read: every member and token; a malformed run id proves "allow" as 422 past the guard).
-  route("app/api/v1/orgs/[org]/sandbox/runs/[id]/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/sandbox/runs/no-such-run" }, { allowStatus: [422] }),
-  route("app/api/v1/orgs/[org]/sandbox/samples/export/route.ts", "GET", "org:read", { path: "/api/v1/orgs/{org}/sandbox/samples/export" }),
-
   // ── Sign-in and sign-out ─────────────────────────────────────────────────────────────────────────────────────
   action("app/actions.ts", "signOutAction", "public", { why: "Ending a session needs no rights; without one it is a no-op." }),
   action("app/signin/actions.ts", "signInWithPassword", "public", { why: "Sign-in itself." }),
   action("app/signin/actions.ts", "signInWithSso", "public", { why: "Sign-in itself." }),
 
-  // ── Policy console (draft editor, change requests, versions) ─────────────────────────────────────────────────
-  operationAction("app/o/[org]/requirements/actions.ts", "saveDraftAction", saveDraftOp),
-  action("app/o/[org]/requirements/actions.ts", "validateAction", "org:read"),
-  action("app/o/[org]/requirements/actions.ts", "publishAction", "policy:publish"),
-  action("app/o/[org]/requirements/actions.ts", "createChangeRequestAction", "policy:edit"),
-  action("app/o/[org]/changes/actions.ts", "decideAction", "policy:approve"),
-  action("app/o/[org]/changes/actions.ts", "updateChangeRequestAction", "policy:edit"),
-  action("app/o/[org]/changes/actions.ts", "publishChangeRequestAction", "policy:publish"),
-  action("app/o/[org]/changes/actions.ts", "withdrawChangeRequestAction", "policy:edit"),
-  action("app/o/[org]/versions/actions.ts", "restoreAction", "policy:publish"),
+  // ── Console actions derived from operations: each has its operation's permission (tests/unit/ops.test.ts checks
+  //    that the export is serverAction(op) / accountAction(op) of exactly that operation). ───────────────────────
+  operationAction(POLICY, "saveDraftAction", saveDraftOp),
+  operationAction(POLICY, "publishAction", publishOp),
+  operationAction(POLICY, "createChangeRequestAction", createChangeRequestOp),
+  operationAction(POLICY, "approveAction", approveChangeRequestOp),
+  operationAction(POLICY, "rejectAction", rejectChangeRequestOp),
+  operationAction(POLICY, "updateChangeRequestAction", updateChangeRequestOp),
+  operationAction(POLICY, "publishChangeRequestAction", publishChangeRequestOp),
+  operationAction(POLICY, "withdrawChangeRequestAction", withdrawChangeRequestOp),
+  operationAction(POLICY, "restoreAction", restoreVersionOp),
 
-  // ── Reviewer sandbox console: samples and runs need policy:edit; the provider (API key, where policy text is sent)
-  //    is for admins and owners (policy:publish); attaching evidence to a change request is an edit of it.
+  operationAction(SANDBOX, "createSampleAction", createSampleOp),
+  operationAction(SANDBOX, "updateSampleAction", updateSampleOp),
+  operationAction(SANDBOX, "deleteSampleAction", deleteSampleOp),
+  operationAction(SANDBOX, "importSamplesAction", importSamplesOp),
+  operationAction(SANDBOX, "startRunAction", startRunOp),
+  operationAction(SANDBOX, "saveProviderAction", saveProviderOp),
+  operationAction(SANDBOX, "attachEvidenceAction", attachEvidenceOp),
+
   // ── Decisions: replay and samples are editing work; collection (it edits what hosts install), masking and ingest keys
   //    are admin settings (publish). ──────────────────────────────────────────────────────────────────────────
   action(DECISIONS, "startReplayAction", "policy:edit"),
@@ -220,35 +230,23 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   action(DECISIONS, "createIngestKeyAction", "policy:publish"),
   action(DECISIONS, "revokeIngestKeyAction", "policy:publish"),
 
-  action(SANDBOX, "saveSampleAction", "policy:edit"),
-  action(SANDBOX, "deleteSampleAction", "policy:edit"),
-  action(SANDBOX, "importSamplesAction", "policy:edit"),
-  action(SANDBOX, "startRunAction", "policy:edit"),
-  action(SANDBOX, "saveProviderAction", "policy:publish"),
-  action(SANDBOX, "attachEvidenceAction", "policy:edit"),
 
-  // ── Organisation settings (owners manage; DESIGN.md: owners manage members, tokens and settings) ───────────────
-  action(SETTINGS, "inviteMemberAction", "org:manage"),
-  action(SETTINGS, "revokeInvitationAction", "org:manage"),
-  action(SETTINGS, "changeRoleAction", "org:manage"),
-  action(SETTINGS, "removeMemberAction", "org:manage"),
-  action(SETTINGS, "updateOrgSettingsAction", "org:manage"),
-  action(SETTINGS, "createTokenAction", "org:manage"),
-  action(SETTINGS, "revokeTokenAction", "org:manage"),
+  operationAction(SETTINGS, "inviteMemberAction", inviteMemberOp),
+  operationAction(SETTINGS, "revokeInvitationAction", revokeInvitationOp),
+  operationAction(SETTINGS, "changeRoleAction", changeRoleOp),
+  operationAction(SETTINGS, "removeMemberAction", removeMemberOp),
+  operationAction(SETTINGS, "updateOrgSettingsAction", updateOrgSettingsOp),
+  operationAction(SETTINGS, "createTokenAction", createTokenOp),
+  operationAction(SETTINGS, "revokeTokenAction", revokeTokenOp),
+  operationAction("app/o/[org]/agents/actions.ts", "createAgentTokenAction", createAgentTokenOp),
+  operationAction("app/o/[org]/agents/actions.ts", "revokeAgentTokenAction", revokeAgentTokenOp),
+  operationAction("app/o/[org]/settings/key-actions.ts", "createSigningKeyAction", createSigningKeyOp),
+  operationAction("app/o/[org]/settings/key-actions.ts", "activateSigningKeyAction", activateSigningKeyOp),
+  operationAction("app/o/[org]/settings/key-actions.ts", "retireSigningKeyAction", retireSigningKeyOp),
 
-  // ── Agents (admins manage agent tokens) and signing keys (owners rotate them) ─────────────────────────────────
-  action("app/o/[org]/agents/actions.ts", "createAgentTokenAction", "policy:publish"),
-  action("app/o/[org]/agents/actions.ts", "revokeAgentTokenAction", "policy:publish"),
-  action("app/o/[org]/settings/key-actions.ts", "createSigningKeyAction", "org:manage"),
-  action("app/o/[org]/settings/key-actions.ts", "activateSigningKeyAction", "org:manage"),
-  action("app/o/[org]/settings/key-actions.ts", "retireSigningKeyAction", "org:manage"),
-
-  // ── Invitations and new organisations ─────────────────────────────────────────────────────────────────────────
-  action(INVITE, "acceptInvitationAction", "signed-in"),
-  action(INVITE, "createAccountAndAcceptAction", "public", {
-    why: "The invitation link's secret is the capability; the account is made only for the invited email, never for a signed-in visitor.",
-  }),
-  action("app/orgs/new/actions.ts", "createOrganizationAction", "signed-in"),
+  operationAction(INVITE, "acceptInvitationAction", acceptInvitationOp),
+  operationAction(INVITE, "createAccountAndAcceptAction", createAccountAndAcceptOp),
+  operationAction("app/orgs/new/actions.ts", "createOrganizationAction", createOrganizationOp),
 ];
 
 /** Key used to match rows against what is found in app/. */

@@ -30,7 +30,9 @@ describe.each(OPERATIONS.map((op) => [op.name, op] as const))("operation %s has 
   it("an OpenAPI entry whose success response is its output schema", () => {
     const entry = doc.paths[op.http.path]?.[op.http.method.toLowerCase()];
     expect(entry?.operationId).toBe(op.name);
-    expect(entry?.responses[String(op.http.status ?? 200)]?.content?.["application/json"]?.schema).toEqual(jsonSchema(op.output, "output"));
+    const content = entry?.responses[String(op.http.status ?? 200)]?.content;
+    if (op.http.download) expect(Object.keys(content ?? {}).sort()).toEqual([...op.http.download].sort());
+    else expect(content?.["application/json"]?.schema).toEqual(jsonSchema(op.output, "output"));
   });
 
   it("an access-matrix row with its permission", () => {
@@ -70,9 +72,9 @@ describe("the operations as a whole", () => {
 describe("console actions derived from operations", () => {
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? files(path.join(dir, n)) : [path.join(dir, n)]));
-  const useServer = files(path.join(root, "app")).filter((f) => /\.tsx?$/.test(f) && /^\s*["']use server["']/.test(readFileSync(f, "utf8")));
+  const useServer = [...files(path.join(root, "app")), ...files(path.join(root, "lib", "ops"))].filter((f) => /\.tsx?$/.test(f) && /^\s*["']use server["']/.test(readFileSync(f, "utf8")));
 
-  it("each action made with serverAction(op) has the matrix row of that operation, and each such row names such an action", async () => {
+  it("each action made with serverAction(op) or accountAction(op) has the matrix row of that operation, and each such row names such an action", async () => {
     const derived: string[] = [];
     for (const file of useServer) {
       const mod = (await import(file)) as Record<string, { operation?: { name: string } }>;

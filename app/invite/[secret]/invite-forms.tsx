@@ -19,7 +19,7 @@ export function AcceptInvitation({ secret, orgName }: { secret: string; orgName:
       <ErrorLine message={error} />
       <button type="button" className={primary} disabled={pending}
         onClick={() => start(async () => {
-          const result = await acceptInvitationAction(secret);
+          const result = await acceptInvitationAction({ secret });
           if (result.ok) router.push(`/o/${result.data.org.slug}/requirements`);
           else setError(result.error.message);
         })}>
@@ -52,7 +52,7 @@ export function CreateAccountAndAccept({ secret, email, signInHref }: { secret: 
         const password = String(form.get("password") ?? "");
         if (password !== String(form.get("confirm") ?? "")) return setError("The two passwords differ.");
         start(async () => {
-          const result = await createAccountAndAcceptAction(secret, { name: String(form.get("name") ?? ""), password });
+          const result = await createAccountAndAcceptAction({ secret, name: String(form.get("name") ?? ""), password });
           if (result.ok) setDone(result.data.org);
           else setError(result.error.message);
         });

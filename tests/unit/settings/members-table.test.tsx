@@ -34,7 +34,7 @@ describe("members table", () => {
     actions.changeRoleAction.mockResolvedValue({ ok: true, data: { changed: true, role: "viewer" } });
     render(<MembersTable org="acme" members={members} meId="u1" canManage />);
     await userEvent.selectOptions(screen.getByRole("combobox", { name: "Role of ann@acme.example" }), "viewer");
-    expect(actions.changeRoleAction).toHaveBeenCalledWith("acme", "u2", "viewer");
+    expect(actions.changeRoleAction).toHaveBeenCalledWith("acme", { userId: "u2", role: "viewer" });
   });
 
   it("asks for confirmation before removing, and shows the server's refusal inline", async () => {
@@ -44,7 +44,7 @@ describe("members table", () => {
     expect(actions.removeMemberAction).not.toHaveBeenCalled();
     expect(screen.getByText("Remove yourself?")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Confirm removal" }));
-    expect(actions.removeMemberAction).toHaveBeenCalledWith("acme", "u1");
+    expect(actions.removeMemberAction).toHaveBeenCalledWith("acme", { userId: "u1" });
     expect(await screen.findByRole("alert")).toHaveTextContent("at least one owner");
   });
 

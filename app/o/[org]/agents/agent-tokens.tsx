@@ -84,7 +84,7 @@ export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: st
                   <td className="py-2 text-right">
                     {!canManage || h.revokedAt ? null : (
                       <ConfirmButton {...confirmRow(h.id)}
-                        onConfirm={() => run(() => revokeAgentTokenAction(org, h.id))}
+                        onConfirm={() => run(() => revokeAgentTokenAction(org, { tokenId: h.id }))}
                         ariaLabel={`Revoke agent token ${h.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
                     )}
                   </td>

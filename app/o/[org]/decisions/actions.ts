@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { db } from "@/lib/db";
-import { orgAction } from "@/lib/auth/next";
+import { orgAction } from "@/lib/ops/action";
 import { addDecisionToSamples, createIngestKey, revokeIngestKey, saveDecisionSettings, startReplay, type DecisionSettingsInput, type ReplayInput } from "@/lib/decisions";
 import { startRun, listSamples } from "@/lib/sandbox";
 

@@ -20,7 +20,7 @@ export function ImportForm({ org }: { org: string }) {
         if (!(file instanceof File) || file.size === 0) return setMessage({ ok: false, text: "Choose a JSON file to import." });
         start(async () => {
           setMessage(null);
-          const r = await importSamplesAction(org, await file.text(), data.get("mode") === "replace" ? "replace" : "skip");
+          const r = await importSamplesAction(org, { json: await file.text(), mode: data.get("mode") === "replace" ? "replace" : "skip" });
           if (!r.ok) return setMessage({ ok: false, text: r.error.message });
           setMessage({ ok: true, text: `Imported: ${r.data.created} new, ${r.data.replaced} replaced, ${r.data.skipped} skipped (name exists).` });
           form.reset();

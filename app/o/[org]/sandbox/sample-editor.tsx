@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { SampleView } from "@/lib/sandbox";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/sandbox/ui";
-import { saveSampleAction } from "./actions";
+import { createSampleAction, updateSampleAction } from "./actions";
 import { ErrorLine } from "@/components/ui/error-line";
 
 const NEW_ACTION = `{
@@ -44,15 +44,16 @@ export function SampleEditor({ org, sample, onClose }: { org: string; sample: Sa
         const expected = String(data.get("expected") ?? "");
         start(async () => {
           setError(null);
-          const r = await saveSampleAction(org, sample?.id ?? null, {
+          const input = {
             name: String(data.get("name") ?? ""),
             action: action as never,
             transcript: transcript as never,
             retryReason: String(data.get("retryReason") ?? "") || null,
-            expectedOutcome: expected === "allow" || expected === "deny" ? expected : null,
+            expectedOutcome: expected === "allow" || expected === "deny" ? (expected as "allow" | "deny") : null,
             tags: String(data.get("tags") ?? "").split(",").map((x) => x.trim()).filter(Boolean),
             notes: String(data.get("notes") ?? ""),
-          });
+          };
+          const r = sample ? await updateSampleAction(org, { ...input, id: sample.id }) : await createSampleAction(org, input);
           if (!r.ok) {
             const details = Array.isArray(r.error.details) ? (r.error.details as { path: string; message: string }[]).slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ") : "";
             return setError(details && !r.error.message.includes(details) ? `${r.error.message} (${details})` : r.error.message);

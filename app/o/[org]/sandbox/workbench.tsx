@@ -84,7 +84,7 @@ export function Workbench({ org, samples, canEdit, versions, providers }: { org:
                       <span className="inline-flex gap-1">
                         {confirming === s.id ? null : <button type="button" className={secondaryBtn} aria-label={`Edit ${s.name}`} onClick={() => setEditing(s)}>Edit</button>}
                         <ConfirmButton {...confirmRow(s.id)}
-                          onConfirm={() => run(() => deleteSampleAction(org, s.id), () => router.refresh())}
+                          onConfirm={() => run(() => deleteSampleAction(org, { id: s.id }), () => router.refresh())}
                           ariaLabel={`Delete ${s.name}`} confirmLabel="Confirm delete">Delete</ConfirmButton>
                       </span>
                     </td>

@@ -1,33 +1,9 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { orgAction } from "@/lib/auth/next";
-import { db } from "@/lib/db";
-import { activateNextKey, createNextKey, retireKey } from "@/lib/bundles/keys";
+import { serverAction } from "@/lib/ops/action";
+import { activateSigningKeyOp, createSigningKeyOp, retireSigningKeyOp } from "@/lib/ops/settings";
 
-// Owners (org:manage) rotate the signing keys: next → active → retired. Each step is audited by lib/bundles/keys.
-const refresh = (slug: string) => revalidatePath(`/o/${slug}/settings`);
-
-export async function createSigningKeyAction(slug: string) {
-  return orgAction(slug, "org:manage", async (ctx) => {
-    const key = await createNextKey(db, ctx, ctx.request);
-    refresh(slug);
-    return { kid: key.kid, state: key.state };
-  });
-}
-
-export async function activateSigningKeyAction(slug: string) {
-  return orgAction(slug, "org:manage", async (ctx) => {
-    const result = await activateNextKey(db, ctx, ctx.request);
-    refresh(slug);
-    return result;
-  });
-}
-
-export async function retireSigningKeyAction(slug: string, kid: string) {
-  return orgAction(slug, "org:manage", async (ctx) => {
-    await retireKey(db, ctx, kid, ctx.request);
-    refresh(slug);
-    return null;
-  });
-}
+// Owners rotate the signing keys: next → active → retired (lib/ops; each step audited by lib/bundles/keys).
+export const createSigningKeyAction = serverAction(createSigningKeyOp);
+export const activateSigningKeyAction = serverAction(activateSigningKeyOp);
+export const retireSigningKeyAction = serverAction(retireSigningKeyOp);

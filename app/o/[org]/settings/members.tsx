@@ -41,7 +41,7 @@ export function MembersTable({ org, members, meId, canManage }: { org: string; m
                     <select aria-label={`Role of ${m.email}`} value={m.role} disabled={pending} className={inputCls}
                       onChange={(e) => {
                         const role = e.currentTarget.value as Role;
-                        run(() => changeRoleAction(org, m.userId, role));
+                        run(() => changeRoleAction(org, { userId: m.userId, role }));
                       }}>
                       {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                     </select>
@@ -53,7 +53,7 @@ export function MembersTable({ org, members, meId, canManage }: { org: string; m
                 {canManage ? (
                   <td className="py-2 text-right">
                     <ConfirmButton {...confirmRow(m.userId)}
-                      onConfirm={() => run(() => removeMemberAction(org, m.userId))}
+                      onConfirm={() => run(() => removeMemberAction(org, { userId: m.userId }))}
                       ariaLabel={`Remove ${m.email}`} confirmLabel="Confirm removal" prompt={`Remove ${m.userId === meId ? "yourself" : m.email}?`}>
                       Remove
                     </ConfirmButton>
@@ -94,7 +94,7 @@ export function PendingInvitations({ org, invitations }: { org: string; invitati
               <td className="py-2 pr-3 text-muted">{i.status === "expired" ? <span className="text-danger">expired {fmt(i.expiresAt)}</span> : fmt(i.expiresAt)}</td>
               <td className="py-2 text-right">
                 <button type="button" className={secondaryBtn} disabled={pending} aria-label={`Revoke invitation of ${i.email}`}
-                  onClick={() => run(() => revokeInvitationAction(org, i.id))}>
+                  onClick={() => run(() => revokeInvitationAction(org, { invitationId: i.id }))}>
                   Revoke
                 </button>
               </td>

@@ -31,12 +31,12 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
       </p>
       {canManage ? (
         <div className="flex flex-wrap gap-2">
-          <button type="button" className={primaryBtn} disabled={pending || hasNext} onClick={() => run(() => createSigningKeyAction(org))}>
+          <button type="button" className={primaryBtn} disabled={pending || hasNext} onClick={() => run(() => createSigningKeyAction(org, {}))}>
             {keys.length === 0 ? "Create signing key" : "Create next key"}
           </button>
           {hasNext ? (
             <ConfirmButton {...confirmRow("activate")}
-              onConfirm={() => run(() => activateSigningKeyAction(org))} confirmLabel="Confirm activate">Activate next key</ConfirmButton>
+              onConfirm={() => run(() => activateSigningKeyAction(org, {}))} confirmLabel="Confirm activate">Activate next key</ConfirmButton>
           ) : null}
         </div>
       ) : null}
@@ -59,7 +59,7 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
                   <td className="py-2 text-right">
                     {!canManage || k.state === "active" || !k.published ? null : (
                       <ConfirmButton {...confirmRow(k.kid)}
-                        onConfirm={() => run(() => retireSigningKeyAction(org, k.kid))}
+                        onConfirm={() => run(() => retireSigningKeyAction(org, { kid: k.kid }))}
                         ariaLabel={`Retire key ${k.kid.slice(0, 16)}${k.state === "retired" ? " now" : ""}`} confirmLabel="Confirm retire">
                         {k.state === "retired" ? "Unpublish now" : "Retire"}
                       </ConfirmButton>

@@ -118,7 +118,7 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
                     <td className="py-2 text-right">
                       {st !== "active" ? null : (
                         <ConfirmButton {...confirmRow(t.id)}
-                          onConfirm={() => run(() => revokeTokenAction(org, t.id))}
+                          onConfirm={() => run(() => revokeTokenAction(org, { tokenId: t.id }))}
                           ariaLabel={`Revoke token ${t.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
                       )}
                     </td>
