@@ -169,6 +169,20 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await call("owner", "DELETE", `/api/v1/orgs/{org}/members/${users.approver}`);
   });
 
+  it("fleet: hosts, enrolment secrets, agent settings, the webhook", async () => {
+    await call("owner", "GET", "/api/v1/orgs/{org}/hosts");
+    const secret = await call("owner", "POST", "/api/v1/orgs/{org}/enrollment-secrets", { json: { name: "laptops" } });
+    await call("owner", "GET", "/api/v1/orgs/{org}/enrollment-secrets");
+    await call("owner", "POST", `/api/v1/orgs/{org}/enrollment-secrets/${secret.body.id}/revoke`);
+    await call("owner", "PUT", "/api/v1/orgs/{org}/agent-settings", { json: { pollSeconds: 120 } });
+    await call("owner", "PUT", "/api/v1/orgs/{org}/webhook", { json: { url: "https://siem.ops.example/hook", enabled: true } });
+    await call("owner", "DELETE", "/api/v1/orgs/{org}/webhook");
+  });
+
+  it("decisions: export a range", async () => {
+    await call("owner", "GET", "/api/v1/orgs/{org}/decisions/export?from=2026-01-01&to=2026-02-01");
+  });
+
   it("the audit log: list, export, verify", async () => {
     await call("owner", "GET", "/api/v1/orgs/{org}/audit?limit=5");
     await call("owner", "GET", "/api/v1/orgs/{org}/audit/export?format=csv");
