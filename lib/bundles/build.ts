@@ -37,11 +37,10 @@ export interface VersionToSign {
 }
 
 /**
- * Signs `version` with the org's active key (created on first use) and stores it as the version's bundle, replacing
- * an earlier signature of the same version. Runs inside the caller's transaction: a published version never exists
- * without its bundle. Also extends the key's `servedUntil`, so the JWKS keeps the key while this bundle is valid.
+ * Signs `version` (its text may be a group's composed file) with the org's active key, created on first use, and
+ * extends the key's `servedUntil` so the JWKS keeps the key while the bundle is valid. Runs in the caller's transaction.
  */
-export async function buildBundle(
+export async function signVersion(
   tx: Tx,
   org: { id: string; slug: string },
   version: VersionToSign,
@@ -64,14 +63,26 @@ export async function buildBundle(
   const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: BUNDLE_JWS_TYPE })
     .sign(privateKeyOf(key));
-  const data = { kid: key.kid, jws, etag: etagOf(jws), issuedAt, expiresAt };
-  const bundle = await tx.bundle.upsert({
+  if (!key.servedUntil || key.servedUntil < expiresAt) await tx.signingKey.update({ where: { id: key.id }, data: { servedUntil: expiresAt } });
+  return { kid: key.kid, jws, etag: etagOf(jws), issuedAt, expiresAt };
+}
+
+/**
+ * Signs `version` and stores it as the version's bundle, replacing an earlier signature of the same version. Runs
+ * inside the caller's transaction: a published version never exists without the bundle agents fetch.
+ */
+export async function buildBundle(
+  tx: Tx,
+  org: { id: string; slug: string },
+  version: VersionToSign,
+  opts: { now?: Date; actor?: AuditActor; request?: RequestInfo | null } = {},
+) {
+  const data = await signVersion(tx, org, version, opts);
+  return tx.bundle.upsert({
     where: { orgId_versionNumber: { orgId: org.id, versionNumber: version.number } },
     create: { orgId: org.id, versionNumber: version.number, ...data },
     update: data,
   });
-  if (!key.servedUntil || key.servedUntil < expiresAt) await tx.signingKey.update({ where: { id: key.id }, data: { servedUntil: expiresAt } });
-  return bundle;
 }
 
 /** Re-signs the org's current version (new issuedAt/expiresAt, the active key). No-op before the first publish. */

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
 import { lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
 import { hashSecret, looksLikeSecret } from "../crypto/tokens";
-import { refreshBundle } from "./build";
+import { createDeliveryResolver } from "../rollouts/resolve";
 
 /**
  * GET /api/v1/agent/bundle, served from memory. In steady state a request touches no database:
- *   - the org's current bundle (JWS bytes, ETag) is cached per process;
+ *   - which bundle a host gets (its org's version, its group's overlay, its rollout ring) is decided from memory by
+ *     the delivery resolver (lib/rollouts/resolve.ts); each bundle (JWS bytes, ETag) is cached per process by its key;
  *   - presented tokens are cached by hash (positive for a minute, negative for two seconds);
  *   - check-ins are buffered and written in one statement per second.
  * Freshness across processes comes from one cheap poll per interval (default 500 ms): bundles written and tokens
@@ -114,6 +115,8 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   const negativeTtlMs = opts.negativeTtlMs ?? 2_000;
   const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[bundles] ${message}`, err ?? ""));
 
+  const delivery = createDeliveryResolver(db, { log });
+  // Keyed by delivery key ("org|version" or "org|version|group|overlay"), not by org.
   const bundles = new Map<string, CachedBundle | null>();
   const loading = new Map<string, Promise<CachedBundle | null>>();
   const refreshing = new Set<string>();
@@ -122,25 +125,18 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   let lastPollAt = Date.now();
   let closed = false;
 
-  async function loadBundle(orgId: string): Promise<CachedBundle | null> {
-    const [bundle, version] = await Promise.all([
-      db.bundle.findFirst({ where: { orgId }, orderBy: { versionNumber: "desc" }, select: { versionNumber: true, etag: true, jws: true, issuedAt: true, expiresAt: true } }),
-      db.policyVersion.findFirst({ where: { orgId }, orderBy: { number: "desc" }, select: { number: true } }),
-    ]);
-    if (version && (!bundle || bundle.versionNumber < version.number)) {
-      // A version without a bundle (published before bundles existed): sign it now, once, then read it back.
-      await refreshBundle(db, orgId);
-      return loadBundle(orgId);
-    }
+  async function loadBundle(key: string): Promise<CachedBundle | null> {
+    const bundle = await delivery.load(key);
     if (!bundle) return null;
     const body = Buffer.from(bundle.jws, "utf8");
     // Vary: a shared cache keeps one copy per token, so no host is ever answered with another org's bundle.
-    const notModified = { ETag: bundle.etag, "Cache-Control": BUNDLE_CACHE_CONTROL, Vary: "Authorization", "X-Charter-Version": String(bundle.versionNumber), ...SECURITY_HEADERS };
+    const notModified = { ETag: bundle.etag, "Cache-Control": BUNDLE_CACHE_CONTROL, Vary: "Authorization", "X-Charter-Version": String(bundle.version), ...SECURITY_HEADERS };
     const ok = { ...notModified, "Content-Type": "application/jose", "Content-Length": String(body.length) };
-    return { version: bundle.versionNumber, etag: bundle.etag, body, issuedAt: bundle.issuedAt.getTime(), expiresAt: bundle.expiresAt.getTime(), notModified, ok };
+    return { version: bundle.version, etag: bundle.etag, body, issuedAt: bundle.issuedAt.getTime(), expiresAt: bundle.expiresAt.getTime(), notModified, ok };
   }
 
   function bundleFor(orgId: string): CachedBundle | null | Promise<CachedBundle | null> {
+    // `orgId` here is a delivery key (see delivery.keyFor).
     if (bundles.has(orgId)) return bundles.get(orgId)!;
     let p = loading.get(orgId);
     if (!p) {
@@ -172,7 +168,8 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   function maybeRefresh(orgId: string, bundle: CachedBundle) {
     if (Date.now() < bundle.issuedAt + (bundle.expiresAt - bundle.issuedAt) / 2 || refreshing.has(orgId)) return;
     refreshing.add(orgId);
-    refreshBundle(db, orgId)
+    delivery
+      .refresh(orgId)
       .then((changed) => {
         if (changed) bundles.delete(orgId);
       })
@@ -199,9 +196,9 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
     return errorReply(503, "unavailable", `The bundle could not be served right now (error id ${id}); try again shortly.`);
   }
 
-  function served(token: TokenInfo, bundle: CachedBundle | null, header: HeaderGetter): Reply {
-    if (!bundle) return errorReply(404, "not_found", "This organisation has not published a version yet.");
-    maybeRefresh(token.orgId, bundle);
+  function served(token: TokenInfo, key: string | null, bundle: CachedBundle | null, header: HeaderGetter): Reply {
+    if (!key || !bundle) return errorReply(404, "not_found", "This organisation has not published a version yet.");
+    maybeRefresh(key, bundle);
     recordCheckIn(token, bundle, header);
     if (ifNoneMatchHits(header("if-none-match"), bundle.etag)) return { status: 304, headers: bundle.notModified };
     return { status: 200, headers: bundle.ok, body: bundle.body };
@@ -219,8 +216,12 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       }
       const withToken = (token: TokenInfo | null): Reply | Promise<Reply> => {
         if (!token) return errorReply(401, "unauthenticated", "The agent token is unknown or revoked.");
-        const b = bundleFor(token.orgId);
-        return b instanceof Promise ? b.then((bundle) => served(token, bundle, header), failure) : served(token, b, header);
+        const withKey = (key: string | null): Reply | Promise<Reply> => {
+          const b = key ? bundleFor(key) : null;
+          return b instanceof Promise ? b.then((bundle) => served(token, key, bundle, header), failure) : served(token, key, b, header);
+        };
+        const k = delivery.keyFor(token, parseInstalled(header("x-charter-installed-version")));
+        return k instanceof Promise ? k.then(withKey, failure) : withKey(k);
       };
       const t = tokenFor(match[1]);
       return t instanceof Promise ? t.then(withToken).catch(failure) : withToken(t);
@@ -288,16 +289,15 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
     // Everything changed since the last successful poll, plus a minute for clocks that differ between processes.
     const since = new Date(lastPollAt - 60_000);
     try {
-      const [changedBundles, revoked] = await Promise.all([
-        db.bundle.findMany({ where: { updatedAt: { gt: since } }, select: { orgId: true, versionNumber: true, etag: true } }),
+      const [changedOrgs, revoked] = await Promise.all([
+        delivery.poll(since),
         db.agentToken.findMany({ where: { revokedAt: { gt: since } }, select: { tokenHash: true } }),
       ]);
-      for (const b of changedBundles) {
-        const cached = bundles.get(b.orgId);
-        if (cached === undefined) continue;
-        if (cached === null || (b.versionNumber >= cached.version && b.etag !== cached.etag)) {
-          bundles.delete(b.orgId);
-          loading.delete(b.orgId);
+      // A publish, an overlay, a group or a rollout step: that org's bundles are looked up again.
+      for (const key of [...bundles.keys(), ...loading.keys()]) {
+        if (changedOrgs.has(delivery.orgOf(key))) {
+          bundles.delete(key);
+          loading.delete(key);
         }
       }
       for (const t of revoked) tokens.delete(t.tokenHash);

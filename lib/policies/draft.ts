@@ -6,7 +6,12 @@ import { sha256Hex } from "../requirements/hash";
 import { assertPolicySize, changeSummary, type Tx } from "./common";
 import { saveDraftSchema, type SaveDraftInput } from "./schemas";
 
-const DRAFT_NAME = "default";
+/** Which working copy: the org's base requirements, or one group's overlay (a Draft row named "group:<id>"). */
+export type DraftScope = { groupId: string } | undefined;
+
+export function draftName(scope?: DraftScope): string {
+  return scope ? `group:${scope.groupId}` : "default";
+}
 
 export interface DraftView {
   toml: string;
@@ -16,17 +21,17 @@ export interface DraftView {
 }
 
 /** The org's current draft, or null when none was ever saved. */
-export async function getDraft(db: Db, ctx: OrgContext): Promise<DraftView | null> {
+export async function getDraft(db: Db, ctx: OrgContext, scope?: DraftScope): Promise<DraftView | null> {
   const draft = await db.draft.findUnique({
-    where: { orgId_name: { orgId: ctx.org.id, name: DRAFT_NAME } },
+    where: { orgId_name: { orgId: ctx.org.id, name: draftName(scope) } },
     select: { toml: true, revision: true, updatedAt: true, updatedBy: { select: { email: true } } },
   });
   return draft && { toml: draft.toml, revision: draft.revision, updatedAt: draft.updatedAt, updatedBy: draft.updatedBy?.email ?? null };
 }
 
 /** The draft, or an empty one at revision 0 (what a first save is based on). */
-export async function getDraftOrEmpty(db: Db, ctx: OrgContext): Promise<{ toml: string; revision: number; updatedAt: Date | null; updatedBy: string | null }> {
-  return (await getDraft(db, ctx)) ?? { toml: "", revision: 0, updatedAt: null, updatedBy: null };
+export async function getDraftOrEmpty(db: Db, ctx: OrgContext, scope?: DraftScope): Promise<{ toml: string; revision: number; updatedAt: Date | null; updatedBy: string | null }> {
+  return (await getDraft(db, ctx, scope)) ?? { toml: "", revision: 0, updatedAt: null, updatedBy: null };
 }
 
 export interface SavedDraft {
@@ -41,8 +46,9 @@ export interface SavedDraft {
  * `details.theirs`, so the editor can offer theirs / yours / merge. Invalid TOML may be saved (a draft is work in
  * progress); publishing checks it.
  */
-export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, request?: RequestInfo): Promise<SavedDraft> {
+export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, request?: RequestInfo, scope?: DraftScope): Promise<SavedDraft> {
   const { toml, baseRevision } = saveDraftSchema.parse(input);
+  const DRAFT_NAME = draftName(scope);
   assertPolicySize(toml);
   const userId = ctx.actor.type === "user" ? ctx.actor.userId : null;
   return db.$transaction(async (tx) => {
@@ -50,7 +56,7 @@ export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, 
     const [current] = await tx.$queryRaw<{ id: string; toml: string; revision: number }[]>`
       SELECT id, toml, revision FROM "Draft" WHERE "orgId" = ${ctx.org.id} AND name = ${DRAFT_NAME} FOR UPDATE`;
     const currentRevision = current?.revision ?? 0;
-    if (currentRevision !== baseRevision) throw await conflict(tx, ctx, baseRevision);
+    if (currentRevision !== baseRevision) throw await conflict(tx, ctx, baseRevision, DRAFT_NAME);
     if (current && current.toml === toml) {
       const row = await tx.draft.findUniqueOrThrow({ where: { id: current.id }, select: { updatedAt: true } });
       return { revision: current.revision, updatedAt: row.updatedAt, changed: false };
@@ -68,7 +74,7 @@ export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, 
         INSERT INTO "Draft" (id, "orgId", name, toml, revision, "updatedAt", "updatedById")
         VALUES (${crypto.randomUUID()}, ${ctx.org.id}, ${DRAFT_NAME}, ${toml}, 1, now(), ${userId})
         ON CONFLICT ("orgId", name) DO NOTHING RETURNING id`;
-      if (inserted.length === 0) throw await conflict(tx, ctx, baseRevision);
+      if (inserted.length === 0) throw await conflict(tx, ctx, baseRevision, DRAFT_NAME);
       saved = await tx.draft.findUniqueOrThrow({ where: { id: inserted[0].id }, select: { id: true, revision: true, updatedAt: true } });
     }
     const before = current?.toml ?? "";
@@ -76,7 +82,7 @@ export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, 
       orgId: ctx.org.id,
       actor: auditActor(ctx.actor),
       action: "policy.draft.saved",
-      target: { type: "draft", id: saved.id },
+      target: { type: scope ? "overlay_draft" : "draft", id: saved.id },
       diff: { revision: { before: currentRevision, after: saved.revision }, sha256: { before: current ? sha256Hex(before) : null, after: sha256Hex(toml) } },
       meta: changeSummary(before, toml),
       request,
@@ -85,9 +91,9 @@ export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, 
   });
 }
 
-async function conflict(tx: Tx, ctx: OrgContext, baseRevision: number): Promise<AppError> {
+async function conflict(tx: Tx, ctx: OrgContext, baseRevision: number, name: string): Promise<AppError> {
   const theirs = await tx.draft.findUnique({
-    where: { orgId_name: { orgId: ctx.org.id, name: DRAFT_NAME } },
+    where: { orgId_name: { orgId: ctx.org.id, name } },
     select: { toml: true, revision: true, updatedAt: true, updatedBy: { select: { email: true } } },
   });
   return new AppError(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rolloutPlanSchema } from "../rollouts/rings";
 
 /*
  * Every body and query of the policy use cases, once: the domain parses with them, the admin API and the console
@@ -19,6 +20,7 @@ export const saveDraftSchema = z.object({
 export const publishSchema = z.object({
   note: note.describe("Why this version exists; shown in the version list and the compliance report."),
   baseRevision: revision.optional().describe("When given, publishing refuses if the draft moved past this revision."),
+  rollout: rolloutPlanSchema.optional().describe("Stage the new version: rings first (a group or a stable percentage of hosts), then everyone; hosts outside the rings reached keep the previous version."),
 });
 
 export const restoreSchema = z.object({ note: note.describe("Why the old version comes back.") });

@@ -8,6 +8,10 @@ import type { WideningVerdict } from "../requirements/compare";
 import { authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { openChangeRequest } from "./changes";
 import { buildBundle } from "../bundles/build";
+import { composeGroupsForVersion } from "../groups/bundles";
+import { touchDelivery } from "../groups/hosts";
+import { assertNoActiveRollout, startRollout } from "../rollouts/plan";
+import type { RolloutPlanInput } from "../rollouts/rings";
 import { publishSchema, restoreSchema, versionNumberSchema, type PublishInput, type RestoreInput } from "./schemas";
 
 /** What every view of a published version shows (lists, the compliance report). */
@@ -97,6 +101,12 @@ export interface NewVersion {
   note: string;
   restoredFromNumber?: number | null;
   changeRequest?: { id: string; number: number; approvers: string[] } | null;
+  /** Stage it through rings (lib/rollouts) instead of giving it to every host at once. */
+  rollout?: RolloutPlanInput;
+  /** Set by an automatic rollback: the version is authored by the system, not by the context's actor. */
+  systemAuthor?: string;
+  /** A rollback is the one publish allowed while its rollout is still active. */
+  rollbackOf?: number;
 }
 
 /**
@@ -105,6 +115,7 @@ export interface NewVersion {
  */
 export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, request?: RequestInfo): Promise<VersionView> {
   assertPublishable(input.toml);
+  if (input.rollbackOf === undefined) await assertNoActiveRollout(tx, ctx.org.id);
   const current = await currentVersion(tx, ctx.org.id);
   if (current && current.toml === input.toml) {
     throw new AppError("conflict", `Nothing changed: the text is identical to version ${current.number}, which agents already get.`);
@@ -116,16 +127,17 @@ export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, 
       toml: input.toml,
       sha256: sha256Hex(input.toml),
       note: input.note,
-      ...authorFields(ctx.actor),
+      ...(input.systemAuthor ? { authorId: null, authorTokenId: null, authorLabel: input.systemAuthor } : authorFields(ctx.actor)),
       parentNumber: current?.number ?? null,
       restoredFromNumber: input.restoredFromNumber ?? null,
       changeRequestId: input.changeRequest?.id ?? null,
     },
     select: { ...versionSelect, id: true },
   });
+  const actor = input.systemAuthor ? { type: "system" as const, label: input.systemAuthor } : auditActor(ctx.actor);
   await recordAudit(tx, {
     orgId: ctx.org.id,
-    actor: auditActor(ctx.actor),
+    actor,
     action: input.restoredFromNumber ? "policy.restored" : "policy.published",
     target: { type: "policy_version", id: String(row.number) },
     diff: { version: { before: current?.number ?? null, after: row.number }, sha256: { before: current?.sha256 ?? null, after: row.sha256 } },
@@ -133,18 +145,26 @@ export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, 
       note: input.note,
       ...(input.restoredFromNumber ? { restoredFrom: input.restoredFromNumber } : {}),
       ...(input.changeRequest ? { changeRequest: input.changeRequest.number, approvedBy: input.changeRequest.approvers } : {}),
+      ...(input.rollout ? { rollout: input.rollout.rings.map((r) => r.name) } : {}),
+      ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
       ...changeSummary(current?.toml ?? "", input.toml),
     },
     request,
   });
   // Signed once, here, in the publish transaction: a version never exists without the bundle agents fetch.
-  await buildBundle(tx, ctx.org, { number: row.number, toml: row.toml, sha256: row.sha256 }, { actor: auditActor(ctx.actor), request });
+  await buildBundle(tx, ctx.org, { number: row.number, toml: row.toml, sha256: row.sha256 }, { actor, request });
+  // Every group with an overlay gets the new version composed and signed now; a base that breaks a group's file is refused.
+  await composeGroupsForVersion(tx, ctx.org, row, { actor, request });
+  if (input.rollout) {
+    await startRollout(tx, ctx.org.id, row.number, current?.number ?? null, input.rollout, { id: ctx.actor.type === "user" ? ctx.actor.userId : null, label: actor.label });
+  }
+  await touchDelivery(tx, ctx.org.id);
   return toView(row, current?.toml ?? "");
 }
 
 /** Publishes the draft directly. Only when the org requires no approvals; otherwise the path is a change request. */
 export async function publishDraft(db: Db, ctx: OrgContext, input: PublishInput, request?: RequestInfo): Promise<VersionView> {
-  const { note, baseRevision } = publishSchema.parse(input);
+  const { note, baseRevision, rollout } = publishSchema.parse(input);
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const required = await orgApprovals(tx, ctx.org.id);
@@ -160,7 +180,7 @@ export async function publishDraft(db: Db, ctx: OrgContext, input: PublishInput,
         revision: draft.revision,
       });
     }
-    return insertVersion(tx, ctx, { toml: draft.toml, note }, request);
+    return insertVersion(tx, ctx, { toml: draft.toml, note, rollout }, request);
   });
 }
 
