@@ -1,0 +1,210 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OrgContext } from "../../lib/auth/actor";
+import { createBundleServer, type BundleServer } from "../../lib/bundles/serve";
+import { bundlePayloadSchema } from "../../lib/bundles/payload";
+import { hashSecret, newSecret, secretPrefix } from "../../lib/crypto/tokens";
+import { AGENT_TOKEN_PREFIX } from "../../lib/agents";
+import { getDraft, publishDraft, saveDraft } from "../../lib/policies";
+import { createGroup, publishOverlay, saveOverlayDraft } from "../../lib/groups";
+import { getRollout, hostBucket, pauseRollout, promoteRollout, resumeRollout, rollbackRollout, tickRollouts } from "../../lib/rollouts";
+import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+
+/*
+ * A simulated fleet of 1,000 hosts in three groups, fetching over real HTTP from the bundle fast path, through
+ * three-ring rollouts: one that promotes to everyone and one that halts on failures and rolls back by itself.
+ * Time is simulated by passing `now` to the gate evaluation; hosts report their installs the way agents do.
+ */
+
+const db = useTestDb();
+
+const BASE_V1 = `allowed_approval_policies = ["on-request", "never"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\nallowed_approvals_reviewers = ["user", "auto_review"]\n`;
+const BASE_V2 = `${BASE_V1}[features]\nfast_mode = false\n`;
+const BASE_V3 = `enforce_residency = "us"\n${BASE_V2}`;
+const CONTRACTORS = `# contractors: no unattended runs, no writes outside the sandbox\nallowed_approval_policies = ["on-request"]\nallowed_sandbox_modes = ["read-only"]\n`;
+
+interface Host {
+  id: string;
+  secret: string;
+  group: string;
+}
+
+let ctx: OrgContext;
+let hosts: Host[];
+let server: http.Server;
+let bundles: BundleServer;
+let url: string;
+
+function groupOf(i: number) {
+  return i % 10 < 4 ? "engineering" : i % 10 === 4 ? "contractors" : "ci";
+}
+
+async function publish(toml: string, rollout?: Parameters<typeof publishDraft>[2]["rollout"]) {
+  const draft = await getDraft(db, ctx);
+  await saveDraft(db, ctx, { toml, baseRevision: draft?.revision ?? 0 });
+  return publishDraft(db, ctx, { note: "simulated", rollout });
+}
+
+/** Every host fetches its bundle over HTTP (saying what it has installed, as agents do); returns version per host. */
+async function fetchAll(installed: Map<string, number>): Promise<Map<string, { version: number; toml: string }>> {
+  const out = new Map<string, { version: number; toml: string }>();
+  const queue = [...hosts];
+  await Promise.all(
+    Array.from({ length: 25 }, async () => {
+      for (let h = queue.shift(); h; h = queue.shift()) {
+        const have = installed.get(h.id);
+        const res = await fetch(url, { headers: { authorization: `Bearer ${h.secret}`, ...(have ? { "x-charter-installed-version": String(have) } : {}) } });
+        expect(res.status).toBe(200);
+        const jws = await res.text();
+        const payload = bundlePayloadSchema.parse(JSON.parse(Buffer.from(jws.split(".")[1], "base64url").toString("utf8")));
+        out.set(h.id, { version: payload.version, toml: payload.requirementsToml });
+      }
+    }),
+  );
+  return out;
+}
+
+function countBy<T>(values: Iterable<T>): Map<T, number> {
+  const m = new Map<T, number>();
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+  return m;
+}
+
+/** Hosts install what they were served; the bundle server writes the reported versions like any check-in. */
+async function installServed(served: Map<string, { version: number }>, installed: Map<string, number>, only?: (h: Host) => boolean) {
+  for (const h of hosts) if (!only || only(h)) installed.set(h.id, served.get(h.id)!.version);
+  await fetchAll(installed);
+  await bundles.flush();
+}
+
+const minutes = (start: Date, m: number) => new Date(start.getTime() + m * 60_000);
+
+beforeAll(async () => {
+  await resetDb(db);
+  const { org, actor } = await makeOrgWithMember(db, "owner");
+  ctx = { actor, org: { id: org.id, slug: org.slug, name: org.name }, role: "owner" };
+  hosts = Array.from({ length: 1000 }, (_, i) => ({ id: "", secret: newSecret(AGENT_TOKEN_PREFIX), group: groupOf(i) }));
+  await db.agentToken.createMany({
+    data: hosts.map((h, i) => ({ orgId: org.id, name: `host-${i}`, group: h.group, prefix: secretPrefix(h.secret), tokenHash: hashSecret(h.secret) })),
+  });
+  const ids = new Map((await db.agentToken.findMany({ where: { orgId: org.id }, select: { id: true, tokenHash: true } })).map((t) => [t.tokenHash, t.id]));
+  for (const h of hosts) h.id = ids.get(hashSecret(h.secret))!;
+  for (const [name, priority] of [["engineering", 0], ["contractors", 10], ["ci", 0]] as const) await createGroup(db, ctx, { name, priority });
+  await publish(BASE_V1);
+  await saveOverlayDraft(db, ctx, "contractors", { toml: CONTRACTORS, baseRevision: 0 });
+  await publishOverlay(db, ctx, "contractors", { note: "contractors are stricter" });
+
+  bundles = createBundleServer(db, { pollMs: 3_600_000, flushMs: 3_600_000, log: () => {} });
+  server = http.createServer((req, res) => bundles.handleNode(req, res));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/agent/bundle`;
+}, 120_000);
+
+afterAll(async () => {
+  await bundles?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+const RINGS = [
+  { name: "contractors", group: "contractors" },
+  { name: "10% canary", percent: 10 },
+];
+const GATES = { minInstalledPercent: 100, maxFailurePercent: 5, soakMinutes: 10, emptyRingTimeoutMinutes: 30 };
+
+describe("a 1,000-host fleet in three groups", () => {
+  const installed = new Map<string, number>();
+  // Ring membership by the published rule: contractors first, then 10% of the others by a stable hash of the host id.
+  const inCanary = (h: Host) => h.group !== "contractors" && hostBucket(ctx.org.id, h.id) < 10;
+
+  it("serves each group its composed file: contractors get the stricter overlay, the others the base", async () => {
+    const served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[1, 1000]]));
+    const contractor = hosts.find((h) => h.group === "contractors")!;
+    const engineer = hosts.find((h) => h.group === "engineering")!;
+    expect(served.get(contractor.id)!.toml).toMatch(/allowed_sandbox_modes = \[ "read-only" \]/);
+    expect(served.get(contractor.id)!.toml).toMatch(/allowed_approval_policies = \[ "on-request" \]/);
+    expect(served.get(engineer.id)!.toml).toBe(BASE_V1);
+    await installServed(served, installed);
+  });
+
+  it("promotes a three-ring rollout ring by ring to everyone, with exact host counts at each step", async () => {
+    const canary = hosts.filter(inCanary).length;
+    expect(canary).toBeGreaterThan(50);
+    expect(canary).toBeLessThan(130);
+    await publish(BASE_V2, { rings: RINGS, gates: GATES });
+    const t0 = (await db.rollout.findFirstOrThrow({ where: { orgId: ctx.org.id, versionNumber: 2 } })).ringStartedAt;
+    await bundles.poll();
+
+    // Ring 0: the 100 contractors get version 2, everyone else keeps version 1.
+    let served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[2, 100], [1, 900]]));
+    expect(hosts.filter((h) => served.get(h.id)!.version === 2).every((h) => h.group === "contractors")).toBe(true);
+
+    // Gates wait for installs, then for the soak time.
+    expect((await tickRollouts(db, { orgId: ctx.org.id, now: minutes(t0, 1) }))[0]).toMatchObject({ verdict: "wait", action: "none" });
+    await installServed(served, installed, (h) => h.group === "contractors");
+    let status = await getRollout(db, ctx, 2, { now: minutes(t0, 5) });
+    expect(status.rings[0]).toMatchObject({ hosts: 100, installed: 100, status: "current" });
+    expect(status.gate?.verdict).toBe("wait");
+    expect(status.gate?.reasons.join()).toMatch(/soaking/);
+
+    // Soaked: ring 1 (the 10% canary) joins.
+    expect((await tickRollouts(db, { orgId: ctx.org.id, now: minutes(t0, 11) }))[0]).toMatchObject({ verdict: "pass", action: "promoted" });
+    await bundles.poll();
+    served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[2, 100 + canary], [1, 900 - canary]]));
+    await installServed(served, installed, (h) => h.group === "contractors" || inCanary(h));
+
+    const t1 = minutes(t0, 11);
+    expect((await tickRollouts(db, { orgId: ctx.org.id, now: minutes(t1, 11) }))[0]).toMatchObject({ action: "promoted" });
+    await bundles.poll();
+    served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[2, 1000]]));
+    await installServed(served, installed);
+
+    expect((await tickRollouts(db, { orgId: ctx.org.id, now: minutes(t1, 22) }))[0]).toMatchObject({ action: "completed" });
+    status = await getRollout(db, ctx, 2, { tick: false });
+    expect(status.state).toBe("completed");
+    expect(status.rings.map((r) => [r.name, r.hosts, r.installed])).toEqual([
+      ["contractors", 100, 100],
+      ["10% canary", canary, canary],
+      ["everyone", 900 - canary, 900 - canary],
+    ]);
+    expect(status.adoption).toEqual([{ version: 2, hosts: 1000 }]);
+    expect(status.events.map((e) => e.kind)).toEqual(["started", "gate", "gate", "promoted", "promoted", "completed"]);
+    expect((status.events[2].detail as { summary: unknown }).summary).toEqual({ verdict: "wait", hosts: 100, installed: 100, failed: 0, drifted: 0 });
+    const audit = await db.auditEvent.findMany({ where: { orgId: ctx.org.id, action: { startsWith: "rollout." } }, orderBy: { seq: "asc" }, select: { action: true } });
+    expect(audit.map((a) => a.action)).toEqual(["rollout.promoted", "rollout.promoted", "rollout.completed"]);
+    // Contractors still get their overlay on top of version 2.
+    const contractor = hosts.find((h) => h.group === "contractors")!;
+    expect(served.get(contractor.id)!.toml).toMatch(/fast_mode = false/);
+    expect(served.get(contractor.id)!.toml).toMatch(/allowed_sandbox_modes = \[ "read-only" \]/);
+  });
+
+  it("refuses another publish while a rollout is active, and lets admins pause, resume and promote by hand", async () => {
+    await publish(BASE_V3, { rings: RINGS, gates: GATES });
+    expect(await codeOf(publish(`allowed_web_search_modes = ["cached"]\n${BASE_V3}`))).toBe("conflict");
+    expect((await pauseRollout(db, ctx, 3, { reason: "lunch" })).state).toBe("paused");
+    expect(await tickRollouts(db, { orgId: ctx.org.id, now: minutes(new Date(), 60) })).toEqual([]);
+    expect((await resumeRollout(db, ctx, 3)).state).toBe("running");
+    const promoted = await promoteRollout(db, ctx, 3, { reason: "contractors look fine" });
+    expect(promoted.currentRing).toBe(1);
+    await bundles.poll();
+    const served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[3, 100 + hosts.filter(inCanary).length], [2, 900 - hosts.filter(inCanary).length]]));
+  });
+
+  it("rolls back by hand: every host gets version 2's text again as version 4", async () => {
+    const r = await rollbackRollout(db, ctx, 3, { reason: "residency breaks CI" });
+    expect(r.state).toBe("rolled_back");
+    expect(r.rollbackVersion).toBe(4);
+    await bundles.poll();
+    const served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[4, 1000]]));
+    const engineer = hosts.find((h) => h.group === "engineering")!;
+    expect(served.get(engineer.id)!.toml).toBe(BASE_V2);
+    const v4 = await db.policyVersion.findUniqueOrThrow({ where: { orgId_number: { orgId: ctx.org.id, number: 4 } } });
+    expect(v4.restoredFromNumber).toBe(2);
+  });
+});
