@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OrgContext } from "../../lib/auth/actor";
 import { createBundleServer, type BundleServer } from "../../lib/bundles/serve";
-import { bundlePayloadSchema } from "../../lib/bundles/payload";
+import { parseBundlePayload } from "../../lib/bundles/payload";
 import { hashSecret, newSecret, secretPrefix } from "../../lib/crypto/tokens";
 import { AGENT_TOKEN_PREFIX } from "../../lib/agents";
 import { getDraft, publishDraft, saveDraft } from "../../lib/policies";
@@ -57,7 +57,7 @@ async function fetchAll(installed: Map<string, number>): Promise<Map<string, { v
         const res = await fetch(url, { headers: { authorization: `Bearer ${h.secret}`, ...(have ? { "x-charter-installed-version": String(have) } : {}) } });
         expect(res.status).toBe(200);
         const jws = await res.text();
-        const payload = bundlePayloadSchema.parse(JSON.parse(Buffer.from(jws.split(".")[1], "base64url").toString("utf8")));
+        const payload = parseBundlePayload(JSON.parse(Buffer.from(jws.split(".")[1], "base64url").toString("utf8")));
         out.set(h.id, { version: payload.version, toml: payload.requirementsToml });
       }
     }),
