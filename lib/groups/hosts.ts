@@ -12,28 +12,37 @@ export interface FleetHostFacts extends HostFacts {
   lastSeenAt: Date | null;
 }
 
-const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-
 /**
- * Every live host of an org (one per live agent token: a token is one host). The group label is the token's group,
- * which enrolment sets from the enrolment secret's group. The check-in row is read whole (to_jsonb), so what the fleet's
- * check-ins add (hostname, os, codexVersion, state) is used as soon as it exists, and nothing breaks before.
+ * Every live host of an org (one per live agent token: a token is one host), with what its check-ins report
+ * (AgentHost: hostname, OS, Codex version, state, installed version) and, for hosts that only fetch, the installed
+ * version their bundle requests name. The group label is the token's group (enrolment copies the secret's group).
  */
 export async function loadHosts(db: Db | Tx, orgId: string): Promise<FleetHostFacts[]> {
-  const rows = await db.$queryRaw<{ id: string; label: string | null; c: Record<string, unknown> | null }[]>`
-    SELECT t.id, t."group" AS label, to_jsonb(c) AS c
-    FROM "AgentToken" t LEFT JOIN "AgentCheckIn" c ON c."tokenId" = t.id
-    WHERE t."orgId" = ${orgId} AND t."revokedAt" IS NULL`;
-  return rows.map(({ id, label, c }) => ({
-    id,
-    label,
-    hostname: str(c?.hostname),
-    os: str(c?.os),
-    codexVersion: str(c?.codexVersion),
-    state: str(c?.state),
-    installedVersion: typeof c?.versionInstalled === "number" ? c.versionInstalled : null,
-    lastSeenAt: typeof c?.at === "string" ? new Date(c.at) : null,
-  }));
+  const rows = await db.agentToken.findMany({
+    where: { orgId, revokedAt: null },
+    select: {
+      id: true,
+      group: true,
+      checkIn: { select: { versionInstalled: true, at: true } },
+      host: { select: { hostname: true, os: true, codexVersion: true, reportedState: true, installedVersion: true, lastSeenAt: true } },
+    },
+  });
+  return rows.map(({ id, group, checkIn, host }) => {
+    const reported = host?.lastSeenAt ? host.installedVersion : null;
+    const fetched = checkIn?.versionInstalled ?? null;
+    const seen = [host?.lastSeenAt, checkIn?.at].filter((d): d is Date => !!d);
+    return {
+      id,
+      label: group,
+      hostname: host?.hostname ?? null,
+      os: host?.os ?? null,
+      codexVersion: host?.codexVersion ?? null,
+      state: host?.lastSeenAt ? host.reportedState : null,
+      // Versions only go up (a rollback is a new number), so the higher of the two reports is the newer one.
+      installedVersion: reported === null ? fetched : fetched === null ? reported : Math.max(reported, fetched),
+      lastSeenAt: seen.length ? new Date(Math.max(...seen.map((d) => d.getTime()))) : null,
+    };
+  });
 }
 
 /** Marks the org's delivery plan stale for every process's bundle endpoint (see lib/rollouts/resolve.ts). */

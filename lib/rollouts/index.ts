@@ -191,6 +191,8 @@ async function rollBack(tx: Tx, ctx: OrgContext | null, r: RolloutRow, reason: s
     meta: { version: r.versionNumber, ring: ringName(r.rings as Ring[], r.currentRing), reason, rollbackVersion: rollbackNumber, gate: gate?.values ?? null },
     request,
   });
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: r.orgId }, select: { slug: true } });
+  await notifyRollout(tx, r.orgId, { org: org.slug, version: r.versionNumber, event: state, reasons: [reason], rollbackVersion: rollbackNumber });
   await touchDelivery(tx, r.orgId);
   return { state, rollbackNumber };
 }
@@ -228,6 +230,7 @@ export async function tickRollouts(db: Db, opts: { orgId?: string; now?: Date } 
             diff: { state: { before: "running", after: "timed_out" } },
             meta: { version: r.versionNumber, ring: ringName(r.rings as Ring[], r.currentRing), reason: gate.reasons[0] },
           });
+          await notifyRollout(tx, orgId, { org: org.slug, version: r.versionNumber, event: "timed_out", reasons: gate.reasons });
           action = "timed_out";
         } else if (gate.verdict === "pass" && org.rolloutAutoPromote) {
           await advance(tx, r, now, SYSTEM, gate);
@@ -240,15 +243,11 @@ export async function tickRollouts(db: Db, opts: { orgId?: string; now?: Date } 
           if (last?.kind !== kind || JSON.stringify(prev) !== JSON.stringify(summary)) await event(tx, r.id, kind, r.currentRing, { summary, gate: { ...gate } }, now);
           if (gate.verdict === "pass") action = "awaiting_promotion";
         }
-        return { slug: org.slug, result: { version: r.versionNumber, verdict: gate.verdict, action }, gate };
+        return { result: { version: r.versionNumber, verdict: gate.verdict, action } };
       },
       { timeout: 30_000 },
     );
-    if (!outcome) continue;
-    results.push(outcome.result);
-    if (["rolled_back", "halted", "timed_out"].includes(outcome.result.action)) {
-      notifyRollout({ org: outcome.slug, version: outcome.result.version, event: outcome.result.action, reasons: outcome.gate.reasons });
-    }
+    if (outcome) results.push(outcome.result);
   }
   return results;
 }
@@ -397,7 +396,6 @@ export async function rollbackRollout(db: Db, ctx: OrgContext, version: number |
     const { gate } = await evaluate(tx, r, now);
     return rollBack(tx, ctx, r, reason ? `rolled back by ${auditActor(ctx.actor).label}: ${reason}` : `rolled back by ${auditActor(ctx.actor).label}`, auditActor(ctx.actor), now, gate, request);
   });
-  notifyRollout({ org: ctx.org.slug, version: v, event: "rolled_back", reasons: [reason ?? "rolled back by hand"] });
   return { ...(await getRollout(db, ctx, v, { tick: false })), rollbackVersion: outcome.rollbackNumber };
 }
 

@@ -1,26 +1,28 @@
+import type { Prisma } from "../db";
+import { enqueueWebhookEvents } from "../webhooks";
+
+type Tx = Prisma.TransactionClient;
+
 /**
- * Tells people a rollout stopped by itself. Always a log line; also a JSON POST to CHARTER_ROLLOUT_WEBHOOK_URL when set
- * (e.g. a Slack or Teams incoming webhook: `text` carries the sentence). Sent after the transaction committed, never
- * awaited by it: a slow or failing webhook cannot block or undo the rollback. The audit event is the durable record.
+ * Tells people a rollout stopped (rolled back, halted, timed out): the org's webhook (lib/webhooks, signed, retried)
+ * gets `rollout.<event>` queued in the transaction of the step, so it is sent exactly when the step commits; a log line
+ * says the same. The audit event is the durable record.
  */
 export interface RolloutNotice {
   org: string;
   version: number;
-  event: string;
+  event: "rolled_back" | "halted" | "timed_out";
   reasons: string[];
+  rollbackVersion?: number | null;
 }
 
 export function rolloutNoticeText(n: RolloutNotice): string {
-  const what = n.event === "rolled_back" ? "was rolled back" : n.event === "halted" ? "halted" : n.event === "timed_out" ? "timed out" : n.event;
+  const what = n.event === "rolled_back" ? `was rolled back${n.rollbackVersion ? ` (every host now gets version ${n.rollbackVersion})` : ""}` : n.event === "halted" ? "halted" : "timed out";
   return `Charter: the rollout of version ${n.version} in ${n.org} ${what}${n.reasons.length ? `: ${n.reasons.join("; ")}` : ""}.`;
 }
 
-export function notifyRollout(n: RolloutNotice, env: Record<string, string | undefined> = process.env): void {
+export async function notifyRollout(tx: Tx, orgId: string, n: RolloutNotice): Promise<void> {
   const text = rolloutNoticeText(n);
+  await enqueueWebhookEvents(tx, orgId, [{ event: `rollout.${n.event}`, data: { text, ...n } }]);
   console.warn(`[rollouts] ${text}`);
-  const url = env.CHARTER_ROLLOUT_WEBHOOK_URL;
-  if (!url) return;
-  void fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text, ...n }), signal: AbortSignal.timeout(5_000) }).catch((err) =>
-    console.error(`[rollouts] webhook for ${n.org} v${n.version} failed: ${(err as Error).message}`),
-  );
 }

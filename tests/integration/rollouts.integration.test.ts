@@ -7,7 +7,9 @@ import { parseBundlePayload } from "../../lib/bundles/payload";
 import { hashSecret, newSecret, secretPrefix } from "../../lib/crypto/tokens";
 import { AGENT_TOKEN_PREFIX } from "../../lib/agents";
 import { getDraft, publishDraft, saveDraft } from "../../lib/policies";
-import { createGroup, publishOverlay, saveOverlayDraft } from "../../lib/groups";
+import { createGroup, publishOverlay, saveOverlayDraft, updateGroup } from "../../lib/groups";
+import { createCheckInIngest, type CheckInIngest } from "../../lib/fleet/ingest";
+import { saveWebhook } from "../../lib/webhooks";
 import { getRollout, hostBucket, pauseRollout, promoteRollout, resumeRollout, rollbackRollout, tickRollouts } from "../../lib/rollouts";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
@@ -34,6 +36,7 @@ let ctx: OrgContext;
 let hosts: Host[];
 let server: http.Server;
 let bundles: BundleServer;
+let checkins: CheckInIngest;
 let url: string;
 
 function groupOf(i: number) {
@@ -78,6 +81,29 @@ async function installServed(served: Map<string, { version: number }>, installed
   await bundles.flush();
 }
 
+/** A host's check-in over HTTP, as charter-agent sends it. */
+async function checkIn(h: Host, report: { hostname?: string; state: "current" | "failed" | "drifted"; installedVersion: number; lastError?: string }) {
+  const res = fetch(url.replace("/bundle", "/checkin"), {
+    method: "POST",
+    headers: { authorization: `Bearer ${h.secret}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      hostname: report.hostname ?? `host-${h.id}`,
+      os: "linux",
+      arch: "x64",
+      agentVersion: "0.1.0",
+      codexVersion: "0.169.0",
+      state: report.state,
+      installedVersion: report.installedVersion,
+      installedSha256: null,
+      diskSha256: null,
+      lastCheckAt: new Date().toISOString(),
+      lastError: report.lastError ?? null,
+      events: [],
+    }),
+  });
+  return res;
+}
+
 const minutes = (start: Date, m: number) => new Date(start.getTime() + m * 60_000);
 
 beforeAll(async () => {
@@ -96,13 +122,15 @@ beforeAll(async () => {
   await publishOverlay(db, ctx, "contractors", { note: "contractors are stricter" });
 
   bundles = createBundleServer(db, { pollMs: 3_600_000, flushMs: 3_600_000, log: () => {} });
-  server = http.createServer((req, res) => bundles.handleNode(req, res));
+  checkins = createCheckInIngest(db, { flushMs: 50, log: () => {} });
+  server = http.createServer((req, res) => (req.method === "POST" ? checkins.handleNode(req, res) : bundles.handleNode(req, res)));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/agent/bundle`;
 }, 120_000);
 
 afterAll(async () => {
   await bundles?.close();
+  await checkins?.close();
   await new Promise((r) => server?.close(r));
 });
 
@@ -206,5 +234,52 @@ describe("a 1,000-host fleet in three groups", () => {
     expect(served.get(engineer.id)!.toml).toBe(BASE_V2);
     const v4 = await db.policyVersion.findUniqueOrThrow({ where: { orgId_number: { orgId: ctx.org.id, number: 4 } } });
     expect(v4.restoredFromNumber).toBe(2);
+  });
+
+  it("halts on install failures in the first ring and rolls back by itself, with an audit event and a webhook notification", async () => {
+    await saveWebhook(db, ctx, { url: "http://127.0.0.1:9/hook" });
+    await publish(`enforce_residency = "us"\n${BASE_V2}`, { rings: RINGS, gates: GATES });
+    const t0 = (await db.rollout.findFirstOrThrow({ where: { orgId: ctx.org.id, versionNumber: 5 } })).ringStartedAt;
+    await bundles.poll();
+    let served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[5, 100], [4, 900]]));
+
+    // 90 contractors install it; 10 report that Codex refused the file and they kept version 4 (10% > the 5% limit).
+    const contractors = hosts.filter((h) => h.group === "contractors");
+    const responses = await Promise.all(contractors.map((h, i) => checkIn(h, i < 10 ? { state: "failed", installedVersion: 4, lastError: "codex refused: enforce_residency" } : { state: "current", installedVersion: 5 })));
+    await checkins.flush();
+    expect(responses.map((r) => r.status)).toEqual(contractors.map(() => 200));
+    const status = await getRollout(db, ctx, 5, { now: minutes(t0, 2), tick: false });
+    expect(status.gate).toMatchObject({ verdict: "fail", values: { hosts: 100, installed: 90, failed: 10, failurePercent: 10 } });
+
+    expect((await tickRollouts(db, { orgId: ctx.org.id, now: minutes(t0, 2) }))[0]).toMatchObject({ verdict: "fail", action: "rolled_back" });
+    const after = await getRollout(db, ctx, 5, { tick: false });
+    expect(after).toMatchObject({ state: "rolled_back", rollbackVersion: 6 });
+    expect(after.reason).toMatch(/ring "contractors" failed its gates: 10 failed and 0 drifted of 100 hosts \(10%\) is above the 5% limit/);
+    expect(after.events.map((e) => e.kind)).toEqual(["started", "rolled_back"]);
+
+    // Every host, in the ring or not, now gets version 6 (version 4's text): nobody goes down a version number.
+    await bundles.poll();
+    served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[6, 1000]]));
+    expect(served.get(hosts.find((h) => h.group === "ci")!.id)!.toml).toBe(BASE_V2);
+
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { orgId: ctx.org.id, action: "rollout.rolled_back", targetId: "5" } });
+    expect(audit.actorType).toBe("system");
+    const hook = await db.webhookDelivery.findFirstOrThrow({ where: { orgId: ctx.org.id, event: "rollout.rolled_back" } });
+    expect((hook.payload as { text: string }).text).toMatch(/rollout of version 5 .* was rolled back \(every host now gets version 6\)/);
+  });
+
+  it("a host that starts matching a group's rules moves to that group, its overlay and its ring at its next fetch", async () => {
+    const engineer = hosts.find((h) => h.group === "engineering" && !inCanary(h))!;
+    expect((await checkIn(engineer, { hostname: "ext-laptop-7", state: "current", installedVersion: 6 })).status).toBe(200);
+    await checkins.flush();
+    await updateGroup(db, ctx, "contractors", { rules: { hostnamePattern: "ext-*" } });
+    await publish(BASE_V3, { rings: RINGS, gates: GATES });
+    await bundles.poll();
+    const served = await fetchAll(installed);
+    expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[7, 101], [6, 899]]));
+    expect(served.get(engineer.id)).toMatchObject({ version: 7 });
+    expect(served.get(engineer.id)!.toml).toMatch(/allowed_sandbox_modes = \[ "read-only" \]/);
   });
 });
