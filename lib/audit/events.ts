@@ -73,6 +73,19 @@ export const AUDIT_EVENTS = {
   "policy.change_request.withdrawn": event("change_request", none),
   "policy.change_request.evidence_attached": event("change_request", none),
 
+  // Groups, overlays and staged rollouts (lib/groups, lib/rollouts).
+  "group.created": event("group", none),
+  "group.updated": event("group", none),
+  "group.deleted": event("group", z.object({ overlayVersion: z.number().int().nullable() })),
+  "group.overlay.published": event("group", changeSummary.partial().extend({ group: str, note: str, baseVersions: z.array(z.number().int()) })),
+  "rollout.promoted": event("rollout", z.object({ version: z.number().int(), ring: str, gate: z.unknown() })),
+  "rollout.completed": event("rollout", z.object({ version: z.number().int(), ring: str, gate: z.unknown() })),
+  "rollout.paused": event("rollout", z.object({ version: z.number().int(), ring: str, reason: str.nullable() })),
+  "rollout.resumed": event("rollout", z.object({ version: z.number().int(), ring: str, reason: str.nullable() })),
+  "rollout.rolled_back": event("rollout", z.object({ version: z.number().int(), ring: str, reason: str, rollbackVersion: z.number().int().nullable(), gate: z.unknown() })),
+  "rollout.halted": event("rollout", z.object({ version: z.number().int(), ring: str, reason: str, rollbackVersion: z.number().int().nullable(), gate: z.unknown() })),
+  "rollout.timed_out": event("rollout", z.object({ version: z.number().int(), ring: str, reason: str.optional() })),
+
   "audit.exported": event("audit_log", z.object({ format: z.enum(["jsonl", "csv"]), filter: z.record(str, z.unknown()) })),
 
   "sandbox.provider_updated": event("sandbox_provider", none),

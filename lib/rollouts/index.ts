@@ -410,7 +410,7 @@ export async function updateRolloutSettings(db: Db, ctx: OrgContext, input: z.in
     await recordAudit(tx, {
       orgId: ctx.org.id,
       actor: auditActor(ctx.actor),
-      action: "org.settings.updated",
+      action: "org.settings_updated",
       target: { type: "organization", id: ctx.org.id },
       diff: { rolloutAutoPromote: { before: before.rolloutAutoPromote, after: autoPromote } },
       request,
