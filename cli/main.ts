@@ -14,6 +14,7 @@ const defaultIO: CliIO = {
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   audit: { summary: "audit verify [--org SLUG] [--json]   recompute the audit log's hash chains (needs DATABASE_URL)", load: async () => (await import("./audit")).auditCommand },
   pull: { summary: "pull --server URL --org SLUG --trust JWKS|--trust-fingerprint FP [--out PATH] [--format toml|mobileconfig] [--check]   install the org's signed requirements (token in CHARTER_TOKEN)", load: async () => (await import("./pull")).pullCommand },
+  rollout: { summary: "rollout status [VERSION|latest] --server URL --org SLUG [--wait] [--json]   show a staged rollout; --wait until it completes (exit 0) or is rolled back (1)", load: async () => (await import("./rollout")).rolloutCommand },
   validate: { summary: "validate FILE [--json]   check a requirements.toml as Codex 0.169 would", load: async () => (await import("./validate")).validateCommand },
 };
 

@@ -1,0 +1,12 @@
+"use server";
+
+import { serverAction } from "@/lib/ops/action";
+import { createGroupOp, deleteGroupOp, previewOverlayOp, publishOverlayOp, saveOverlayDraftOp, updateGroupOp } from "@/lib/ops/groups";
+
+// Console actions of groups and overlays: the same operations as the API (lib/ops/groups.ts).
+export const createGroupAction = serverAction(createGroupOp);
+export const updateGroupAction = serverAction(updateGroupOp);
+export const deleteGroupAction = serverAction(deleteGroupOp);
+export const saveOverlayDraftAction = serverAction(saveOverlayDraftOp, { refresh: false });
+export const previewOverlayAction = serverAction(previewOverlayOp);
+export const publishOverlayAction = serverAction(publishOverlayOp);
