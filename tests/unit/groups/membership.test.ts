@@ -3,12 +3,12 @@ import { byPrecedence, groupFor, groupRulesSchema, rulesMatch, versionInRange, t
 import { evaluateGates, gatesSchema, hostBucket, ringOf } from "../../../lib/rollouts/rings";
 
 describe("group membership", () => {
-  const groups: GroupDef[] = [
+  const groups: GroupDef[] = ([
     { id: "1", name: "macs", priority: 5, rules: { os: ["darwin"] } },
     { id: "2", name: "contractors", priority: 10, rules: { hostnamePattern: "ext-*" } },
     { id: "3", name: "beta", priority: 5, rules: { codexVersion: ">=0.171.0 <0.172" } },
     { id: "4", name: "ci", priority: 0, rules: null },
-  ].sort(byPrecedence);
+  ] as GroupDef[]).sort(byPrecedence);
 
   it("matches Codex version ranges, exact versions and bare prefixes", () => {
     expect(versionInRange("0.171.3", ">=0.171.0 <0.172")).toBe(true);
