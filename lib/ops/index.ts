@@ -2,6 +2,7 @@ import { ACCOUNT_OPERATIONS } from "./account";
 import { AUDIT_OPERATIONS } from "./audit";
 import type { AnyOperation } from "./define";
 import { FLEET_OPERATIONS } from "./fleet";
+import { GROUP_OPERATIONS } from "./groups";
 import { exportDecisionsOp } from "./decisions";
 import { POLICY_OPERATIONS } from "./policy";
 import { SANDBOX_OPERATIONS } from "./sandbox";
@@ -20,6 +21,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...ACCOUNT_OPERATIONS,
   ...FLEET_OPERATIONS,
   exportDecisionsOp,
+  ...GROUP_OPERATIONS,
 ];
 
 export { defineOperation, type AnyOperation, type Operation, type OpContext } from "./define";

@@ -22,6 +22,7 @@ import {
   updateChangeRequestOp,
   withdrawChangeRequestOp,
 } from "../../lib/ops/policy";
+import { createGroupOp, deleteGroupOp, pauseRolloutOp, previewOverlayOp, promoteRolloutOp, publishOverlayOp, resumeRolloutOp, rollbackRolloutOp, rolloutSettingsOp, saveOverlayDraftOp, updateGroupOp } from "../../lib/ops/groups";
 import { attachEvidenceOp, createSampleOp, deleteSampleOp, importSamplesOp, saveProviderOp, startRunOp, updateSampleOp } from "../../lib/ops/sandbox";
 import {
   activateSigningKeyOp,
@@ -203,6 +204,18 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
   // ── Console actions derived from operations: each has its operation's permission (tests/unit/ops.test.ts checks
   //    that the export is serverAction(op) / accountAction(op) of exactly that operation). ───────────────────────
+  // Groups, overlays and rollouts (issue 15): console actions derived from lib/ops/groups.ts.
+  operationAction("app/o/[org]/groups/actions.ts", "createGroupAction", createGroupOp),
+  operationAction("app/o/[org]/groups/actions.ts", "updateGroupAction", updateGroupOp),
+  operationAction("app/o/[org]/groups/actions.ts", "deleteGroupAction", deleteGroupOp),
+  operationAction("app/o/[org]/groups/actions.ts", "saveOverlayDraftAction", saveOverlayDraftOp),
+  operationAction("app/o/[org]/groups/actions.ts", "previewOverlayAction", previewOverlayOp),
+  operationAction("app/o/[org]/groups/actions.ts", "publishOverlayAction", publishOverlayOp),
+  operationAction("app/o/[org]/rollouts/actions.ts", "pauseRolloutAction", pauseRolloutOp),
+  operationAction("app/o/[org]/rollouts/actions.ts", "resumeRolloutAction", resumeRolloutOp),
+  operationAction("app/o/[org]/rollouts/actions.ts", "promoteRolloutAction", promoteRolloutOp),
+  operationAction("app/o/[org]/rollouts/actions.ts", "rollbackRolloutAction", rollbackRolloutOp),
+  operationAction("app/o/[org]/rollouts/actions.ts", "rolloutSettingsAction", rolloutSettingsOp),
   operationAction(POLICY, "saveDraftAction", saveDraftOp),
   operationAction(POLICY, "publishAction", publishOp),
   operationAction(POLICY, "createChangeRequestAction", createChangeRequestOp),

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { ErrorLine } from "@/components/ui/error-line";
 import { dangerBtn, inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
-import { publishAction } from "../requirements/actions";
+import { publishAction } from "@/lib/ops/policy-actions";
 import { pauseRolloutAction, promoteRolloutAction, resumeRolloutAction, rollbackRolloutAction } from "./actions";
 
 type RingInput = { name: string; kind: "group" | "percent"; group: string; percent: string };
