@@ -11,6 +11,7 @@ import next from "next";
 import { createDb } from "../lib/db";
 import { createBundleServer } from "../lib/bundles/serve";
 import { createCheckInIngest } from "../lib/fleet/ingest";
+import { startRolloutTicker } from "../lib/rollouts";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dev = process.argv.includes("--dev");
@@ -25,6 +26,8 @@ const nextHandler = app.getRequestHandler();
 const bundles = createBundleServer(createDb(process.env.DATABASE_URL!));
 // Check-ins arrive every few minutes from every host: batched on the same fast path (lib/fleet/ingest.ts).
 const checkins = createCheckInIngest(createDb(process.env.DATABASE_URL!));
+// Staged rollouts promote or roll back by their gates without anyone watching (lib/rollouts).
+const rollouts = startRolloutTicker(createDb(process.env.DATABASE_URL!));
 
 const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
@@ -43,6 +46,7 @@ server.listen(port, host, () => process.stdout.write(`[charter] listening on ${h
 
 const stop = () => {
   server.close();
+  rollouts.stop();
   void Promise.all([bundles.close(), checkins.close()]).finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 3_000).unref();
 };

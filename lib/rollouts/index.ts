@@ -420,3 +420,22 @@ export async function updateRolloutSettings(db: Db, ctx: OrgContext, input: z.in
 }
 
 export { activeRollout as currentRollout };
+
+/**
+ * Evaluates rollout gates on a timer (CHARTER_ROLLOUT_TICK_SECONDS, default 30), so rings promote and bad rings roll
+ * back with nobody watching. Every replica may run it: each step locks its org and re-reads the rollout first.
+ */
+export function startRolloutTicker(db: Db, env: Record<string, string | undefined> = process.env): { stop(): void } {
+  const seconds = Number(env.CHARTER_ROLLOUT_TICK_SECONDS || 30);
+  const everyMs = (Number.isFinite(seconds) && seconds >= 1 ? seconds : 30) * 1000;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    tickRollouts(db)
+      .catch((err) => console.error("[rollouts] evaluating gates failed; will retry", err))
+      .finally(() => (busy = false));
+  }, everyMs);
+  timer.unref?.();
+  return { stop: () => clearInterval(timer) };
+}
