@@ -217,12 +217,17 @@ function tomlStringArray(values: readonly string[]): string {
   return `[${values.map(tomlString).join(", ")}]`;
 }
 
-/** Multi-line text as TOML: a literal block when it can be (no escapes to read), else an escaped basic block. */
+/**
+ * Multi-line text as TOML that reads back exactly: a literal block when it can be (no escapes to read), else an
+ * escaped basic block. The closing quotes follow the last character, so text that does not end in a newline (the
+ * admin typing at the very end) stays that way instead of gaining one. Carriage returns are always escaped: a parser
+ * may turn a raw CRLF inside a block into LF.
+ */
 export function tomlMultiline(text: string): string {
-  const body = text.endsWith("\n") ? text : `${text}\n`;
-  if (!body.includes("'''") && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(body)) return `'''\n${body}'''`;
-  const escaped = body
+  if (!text.includes("'''") && !text.endsWith("'") && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) return `'''\n${text}'''`;
+  const escaped = text
     .replace(/\\/g, "\\\\")
+    .replace(/"$/, '\\"')
     .replace(/"""/g, '""\\"')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `"""\n${escaped}"""`;
