@@ -1,6 +1,7 @@
-import { ShieldAlert, ShieldCheck } from "lucide-react";
+import { ShieldAlert, ShieldCheck, ShieldQuestion } from "lucide-react";
 import type { ReactNode } from "react";
 import type { PolicyDiff } from "@/lib/policies/common";
+import type { PolicySectionChange, Verdict } from "@/lib/policies/verdict";
 
 /** Renders `code spans` of the domain's one-line summaries as <code>. */
 export function Ticks({ text }: { text: string }) {
@@ -18,42 +19,75 @@ export function Ticks({ text }: { text: string }) {
   );
 }
 
-/** Compact PASS / WIDENS badge for tables. */
-export function VerdictBadge({ wider }: { wider: PolicyDiff["wider"] }) {
-  const widens = wider.verdict === "WIDENS";
-  const Icon = widens ? ShieldAlert : ShieldCheck;
+const VERDICT_STYLE = {
+  PASS: { Icon: ShieldCheck, badge: "bg-emerald-50 text-emerald-800", panel: "border-emerald-200 bg-emerald-50/60", text: "text-emerald-800", icon: "text-emerald-700" },
+  WIDENS: { Icon: ShieldAlert, badge: "bg-amber-100 text-amber-900", panel: "border-amber-300 bg-amber-50", text: "text-amber-900", icon: "text-amber-800" },
+  REVIEW: { Icon: ShieldQuestion, badge: "bg-sky-100 text-sky-900", panel: "border-sky-300 bg-sky-50", text: "text-sky-900", icon: "text-sky-800" },
+} as const;
+
+const PASS_TEXT = "No change gives agents more freedom than before.";
+
+/** Compact PASS / WIDENS / REVIEW badge for tables. */
+export function VerdictBadge({ wider }: { wider: Verdict }) {
+  const style = VERDICT_STYLE[wider.verdict];
   return (
     <span
       data-testid="verdict-badge"
-      title={wider.reasons.join("\n") || "No change gives agents more freedom."}
-      className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-semibold ${widens ? "bg-amber-100 text-amber-900" : "bg-emerald-50 text-emerald-800"}`}
+      title={wider.reasons.join("\n") || PASS_TEXT}
+      className={`verdict-badge inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-semibold ${style.badge}`}
     >
-      <Icon aria-hidden className="size-3.5" />
-      {widens ? "WIDENS" : "PASS"}
-      <span className="sr-only">{widens ? `: ${wider.reasons.join("; ")}` : ": the change gives agents no more freedom"}</span>
+      <style.Icon aria-hidden className="size-3.5" />
+      {wider.verdict}
+      <span className="sr-only">{wider.verdict === "PASS" ? `: ${PASS_TEXT}` : `: ${wider.reasons.join("; ")}`}</span>
     </span>
   );
 }
 
-/** The verdict with every reason, as a block: the first thing a reviewer reads. */
-export function VerdictPanel({ wider }: { wider: PolicyDiff["wider"] }) {
-  const widens = wider.verdict === "WIDENS";
+/** The changed sections of the Auto-review policy, before and after side by side (stacked on a narrow screen). */
+export function PolicySections({ sections }: { sections: readonly PolicySectionChange[] }) {
   return (
-    <section aria-labelledby="verdict-heading" data-testid="verdict"
-      className={`rounded-lg border p-4 ${widens ? "border-amber-300 bg-amber-50" : "border-emerald-200 bg-emerald-50/60"}`}>
+    <ul className="mt-3 space-y-3" data-testid="policy-sections">
+      {sections.map((s) => (
+        <li key={s.section} className="space-y-1">
+          <h3 className="text-sm font-medium">{s.section}</h3>
+          <div className="grid gap-2 md:grid-cols-2">
+            {([["Before", s.before], ["After", s.after]] as const).map(([label, body]) => (
+              <div key={label} className="min-w-0 rounded-md border border-line bg-white/70 p-2 dark:bg-black/20">
+                <p className="text-xs font-medium text-muted">{label}</p>
+                <pre className="whitespace-pre-wrap break-words font-mono text-xs">{body ?? (label === "Before" ? "(section not present)" : "(section removed)")}</pre>
+              </div>
+            ))}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The verdict with every reason, as a block: the first thing a reviewer reads. */
+export function VerdictPanel({ wider }: { wider: Verdict }) {
+  const style = VERDICT_STYLE[wider.verdict];
+  return (
+    <section aria-labelledby="verdict-heading" data-testid="verdict" className={`rounded-lg border p-4 ${style.panel}`}>
       <h2 id="verdict-heading" className="flex items-center gap-2 text-sm font-semibold">
-        {widens ? <ShieldAlert aria-hidden className="size-4 text-amber-800" /> : <ShieldCheck aria-hidden className="size-4 text-emerald-700" />}
-        Wider-access check: <span className={widens ? "text-amber-900" : "text-emerald-800"}>{wider.verdict}</span>
+        <style.Icon aria-hidden className={`size-4 ${style.icon}`} />
+        Wider-access check: <span className={style.text}>{wider.verdict}</span>
       </h2>
-      {widens ? (
+      {wider.verdict === "PASS" ? (
+        <p className="mt-1 text-sm text-muted">{PASS_TEXT}</p>
+      ) : (
         <ul className="mt-2 list-disc space-y-1 pl-6 text-sm">
           {wider.reasons.map((r, i) => (
             <li key={i}><Ticks text={r} /></li>
           ))}
         </ul>
-      ) : (
-        <p className="mt-1 text-sm text-muted">No change gives agents more freedom than before.</p>
       )}
+      {wider.policySections && wider.policySections.length > 0 ? (
+        <details open={wider.verdict === "REVIEW"} className="mt-2 text-sm">
+          <summary className="cursor-pointer font-medium">Auto-review policy: {wider.policySections.length} changed section{wider.policySections.length === 1 ? "" : "s"}</summary>
+          <PolicySections sections={wider.policySections} />
+        </details>
+      ) : null}
     </section>
   );
 }

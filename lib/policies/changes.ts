@@ -170,9 +170,11 @@ export interface OpenChangeRequestInput {
 export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChangeRequestInput, request?: RequestInfo): Promise<ChangeRequestSummary> {
   assertPolicySize(input.toml);
   assertPublishable(input.toml);
-  return db.$transaction(async (tx) => {
+  let baseToml = "";
+  const summary = await db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const current = await currentVersion(tx, ctx.org.id);
+    baseToml = current?.toml ?? "";
     if (current && current.toml === input.toml) throw new AppError("conflict", `Nothing changed: the text is identical to version ${current.number}.`);
     const last = await tx.changeRequest.findFirst({ where: { orgId: ctx.org.id }, orderBy: { number: "desc" }, select: { number: true } });
     const row = await tx.changeRequest.create({
@@ -202,6 +204,17 @@ export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChan
     });
     return summarise(row, await approvalsRequiredOf(tx, ctx.org.id));
   });
+  await gatherImpact(db, ctx, { number: summary.number, revision: summary.revision, toml: input.toml, baseVersionNumber: summary.baseVersionNumber, baseToml }, request);
+  return summary;
+}
+
+/**
+ * A request whose Auto-review policy text changed carries impact evidence: the sample library reviewed on the current
+ * and the proposed policy (lib/sandbox/impact.ts, loaded lazily because the sandbox builds on this module).
+ */
+async function gatherImpact(db: Db, ctx: OrgContext, cr: { number: number; revision: number; toml: string; baseVersionNumber: number | null; baseToml: string }, request?: RequestInfo) {
+  const { attachPolicyImpact } = await import("../sandbox/impact");
+  await attachPolicyImpact(db, ctx, cr, request);
 }
 
 /** Opens a change request for the current draft. */
@@ -294,7 +307,8 @@ export async function updateChangeRequest(
 ): Promise<ChangeRequestSummary> {
   const n = versionNumberSchema.parse(number);
   const patch = updateChangeRequestSchema.parse(input);
-  return db.$transaction(async (tx) => {
+  let measure: Parameters<typeof gatherImpact>[2] | null = null;
+  const summary = await db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const row = await lockChangeRequest(tx, ctx, n);
     assertOpen(row);
@@ -336,8 +350,15 @@ export async function updateChangeRequest(
       meta: { withdrawnDecisions: withdrawn.count, ...(data.toml !== undefined ? changeSummary(row.toml, data.toml) : {}) },
       request,
     });
+    if (data.toml !== undefined || "baseVersionNumber" in data) {
+      const base = updated.baseVersionNumber === null ? null : updated.baseVersionNumber === current?.number ? current
+        : await tx.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: updated.baseVersionNumber } }, select: { toml: true } });
+      measure = { number: n, revision: updated.revision, toml: data.toml ?? row.toml, baseVersionNumber: updated.baseVersionNumber, baseToml: base?.toml ?? "" };
+    }
     return summarise(updated, await approvalsRequiredOf(tx, ctx.org.id));
   });
+  if (measure) await gatherImpact(db, ctx, measure, request);
+  return summary;
 }
 
 /** Records an approver's decision; it replaces that approver's earlier decision on the request. */

@@ -1,7 +1,8 @@
 import type { Prisma } from "../db";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
-import { compareRequirements, widenedAccess, type Change, type WideningVerdict } from "../requirements/compare";
+import { compareRequirements, type Change } from "../requirements/compare";
+import { policyVerdict, type Verdict } from "./verdict";
 import { assertWithinLimits } from "../requirements/limits";
 import { diffText, type TextDiff } from "./text-diff";
 
@@ -35,14 +36,14 @@ export async function lockOrgPolicy(tx: Tx, orgId: string): Promise<void> {
 export interface PolicyDiff {
   textDiff: TextDiff;
   changes: Change[];
-  wider: WideningVerdict;
+  wider: Verdict;
 }
 
 /** Text, meaning and wider-access verdict of going from one policy text to another. Empty text = no policy. */
 export function diffPolicies(before: string, after: string): PolicyDiff {
   const textDiff = diffText(before, after);
   try {
-    return { textDiff, changes: compareRequirements(before, after), wider: widenedAccess(before, after) };
+    return { textDiff, changes: compareRequirements(before, after), wider: policyVerdict(before, after) };
   } catch (err) {
     // Only drafts can be broken TOML; say so instead of failing, and count it as widening: nobody can tell it is not.
     if (err instanceof AppError && err.code === "validation_failed") {

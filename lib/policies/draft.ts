@@ -34,6 +34,37 @@ export async function getDraftOrEmpty(db: Db, ctx: OrgContext, scope?: DraftScop
   return (await getDraft(db, ctx, scope)) ?? { toml: "", revision: 0, updatedAt: null, updatedBy: null };
 }
 
+/**
+ * Inside a restore: makes the draft equal `toml` (a restored version's text), so the next routine publish does not
+ * bring back what was rolled back. `expectedRevision`, when given, is the draft revision the admin confirmed to
+ * replace; a save since then is refused rather than overwritten. Returns the draft's revision afterwards.
+ */
+export async function replaceDraftForRestore(tx: Tx, ctx: OrgContext, toml: string, restoredFrom: number, expectedRevision: number | undefined, request?: RequestInfo): Promise<number> {
+  const [current] = await tx.$queryRaw<{ id: string; toml: string; revision: number }[]>`
+    SELECT id, toml, revision FROM "Draft" WHERE "orgId" = ${ctx.org.id} AND name = ${DRAFT_NAME} FOR UPDATE`;
+  if (expectedRevision !== undefined && (current?.revision ?? 0) !== expectedRevision) {
+    throw new AppError("conflict", `The draft was saved again (revision ${current?.revision ?? 0}) since you confirmed replacing revision ${expectedRevision}; look at it before restoring.`, {
+      revision: current?.revision ?? 0,
+    });
+  }
+  if (current && current.toml === toml) return current.revision;
+  const userId = ctx.actor.type === "user" ? ctx.actor.userId : null;
+  const saved = current
+    ? await tx.draft.update({ where: { id: current.id }, data: { toml, revision: { increment: 1 }, updatedById: userId }, select: { id: true, revision: true } })
+    : await tx.draft.create({ data: { orgId: ctx.org.id, name: DRAFT_NAME, toml, revision: 1, updatedById: userId }, select: { id: true, revision: true } });
+  const before = current?.toml ?? "";
+  await recordAudit(tx, {
+    orgId: ctx.org.id,
+    actor: auditActor(ctx.actor),
+    action: "policy.draft.saved",
+    target: { type: "draft", id: saved.id },
+    diff: { revision: { before: current?.revision ?? 0, after: saved.revision }, sha256: { before: current ? sha256Hex(before) : null, after: sha256Hex(toml) } },
+    meta: { restoredFrom, ...changeSummary(before, toml) },
+    request,
+  });
+  return saved.revision;
+}
+
 export interface SavedDraft {
   revision: number;
   updatedAt: Date;

@@ -18,6 +18,8 @@ export interface ComplianceReport {
   generatedAt: Date;
   entries: ReportEntry[];
   widening: number;
+  /** Versions whose Auto-review policy text changed in meaning without a structured widening: a person judged them. */
+  review: number;
 }
 
 /** Versions published in [from, to], oldest first, with who wrote and approved each and the diff against its parent. */
@@ -68,5 +70,5 @@ export async function complianceReport(db: Db, ctx: OrgContext, input: { from: D
       diff: diffPolicies(r.parentNumber === null ? "" : (text.get(r.parentNumber) ?? ""), r.toml),
     };
   });
-  return { org: { slug: ctx.org.slug, name: ctx.org.name }, from, to, generatedAt: new Date(), entries, widening: entries.filter((e) => e.diff.wider.verdict === "WIDENS").length };
+  return { org: { slug: ctx.org.slug, name: ctx.org.name }, from, to, generatedAt: new Date(), entries, widening: entries.filter((e) => e.diff.wider.verdict === "WIDENS").length, review: entries.filter((e) => e.diff.wider.verdict === "REVIEW").length };
 }

@@ -23,7 +23,15 @@ export const publishSchema = z.object({
   rollout: rolloutPlanSchema.optional().describe("Stage the new version: rings first (a group or a stable percentage of hosts), then everyone; hosts outside the rings reached keep the previous version."),
 });
 
-export const restoreSchema = z.object({ note: note.describe("Why the old version comes back.") });
+export const restoreSchema = z.object({
+  note: note.describe("Why the old version comes back."),
+  draftRevision: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("The draft revision the caller agreed to replace; the restore is refused if the draft was saved since. The draft always becomes the restored text."),
+});
 
 export const createChangeRequestSchema = z.object({
   title: z.string().trim().min(1, "Give the change a title").max(200),
@@ -57,7 +65,7 @@ export const reportQuerySchema = z
   .refine((v) => v.from.getTime() <= v.to.getTime(), { message: "The range ends before it starts", path: ["to"] });
 
 export const attachmentSchema = z.object({
-  kind: z.enum(["sandbox_run", "sandbox_comparison"]),
+  kind: z.enum(["sandbox_run", "sandbox_comparison", "policy_impact"]),
   refId: z.string().trim().min(1).max(100),
   label: z.string().trim().min(1).max(200),
 });
@@ -84,7 +92,13 @@ export const savedDraftResponse = z.object({
   updatedAt: z.string(),
   changed: z.boolean().describe("False when the text equals the stored one: nothing was written."),
 });
-const wider = z.object({ verdict: z.enum(["PASS", "WIDENS"]), reasons: z.array(z.string()) });
+/** PASS / WIDENS / REVIEW with reasons; REVIEW (and WIDENS with a changed policy text) names the changed sections. */
+export const verdictSchema = z.object({
+  verdict: z.enum(["PASS", "WIDENS", "REVIEW"]),
+  reasons: z.array(z.string()),
+  policySections: z.array(z.object({ section: z.string(), before: z.string().nullable(), after: z.string().nullable() })).optional(),
+});
+const wider = verdictSchema;
 export const versionSummaryResponse = z.object({
   number: z.number().int(),
   sha256: z.string(),

@@ -4,9 +4,10 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { validateRequirements } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
-import type { WideningVerdict } from "../requirements/compare";
+import type { Verdict } from "./verdict";
 import { authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { openChangeRequest } from "./changes";
+import { replaceDraftForRestore } from "./draft";
 import { buildBundle } from "../bundles/build";
 import { composeGroupsForVersion } from "../groups/bundles";
 import { touchDelivery } from "../groups/hosts";
@@ -28,7 +29,7 @@ export interface VersionHeader {
 export interface VersionSummary extends VersionHeader {
   changeRequestNumber: number | null;
   /** Does this version give agents more freedom than its parent? */
-  wider: WideningVerdict;
+  wider: Verdict;
 }
 
 export interface VersionView extends VersionSummary {
@@ -222,25 +223,36 @@ export async function diffVersions(db: Db, ctx: OrgContext, from: number, to: nu
   return { from, to, ...diffPolicies(a, b) };
 }
 
-export type RestoreResult = { kind: "version"; version: VersionView } | { kind: "change_request"; changeRequest: { number: number } };
+/** `draftRevision`: the draft's revision after the restore made it equal the restored text. */
+export type RestoreResult = ({ kind: "version"; version: VersionView } | { kind: "change_request"; changeRequest: { number: number } }) & { draftRevision: number };
 
 /**
  * Publishes an old version's text as a new version. When the org requires approvals, it opens a change request
- * proposing that text instead. The draft is left alone: it may hold someone's unpublished work.
+ * proposing that text instead. Either way the draft becomes that text too: a draft still holding the rolled-back
+ * change would bring it back with the next routine publish. The console confirms first when the draft had unpublished
+ * work and passes the revision it confirmed (`draftRevision`); a save after that refuses the restore.
  */
 export async function restoreVersion(db: Db, ctx: OrgContext, number: number | string, input: RestoreInput, request?: RequestInfo): Promise<RestoreResult> {
   const n = versionNumberSchema.parse(number);
-  const { note } = restoreSchema.parse(input);
+  const { note, draftRevision } = restoreSchema.parse(input);
   const old = await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: n } }, select: { toml: true } });
   if (!old) throw new AppError("not_found", `There is no version ${n}.`);
   if ((await orgApprovals(db, ctx.org.id)) > 0) {
+    if (draftRevision !== undefined) {
+      const draft = await db.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { revision: true } });
+      if ((draft?.revision ?? 0) !== draftRevision) {
+        throw new AppError("conflict", `The draft was saved again (revision ${draft?.revision ?? 0}) since you confirmed replacing revision ${draftRevision}; look at it before restoring.`, { revision: draft?.revision ?? 0 });
+      }
+    }
     const cr = await openChangeRequest(db, ctx, { title: `Restore version ${n}`, note, toml: old.toml, restoredFromNumber: n }, request);
-    return { kind: "change_request", changeRequest: { number: cr.number } };
+    const revision = await db.$transaction((tx) => replaceDraftForRestore(tx, ctx, old.toml, n, undefined, request));
+    return { kind: "change_request", changeRequest: { number: cr.number }, draftRevision: revision };
   }
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     // Re-checked under the lock: the setting may have changed since the read above.
     if ((await orgApprovals(tx, ctx.org.id)) > 0) throw new AppError("conflict", "The organisation now requires approvals; try the restore again.");
-    return { kind: "version" as const, version: await insertVersion(tx, ctx, { toml: old.toml, note, restoredFromNumber: n }, request) };
+    const version = await insertVersion(tx, ctx, { toml: old.toml, note, restoredFromNumber: n }, request);
+    return { kind: "version" as const, version, draftRevision: await replaceDraftForRestore(tx, ctx, old.toml, n, draftRevision, request) };
   });
 }

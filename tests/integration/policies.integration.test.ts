@@ -233,13 +233,17 @@ describe("publishing versions", () => {
     expect((await errorOf(diffVersions(db, ctx, 1, 9))).code).toBe("not_found");
   });
 
-  it("restores an old version as a new version with its text, leaving the draft alone", async () => {
+  it("restores an old version as a new version with its text, and makes the draft equal to it", async () => {
     const { ctx, org } = await owner();
     await publishText(ctx, V1);
     await publishText(ctx, V2_WIDER);
-    const result = await restoreVersion(db, ctx, 1, { note: "roll back the widening" });
-    expect(result).toMatchObject({ kind: "version", version: { number: 3, restoredFromNumber: 1, parentNumber: 2, sha256: sha256Hex(V1) } });
-    expect((await getDraft(db, ctx))?.toml).toBe(V2_WIDER);
+    const draftBefore = (await getDraft(db, ctx))!;
+    // A save after the admin confirmed replacing the draft refuses the restore instead of overwriting it.
+    expect((await errorOf(restoreVersion(db, ctx, 1, { note: "roll back", draftRevision: draftBefore.revision - 1 }))).code).toBe("conflict");
+    const result = await restoreVersion(db, ctx, 1, { note: "roll back the widening", draftRevision: draftBefore.revision });
+    expect(result).toMatchObject({ kind: "version", version: { number: 3, restoredFromNumber: 1, parentNumber: 2, sha256: sha256Hex(V1) }, draftRevision: draftBefore.revision + 1 });
+    // The draft no longer holds the rolled-back change: the next routine publish cannot re-apply it.
+    expect((await getDraft(db, ctx))?.toml).toBe(V1);
     expect(await auditActions(org.id)).toContain("policy.restored");
     expect((await errorOf(restoreVersion(db, ctx, 3, { note: "same" }))).code).toBe("conflict");
   });
@@ -250,7 +254,8 @@ describe("publishing versions", () => {
     await publishText(ctx, V2_WIDER);
     await db.organization.update({ where: { id: org.id }, data: { approvalsRequired: 1 } });
     const result = await restoreVersion(db, ctx, 1, { note: "roll back" });
-    expect(result).toEqual({ kind: "change_request", changeRequest: { number: 1 } });
+    expect(result).toMatchObject({ kind: "change_request", changeRequest: { number: 1 } });
+    expect((await getDraft(db, ctx))?.toml).toBe(V1);
     const cr = await getChangeRequest(db, ctx, 1);
     expect(cr).toMatchObject({ title: "Restore version 1", toml: V1, restoredFromNumber: 1, baseVersionNumber: 2, state: "open" });
     expect(await listVersions(db, ctx)).toHaveLength(2);

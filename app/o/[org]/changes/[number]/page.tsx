@@ -9,12 +9,14 @@ import { ChangeRequestPanel } from "@/components/policies/change-request-panel";
 import { StateBadge } from "@/components/policies/state-badge";
 import { formatTime, shortSha } from "@/components/policies/format";
 import { orNotFound } from "@/components/policies/not-found";
+import { ImpactSummary } from "@/components/policies/impact-summary";
+import { policyImpact } from "@/lib/sandbox/impact";
 
 /** Sandbox evidence links to the run or comparison it names (refId: a run id, or "<a>..<b>" for a comparison). */
 function evidenceHref(base: string, a: { kind: string; refId: string }): string | null {
   if (a.kind === "sandbox_run") return `${base}/sandbox/runs/${encodeURIComponent(a.refId)}`;
   const [x, y] = a.refId.split("..");
-  if (a.kind === "sandbox_comparison" && x && y) return `${base}/sandbox/compare?a=${encodeURIComponent(x)}&b=${encodeURIComponent(y)}`;
+  if ((a.kind === "sandbox_comparison" || a.kind === "policy_impact") && x && y) return `${base}/sandbox/compare?a=${encodeURIComponent(x)}&b=${encodeURIComponent(y)}`;
   return null;
 }
 
@@ -37,6 +39,7 @@ export default async function ChangeRequestPage({ params }: { params: Promise<{ 
   const baseMoved = cr.currentVersionNumber !== cr.baseVersionNumber;
   const errors = cr.validation.diagnostics.filter((d) => d.severity === "error");
   const notes = cr.validation.diagnostics.filter((d) => d.severity !== "error");
+  const impact = await policyImpact(db, ctx, cr.attachments).catch(() => null);
   return (
     <div className="max-w-6xl space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-muted"><Link href={`${base}/changes`} className="hover:underline">Change requests</Link> / #{cr.number}</nav>
@@ -73,6 +76,7 @@ export default async function ChangeRequestPage({ params }: { params: Promise<{ 
         </div>
 
         <div className="space-y-4">
+          {impact ? <ImpactSummary impact={impact} currentRevision={cr.revision} href={`${base}/sandbox/compare?a=${impact.comparison.a.id}&b=${impact.comparison.b.id}`} /> : null}
           <section aria-labelledby="approvals-heading" className="rounded-lg border border-line p-4 text-sm">
             <h2 id="approvals-heading" className="font-medium">Approvals: {cr.approvalsGiven} of {cr.approvalsRequired}</h2>
             {cr.approvals.length === 0 ? <p className="mt-1 text-muted">No decisions yet.</p> : (

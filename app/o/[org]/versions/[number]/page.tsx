@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireOrg } from "@/lib/auth/next";
 import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
-import { currentVersion, getVersion } from "@/lib/policies";
+import { currentVersion, getDraftOrEmpty, getVersion } from "@/lib/policies";
 import { approvalsRequired } from "@/lib/policies/settings";
 import { TomlView } from "@/components/toml-view";
 import { VerdictBadge } from "@/components/diff-view";
@@ -19,7 +19,7 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
   const { org: slug, number } = await params;
   const ctx = await requireOrg(slug);
   const version = await orNotFound(getVersion(db, ctx, number));
-  const [current, required] = await Promise.all([currentVersion(db, ctx.org.id), approvalsRequired(db, ctx)]);
+  const [current, required, draft] = await Promise.all([currentVersion(db, ctx.org.id), approvalsRequired(db, ctx), getDraftOrEmpty(db, ctx)]);
   const mayRestore = ctx.role !== null && can(ctx.role, "policy:publish") && current?.number !== version.number;
   const base = `/o/${ctx.org.slug}`;
   return (
@@ -51,7 +51,7 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
         {version.changeRequestNumber ? (<><dt className="text-muted">Approved in</dt><dd><Link href={`${base}/changes/${version.changeRequestNumber}`} className="text-accent underline underline-offset-2 hover:no-underline">change request #{version.changeRequestNumber}</Link></dd></>) : null}
       </dl>
       <TomlView source={version.toml} label={`requirements.toml of version ${version.number}`} />
-      {mayRestore ? <RestoreForm org={ctx.org.slug} number={version.number} approvalsRequired={required} /> : null}
+      {mayRestore ? <RestoreForm org={ctx.org.slug} number={version.number} approvalsRequired={required} draft={{ revision: draft.revision, unpublished: draft.toml !== "" && draft.toml !== (current?.toml ?? "") && draft.toml !== version.toml }} /> : null}
     </div>
   );
 }
