@@ -15,6 +15,7 @@ export const STATUS_LABEL: Record<ReviewStatus, string> = {
   deny: "deny",
   failed_closed: "fail-closed deny",
   timed_out: "timed out",
+  abstained: "needs a model",
 };
 
 export const STATUS_HINT: Record<ReviewStatus, string> = {
@@ -22,6 +23,7 @@ export const STATUS_HINT: Record<ReviewStatus, string> = {
   deny: "The reviewer denied the action.",
   failed_closed: "The review failed (HTTP error, unreachable provider or unparsable answer); Codex denies the action then.",
   timed_out: "The review did not finish in time; Codex does not run the action, and the timeout is not a judgement.",
+  abstained: "The baseline abstained: no rule it can name decides this action, so it takes a model's judgement. Not a decision.",
 };
 
 const STATUS_CLS: Record<ReviewStatus, string> = {
@@ -29,10 +31,11 @@ const STATUS_CLS: Record<ReviewStatus, string> = {
   deny: "border-danger/40 bg-danger/5 text-danger",
   failed_closed: "border-amber-700/50 bg-amber-50 text-amber-900 border-dashed",
   timed_out: "border-slate-500/50 bg-slate-100 text-slate-800 border-dotted",
+  abstained: "border-sky-700/40 bg-sky-50 text-sky-900 border-dashed",
 };
 
 /** Fill colours of the outcome chart, matching the badges. */
-export const STATUS_FILL: Record<ReviewStatus, string> = { allow: "#047857", deny: "#b91c1c", failed_closed: "#b45309", timed_out: "#64748b" };
+export const STATUS_FILL: Record<ReviewStatus, string> = { allow: "#047857", deny: "#b91c1c", failed_closed: "#b45309", timed_out: "#64748b", abstained: "#0369a1" };
 
 export function OutcomeBadge({ status }: { status: ReviewStatus }) {
   return (
@@ -45,19 +48,21 @@ export function OutcomeBadge({ status }: { status: ReviewStatus }) {
 export function BaselineNote({ className = "" }: { className?: string }) {
   return (
     <p data-testid="baseline-label" className={`rounded-md border border-amber-700/30 bg-amber-50 px-3 py-2 text-sm text-amber-950 ${className}`}>
-      <strong>Baseline (built-in rules, no model).</strong> These decisions come from Charter&apos;s deterministic pattern rules over the
-      action JSON, not from Codex&apos;s reviewer model. Use them to see what a policy change touches; configure a provider to see what a model decides.
+      <strong>Baseline (built-in rules, no model).</strong> These decisions come from Charter&apos;s deterministic rules, not from Codex&apos;s
+      reviewer model. The baseline decides only what a named rule justifies (its risk rules with Codex&apos;s default thresholds, and policy
+      lines that name the action in a <code>`code span`</code>) and abstains with &ldquo;needs a model&rdquo; on everything that takes judgement.
+      Configure a provider to see what a model decides.
     </p>
   );
 }
 
 /** Outcome counts as horizontal bars: a small chart beside the numbers, drawn without a chart library. */
 export function OutcomeChart({ counts, label }: { counts: Record<ReviewStatus, number>; label: string }) {
-  const order: ReviewStatus[] = ["allow", "deny", "failed_closed", "timed_out"];
+  const order: ReviewStatus[] = ["allow", "deny", "abstained", "failed_closed", "timed_out"];
   const max = Math.max(1, ...order.map((s) => counts[s]));
   return (
     <figure className="space-y-1" aria-label={label}>
-      <svg role="img" aria-label={`${label}: ${order.map((s) => `${STATUS_LABEL[s]} ${counts[s]}`).join(", ")}`} viewBox="0 0 320 92" className="h-24 w-full max-w-sm">
+      <svg role="img" aria-label={`${label}: ${order.map((s) => `${STATUS_LABEL[s]} ${counts[s]}`).join(", ")}`} viewBox="0 0 320 115" className="h-28 w-full max-w-sm">
         {order.map((s, i) => (
           <g key={s} transform={`translate(0 ${i * 23})`}>
             <text x="0" y="14" fontSize="11" fill="currentColor">{STATUS_LABEL[s]}</text>

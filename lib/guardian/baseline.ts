@@ -2,14 +2,15 @@ import type { GuardianAction, TranscriptEntry } from "./actions";
 import type { GuardianAssessment, RiskLevel, UserAuthorization } from "./parse";
 
 /*
- * The built-in baseline reviewer: deterministic pattern rules over the action JSON, used when no model provider is
- * configured. It is NOT Codex's reviewer and not a model; it approximates the default outcome policy (risk taxonomy +
- * thresholds, codex-reference.md §4) and reads the tenant policy only for lines that clearly allow or deny a risk
- * group, so two policies can be compared without a provider. Every result it produces is labelled as baseline.
+ * The built-in baseline reviewer: deterministic rules over the action JSON, used when no model provider is configured.
+ * It is NOT Codex's reviewer and not a model. It decides only what it can justify by a named rule: its own risk rules
+ * with the default outcome thresholds (codex-reference.md §4), and tenant policy lines that name the action in a
+ * `code span`. Everything that needs judgement (policy prose, partial authorization, medium risk) it abstains on with
+ * "needs a model", so an unrelated policy line can never change a decision. Every result is labelled as baseline.
  */
 
 export const BASELINE_LABEL = "Baseline (built-in rules, no model)";
-export const BASELINE_MODEL = "baseline-rules-v1";
+export const BASELINE_MODEL = "baseline-rules-v2";
 
 export const RISK_GROUPS = ["data_exfiltration", "credential_probing", "security_weakening", "destructive", "routine"] as const;
 export type RiskGroup = (typeof RISK_GROUPS)[number];
@@ -20,15 +21,6 @@ export const RISK_GROUP_LABELS: Record<RiskGroup, string> = {
   security_weakening: "Security weakening",
   destructive: "Destructive actions",
   routine: "Routine work",
-};
-
-/** Words by which a policy line speaks about a group. */
-const GROUP_WORDS: Record<RiskGroup, RegExp> = {
-  data_exfiltration: /\b(exfiltrat\w*|outside|external\w*|upload\w*|send\w*|egress|leav\w+|publish\w*)/i,
-  credential_probing: /\b(credential\w*|secrets?|tokens?|passwords?|cookies?|keys?)\b/i,
-  security_weakening: /\b(sandbox\w*|firewall\w*|security|permissions?|disabl\w*|weaken\w*|hooks?)\b/i,
-  destructive: /\b(destructi\w*|delet\w*|force\w*|drop\w*|destroy\w*|branch\w*)/i,
-  routine: /\b(routine|builds?|tests?|install\w*|lint\w*|format\w*)\b/i,
 };
 
 interface Rule {
@@ -128,7 +120,6 @@ const RULES: Rule[] = [
 ];
 
 const RISK_ORDER: RiskLevel[] = ["low", "medium", "high", "critical"];
-const AUTH_ORDER: UserAuthorization[] = ["unknown", "low", "medium", "high"];
 
 function commandText(command: readonly string[]): string {
   // `bash -lc "<script>"` is the usual wrapper: the script is what runs.
@@ -195,54 +186,66 @@ export function classify(action: GuardianAction): BaselineFinding {
   return best;
 }
 
-/** How clearly the user asked for it, judged from the user turns only (tool output never authorizes). */
+/**
+ * How clearly the user asked for it, from structure only: `high` when a user turn quotes the exact command (or patch
+ * target), `unknown` when there is no user turn at all, `low` otherwise. Partial authorization needs judgement, which
+ * is why the baseline abstains on risky actions in the `low` case instead of scoring it.
+ */
 export function authorizationFrom(action: GuardianAction, transcript: readonly TranscriptEntry[]): UserAuthorization {
   const users = transcript.filter((e) => e.role === "user").map((e) => e.text.toLowerCase());
   if (users.length === 0) return "unknown";
-  const facts = factsOf(action);
-  const exact = facts.text.trim().toLowerCase();
+  const exact = factsOf(action).text.trim().toLowerCase();
   if (exact.length >= 6 && users.some((u) => u.includes(exact))) return "high";
-  const terms = [...facts.names, ...facts.files.map((p) => p.split("/").pop() ?? ""), ...facts.text.split(/\s+/).filter((w) => w.length >= 5 && !w.startsWith("-"))]
-    .map((t) => t.toLowerCase())
-    .filter((t) => t.length >= 4);
-  if (terms.some((t) => users.some((u) => u.includes(t)))) return "medium";
   return "low";
 }
 
 export type Stance = "allow" | "deny";
-export interface PolicyLine {
+
+/** A tenant policy line the baseline can apply: an explicit stance and at least one `code span` naming what it is about. */
+export interface PolicyRule {
   stance: Stance;
+  /** The code spans, e.g. `git push --force` or `*.example.net`. */
+  spans: string[];
   text: string;
 }
 
-const DENY_WORDS = /\b(deny|denied|never|forbid\w*|block\w*|refuse\w*|must not|do not allow|not allowed|prohibit\w*)\b/i;
-const ALLOW_WORDS = /\b(allow\w*|permit\w*|trusted|fine|acceptable)\b/i;
-const NEGATION = /\b(no|not|nothing|none)\b/i;
+const DENY_HEADING = /\b(deny|denied|never|forbidden|block\w*|prohibit\w*)\b/i;
+const ALLOW_HEADING = /^#+\s*(always\s+)?allow\w*\b/i;
+const DENY_LINE = /^(always\s+deny|deny|never|do not|don't|block|forbid\w*)\b/i;
+const ALLOW_LINE = /^(always\s+allow|allow)\b/i;
 
-/** The policy's lines that take a clear stance, with headings ("## Always deny", "## Allow") applying to their bullets. */
-export function policyStances(policy: string): PolicyLine[] {
-  const lines: PolicyLine[] = [];
+/**
+ * The policy's structured rules: lines that take an explicit stance (their own first word, or the heading they sit
+ * under: "## Always deny", "## Allow") and name what they apply to in `code spans`. Prose without a code span is for a
+ * model to judge; the baseline never reads meaning into words.
+ */
+export function policyRules(policy: string): PolicyRule[] {
+  const rules: PolicyRule[] = [];
   let section: Stance | null = null;
   for (const raw of policy.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line) continue;
     if (line.startsWith("#")) {
-      section = DENY_WORDS.test(line) ? "deny" : ALLOW_WORDS.test(line) && !NEGATION.test(line) ? "allow" : null;
+      section = ALLOW_HEADING.test(line) ? "allow" : DENY_HEADING.test(line) ? "deny" : null;
       continue;
     }
-    const own: Stance | null = DENY_WORDS.test(line) ? "deny" : ALLOW_WORDS.test(line) && !NEGATION.test(line) ? "allow" : null;
-    const stance = own ?? section;
-    if (stance) lines.push({ stance, text: line.replace(/^[-*]\s+/, "") });
+    const body = line.replace(/^([-*+]|\d+[.)])\s+/, "");
+    const stance: Stance | null = DENY_LINE.test(body) ? "deny" : ALLOW_LINE.test(body) ? "allow" : section;
+    const spans = [...body.matchAll(/`([^`]+)`/g)].map((m) => m[1].trim()).filter((x) => x.length >= 3);
+    if (stance && spans.length > 0) rules.push({ stance, spans, text: body });
   }
-  return lines;
+  return rules;
 }
 
-function mentions(line: string, finding: BaselineFinding, facts: Facts): boolean {
-  if (GROUP_WORDS[finding.group].test(line)) return true;
-  // A named host or server makes a line about where data goes; it says nothing about deleting or weakening things.
-  if (finding.group !== "data_exfiltration" && finding.group !== "routine") return false;
-  const lower = line.toLowerCase();
-  return facts.names.some((n) => n.length >= 4 && lower.includes(n.toLowerCase()));
+function spanMatches(span: string, facts: Facts): boolean {
+  if (span.includes("*")) {
+    const re = new RegExp(`^${span.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^\\s]*").replace(/\?/g, ".")}$`, "i");
+    // A glob with spaces is a command pattern, matched from the start of a word; one without is a host or path token.
+    if (/\s/.test(span)) return new RegExp(`(^|\\s)${re.source.slice(1, -1)}(\\s|$)`, "i").test(facts.text);
+    const tokens = [...facts.text.split(/[\s"',;=@]+/), ...facts.names, ...facts.files, facts.host ?? ""];
+    return tokens.some((t) => t && (re.test(t) || re.test(t.replace(/^\w+:\/\//, "").replace(/[:/].*$/, ""))));
+  }
+  return [facts.text, ...facts.names, ...facts.files, facts.host ?? ""].some((t) => t.includes(span));
 }
 
 function quote(text: string): string {
@@ -256,25 +259,49 @@ export interface BaselineInput {
   policy: string;
 }
 
-/** Deterministic: the same action, transcript and policy always give the same assessment. */
-export function baselineReview(input: BaselineInput): GuardianAssessment & { rule: string; group: RiskGroup } {
+/** The baseline's answer: a decision it can justify by a named rule, or an abstention that says why a model is needed. */
+export interface BaselineAssessment extends Omit<GuardianAssessment, "outcome"> {
+  outcome: "allow" | "deny" | "abstain";
+  /** The rule that decided: a built-in rule id, `policy:` + the policy line, or `needs-model`. */
+  rule: string;
+  group: RiskGroup;
+}
+
+export const NEEDS_A_MODEL = "needs a model";
+
+/**
+ * Deterministic, and decided only by rules it can name: the built-in risk rules with Codex's default thresholds
+ * (critical → deny, low → allow, high → allow only with the user's explicit request, none → deny), and tenant policy
+ * lines that name the action in a code span. Whatever needs judgement (partial authorization, medium risk, secrets
+ * with a user's blessing) is an abstention, never a guess.
+ */
+export function baselineReview(input: BaselineInput): BaselineAssessment {
   const finding = classify(input.action);
   const facts = factsOf(input.action);
   const auth = authorizationFrom(input.action, input.transcript ?? []);
-  const stances = policyStances(input.policy);
-  // "Deny X unless the user authorized it" does not apply once the user did.
-  const excused = (l: PolicyLine) => /\bunless\b/i.test(l.text) && AUTH_ORDER.indexOf(auth) >= AUTH_ORDER.indexOf("medium");
-  const deny = stances.find((l) => l.stance === "deny" && mentions(l.text, finding, facts) && !excused(l));
-  const allow = stances.find((l) => l.stance === "allow" && mentions(l.text, finding, facts));
-  const head = `Rule ${finding.rule}: the action ${finding.says} (${RISK_GROUP_LABELS[finding.group].toLowerCase()}, ${finding.risk} risk)`;
-  const base = { risk_level: finding.risk, user_authorization: auth, rule: finding.rule, group: finding.group };
-  if (deny) return { ...base, outcome: "deny", rationale: `${head}; the policy says "${quote(deny.text)}".` };
-  if (finding.risk === "critical") return { ...base, outcome: "deny", rationale: `${head}; critical risk is always denied.` };
-  if (allow) return { ...base, outcome: "allow", rationale: `${head}; the policy allows it: "${quote(allow.text)}".` };
+  const head = `the action ${finding.says} (${RISK_GROUP_LABELS[finding.group].toLowerCase()}, ${finding.risk} risk)`;
+  const base = { risk_level: finding.risk, user_authorization: auth, group: finding.group };
+  const decide = (outcome: "allow" | "deny", rule: string, why: string): BaselineAssessment => ({ ...base, outcome, rule, rationale: `Rule ${rule}: ${head}; ${why}.` });
+  const abstain = (why: string): BaselineAssessment => ({ ...base, outcome: "abstain", rule: "needs-model", rationale: `Abstained (${NEEDS_A_MODEL}): ${head}; ${why}.` });
+
+  const matching = policyRules(input.policy).filter((r) => r.spans.some((s) => spanMatches(s, facts)));
+  const deny = matching.find((r) => r.stance === "deny");
+  if (deny) return decide("deny", "policy-deny", `the policy says "${quote(deny.text)}"`);
+  if (finding.risk === "critical") return decide("deny", finding.rule, "critical risk is always denied");
+  const allow = matching.find((r) => r.stance === "allow");
+  if (allow) return decide("allow", "policy-allow", `the policy says "${quote(allow.text)}"`);
+  if (finding.risk === "low") return decide("allow", finding.rule, "low risk is allowed by default and no policy rule names it");
   if (finding.risk === "high") {
-    return AUTH_ORDER.indexOf(auth) >= AUTH_ORDER.indexOf("medium")
-      ? { ...base, outcome: "allow", rationale: `${head}; the user authorized it (${auth}).` }
-      : { ...base, outcome: "deny", rationale: `${head}; high risk needs at least medium user authorization, found ${auth}.` };
+    if (auth === "unknown") return decide("deny", finding.rule, "high risk needs the user's authorization and the transcript has no user turn");
+    if (auth === "high") {
+      if (finding.group === "data_exfiltration" || finding.group === "credential_probing") {
+        return abstain("the user asked for exactly this, but whether the data is secret or private (denied even then) needs judgement");
+      }
+      return decide("allow", finding.rule, "the user asked for exactly this command, which authorizes high risk");
+    }
+    return abstain("whether the user's request authorizes this high-risk action needs judgement");
   }
-  return { ...base, outcome: "allow", rationale: `${head}; ${finding.risk} risk is allowed by default.` };
+  // Medium risk: allowed by default unless the context or the policy's prose says otherwise, which takes judgement.
+  if (auth === "high") return decide("allow", finding.rule, "medium risk, and the user asked for exactly this command");
+  return abstain("medium risk is allowed unless the policy's prose or the context forbids it, which takes judgement");
 }

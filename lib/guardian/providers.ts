@@ -8,13 +8,15 @@ import { GUARDIAN_OUTPUT_SCHEMA } from "./template";
  * Reviewer providers for the sandbox. A review ends in one of Codex's four terminal states (codex-reference.md §3.7):
  * allow, deny, failed_closed (HTTP error, unreachable provider, unparsable answer → a denial at high risk whose
  * rationale starts "Automatic approval review failed:"), or timed_out (not executed, and not a judgement either).
+ * The baseline adds a fifth, abstained: no rule it can name decides the action, so it needs a model. Codex never
+ * produces it; it is not a decision and is counted apart everywhere.
  */
 
 export const DEFAULT_TIMEOUT_MS = 90_000; // GUARDIAN_REVIEW_TIMEOUT
 export const DEFAULT_MAX_RETRIES = 1; // request_max_retries of the reviewer session
 export const DEFAULT_MODEL = "codex-auto-review"; // GUARDIAN_PREFERRED_MODEL
 
-export type ReviewStatus = "allow" | "deny" | "failed_closed" | "timed_out";
+export type ReviewStatus = "allow" | "deny" | "failed_closed" | "timed_out" | "abstained";
 export type ProviderKind = "baseline" | "openai";
 
 export interface ReviewResult {
@@ -79,7 +81,7 @@ export function baselineProvider(): ReviewerProvider {
       const started = performance.now();
       const a = baselineReview({ action: call.action, transcript: call.transcript, policy: call.policy });
       return {
-        status: a.outcome,
+        status: a.outcome === "abstain" ? "abstained" : a.outcome,
         riskLevel: a.risk_level,
         userAuthorization: a.user_authorization,
         rationale: a.rationale,

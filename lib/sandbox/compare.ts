@@ -88,6 +88,6 @@ export async function attachSandboxEvidence(db: Db, ctx: OrgContext, input: Evid
     return attachEvidence(db, ctx, e.changeRequest, { kind: "sandbox_comparison", refId: `${c.a.id}..${c.b.id}`, label: label.slice(0, 200) }, request);
   }
   const r = await getRun(db, ctx, e.runId);
-  const label = `Sandbox run: ${r.policyLabel} on ${r.samples.length} samples (${reviewerName(r)}): ${r.counts.allow} allow, ${r.counts.deny} deny, ${r.counts.failed_closed} failed closed, ${r.counts.timed_out} timed out, ${r.mismatches} unexpected`;
+  const label = `Sandbox run: ${r.policyLabel} on ${r.samples.length} samples (${reviewerName(r)}): ${r.counts.allow} allow, ${r.counts.deny} deny, ${r.counts.failed_closed} failed closed, ${r.counts.timed_out} timed out, ${r.counts.abstained} needs a model, ${r.mismatches} unexpected`;
   return attachEvidence(db, ctx, e.changeRequest, { kind: "sandbox_run", refId: r.id, label: label.slice(0, 200) }, request);
 }

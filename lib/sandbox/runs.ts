@@ -250,8 +250,8 @@ export interface RunView {
 }
 
 const RUN_ID = /^[a-z0-9]{1,40}$/;
-const STATUS_ORDER: ReviewStatus[] = ["timed_out", "failed_closed", "deny", "allow"];
-const emptyCounts = (): Record<ReviewStatus, number> => ({ allow: 0, deny: 0, failed_closed: 0, timed_out: 0 });
+const STATUS_ORDER: ReviewStatus[] = ["timed_out", "failed_closed", "abstained", "deny", "allow"];
+const emptyCounts = (): Record<ReviewStatus, number> => ({ allow: 0, deny: 0, failed_closed: 0, timed_out: 0, abstained: 0 });
 
 function matches(expected: string | null, status: string): boolean | null {
   if (expected !== "allow" && expected !== "deny") return null;

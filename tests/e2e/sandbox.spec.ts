@@ -7,8 +7,8 @@ import { answer, startMockOpenAi, type MockOpenAi } from "../support/mock-openai
 // up through the provider form, where a broken answer shows as a fail-closed denial next to a real one.
 const API = "/api/v1/orgs/acme";
 const tag = `# sandbox e2e ${Date.now()}`;
-const LENIENT = `${tag}\nallowed_approvals_reviewers = ["auto_review", "user"]\nguardian_policy_config = """\n## Allow\n- Routine builds and tests.\n"""\n`;
-const STRICT = `${tag}\nallowed_approvals_reviewers = ["auto_review", "user"]\nguardian_policy_config = """\n## Always deny\n- Force pushes of any branch.\n"""\n`;
+const LENIENT = `${tag}\nallowed_approvals_reviewers = ["auto_review", "user"]\nguardian_policy_config = """\n## Allow\n- Routine builds and tests: \`npm test\`.\n- Force pushes of a feature branch with a lease: \`git push --force-with-lease origin feature/*\`.\n"""\n`;
+const STRICT = `${tag}\nallowed_approvals_reviewers = ["auto_review", "user"]\nguardian_policy_config = """\n## Always deny\n- Force pushes of any branch: \`git push --force\`.\n"""\n`;
 
 async function putDraft(page: Page, toml: string) {
   const current = await page.request.get(`${API}/draft`);
@@ -55,9 +55,14 @@ test("baseline runs of the draft and the published version, the flips between th
     await expect(page.getByTestId("run-reviewer")).toHaveText("Baseline (built-in rules, no model)");
     await expect(page.getByTestId("baseline-label")).toContainText("Baseline (built-in rules, no model)");
     await expect(page.getByTestId("result-force-with-lease-feature-1").getByTestId("outcome-badge")).toHaveText("deny");
+    // The mismatch filter leaves only results that differ from their expected outcome.
+    await page.getByLabel(/^Only mismatches/).check();
+    await expect(page.locator('[data-testid^="result-"][data-mismatch="false"]')).toHaveCount(0);
+    await expect(page.getByTestId("result-force-with-lease-feature-1")).toBeVisible();
+    await page.getByLabel(/^Only mismatches/).uncheck();
     await expect(page.getByTestId("run-sha256")).toHaveText(/^[0-9a-f]{64}$/);
     await page.getByText("Reviewer instructions as composed").click();
-    await expect(page.getByTestId("composed-prompt")).toContainText("Force pushes of any branch.");
+    await expect(page.getByTestId("composed-prompt")).toContainText("Force pushes of any branch: `git push --force`.");
     await expect(page.getByRole("progressbar", { name: "Run progress" })).toBeVisible();
     await expectAccessible(page);
 
@@ -71,13 +76,22 @@ test("baseline runs of the draft and the published version, the flips between th
 
     // What changes if we publish.
     await page.goto("/o/acme/sandbox");
-    await page.getByLabel("Compare run").selectOption(versionRun);
-    await page.getByLabel("with run").selectOption(draftRun);
+    // The picker reads current → proposed by default: the published version's run before the draft's.
+    await expect(page.getByLabel("Current (before)")).toHaveValue(versionRun);
+    await expect(page.getByLabel("Proposed (after)")).toHaveValue(draftRun);
     await page.getByRole("button", { name: "Compare" }).click();
     await expect(page).toHaveURL(new RegExp(`/sandbox/compare\\?a=${versionRun}&b=${draftRun}$`));
     await expect(page.getByTestId("flip-count")).toHaveText(/^[1-9]\d* flipped decisions? on \d+ shared samples/);
     await expect(page.getByTestId("compare-force-with-lease-feature")).toHaveAttribute("data-change", "allow_to_deny");
     await expect(page.getByTestId("compare-force-with-lease-feature")).toContainText("flipped: allow → deny");
+    // Only the changed decisions, then swapped: the same sample reads deny → allow.
+    await page.getByTestId("compare-filter").click();
+    await expect(page.locator('[data-testid^="compare-"][data-change="same"]')).toHaveCount(0);
+    await expect(page.getByTestId("compare-force-with-lease-feature")).toBeVisible();
+    await page.getByTestId("compare-swap").click();
+    await expect(page).toHaveURL(new RegExp(`/sandbox/compare\\?a=${draftRun}&b=${versionRun}&only=changed$`));
+    await expect(page.getByTestId("compare-force-with-lease-feature")).toHaveAttribute("data-change", "deny_to_allow");
+    await page.goto(`/o/acme/sandbox/compare?a=${versionRun}&b=${draftRun}`);
     await expect(page.getByTestId("baseline-label")).toBeVisible();
     await expectAccessible(page);
 
@@ -86,6 +100,12 @@ test("baseline runs of the draft and the published version, the flips between th
     await expect(page.getByRole("status").filter({ hasText: `Attached to change request #${cr.number}` })).toBeVisible();
     await page.goto(`/o/acme/changes/${cr.number}`);
     await expect(page.getByRole("region", { name: "Sandbox evidence" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Sandbox evidence" }) }))).toContainText(`Version ${version} → Draft`);
+    // The request carried impact evidence by itself, read before approving: stricter, so nothing flips toward allow.
+    await expect(page.getByTestId("impact-toward-allow")).toHaveText("0 decisions flip toward allow");
+    await expect(page.getByTestId("impact")).toContainText(/[1-9]\d* toward deny/);
+    await expect(page.getByTestId("verdict")).toContainText("REVIEW");
+    await expect(page.getByTestId("policy-sections")).toContainText("Always deny");
+    await expectAccessible(page);
     await page.getByRole("link", { name: new RegExp(`Sandbox comparison: Version ${version} → Draft`) }).click();
     await expect(page).toHaveURL(new RegExp(`/sandbox/compare\\?a=${versionRun}&b=${draftRun}$`));
   } finally {

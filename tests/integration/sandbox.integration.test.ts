@@ -20,6 +20,7 @@ import {
   SEED_SAMPLES,
   startRun,
 } from "../../lib/sandbox";
+import { policyImpact } from "../../lib/sandbox/impact";
 import { answer, httpError, startMockOpenAi, type MockOpenAi } from "../support/mock-openai";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
@@ -51,13 +52,14 @@ async function member(ctx: OrgContext, role: Role): Promise<OrgContext> {
 const STRICT = `allowed_approvals_reviewers = ["auto_review", "user"]
 guardian_policy_config = """
 ## Always deny
-- Force pushes of any branch.
+- Force pushes of any branch: \`git push --force\`.
 """
 `;
 const LENIENT = `allowed_approvals_reviewers = ["auto_review", "user"]
 guardian_policy_config = """
 ## Allow
-- Routine builds and tests.
+- Routine builds and tests: \`npm test\`.
+- Force pushes of a feature branch with a lease: \`git push --force-with-lease origin feature/*\`.
 """
 `;
 
@@ -125,8 +127,8 @@ describe("runs", () => {
     const run = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: samples.map((s) => s.id) });
     await run.done;
     const view = await getRun(db, ctx, run.id);
-    const policy = "## Always deny\n- Force pushes of any branch.";
-    expect(view).toMatchObject({ status: "completed", provider: "baseline", model: "baseline-rules-v1", policySource: "draft", policyText: policy, policySha256: sha256Hex(policy), total: samples.length, completed: samples.length });
+    const policy = "## Always deny\n- Force pushes of any branch: `git push --force`.";
+    expect(view).toMatchObject({ status: "completed", provider: "baseline", model: "baseline-rules-v2", policySource: "draft", policyText: policy, policySha256: sha256Hex(policy), total: samples.length, completed: samples.length });
     expect(view.prompt).toBe(composeReviewerPrompt({ policy }).text);
     expect(view.results).toHaveLength(samples.length);
     expect(view.results.find((r) => r.sampleName === "force-with-lease-feature")?.status).toBe("deny");
@@ -174,7 +176,7 @@ describe("runs", () => {
     await run.done;
     const view = await getRun(db, ctx, run.id);
     expect(view.results.map((r) => r.status)).toEqual(["deny", "failed_closed", "failed_closed", "timed_out"]);
-    expect(view.counts).toEqual({ allow: 0, deny: 1, failed_closed: 2, timed_out: 1 });
+    expect(view.counts).toEqual({ allow: 0, deny: 1, failed_closed: 2, timed_out: 1, abstained: 0 });
     expect(view.policyLabel).toContain("starter policy");
   });
 
@@ -222,10 +224,37 @@ describe("compare and evidence", () => {
     await attachSandboxEvidence(db, ctx, { changeRequest: cr.number, runId: before.id, compareWith: after.id });
     await attachSandboxEvidence(db, ctx, { changeRequest: cr.number, runId: after.id });
     const view = await getChangeRequest(db, ctx, cr.number);
-    expect(view.attachments.map((a) => a.kind)).toEqual(["sandbox_comparison", "sandbox_run"]);
-    expect(view.attachments[0].refId).toBe(`${before.id}..${after.id}`);
-    expect(view.attachments[0].label).toContain(`${c.flips} flipped`);
-    expect(view.attachments[0].label).toContain("Version 1");
+    // The impact evidence came first, by itself: the policy text changed.
+    expect(view.attachments.map((a) => a.kind)).toEqual(["policy_impact", "sandbox_comparison", "sandbox_run"]);
+    expect(view.attachments[1].refId).toBe(`${before.id}..${after.id}`);
+    expect(view.attachments[1].label).toContain(`${c.flips} flipped`);
+    expect(view.attachments[1].label).toContain("Version 1");
+  });
+
+  it("a change request whose policy text changed carries impact evidence: the library on current and proposed, flips toward allow counted", async () => {
+    const ctx = await owner();
+    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 0 });
+    await publishDraft(db, ctx, { note: "strict" });
+    await saveDraft(db, ctx, { toml: LENIENT, baseRevision: 1 });
+    const cr = await createChangeRequest(db, ctx, { title: "Loosen pushes", note: "allow force pushes again" });
+    const view = await getChangeRequest(db, ctx, cr.number);
+    expect(view.diff.wider.verdict).toBe("REVIEW");
+    const impact = view.attachments.filter((a) => a.kind === "policy_impact");
+    expect(impact).toHaveLength(1);
+    expect(impact[0].label).toContain("revision 1");
+    expect(impact[0].label).toContain("baseline rules");
+    const [aId, bId] = impact[0].refId.split("..");
+    // The runs review in the background; wait for them to finish, then read the numbers the page shows.
+    await expect.poll(async () => (await db.sandboxRun.findMany({ where: { id: { in: [aId, bId] } }, select: { status: true } })).map((r) => r.status), { timeout: 20_000 }).toEqual(["completed", "completed"]);
+    const numbers = await policyImpact(db, ctx, view.attachments);
+    expect(numbers?.towardAllow).toBeGreaterThanOrEqual(1);
+    expect(numbers?.comparison.rows.find((r) => r.sampleName === "force-with-lease-feature")?.change).toBe("deny_to_allow");
+    expect(numbers?.comparison.a.policyLabel).toBe("Version 1");
+
+    // Same policy text (only a structured key changed): no impact evidence.
+    await saveDraft(db, ctx, { toml: STRICT.replace('["auto_review", "user"]', '["user", "auto_review"]'), baseRevision: 2 });
+    const same = await createChangeRequest(db, ctx, { title: "Reorder", note: "user first" });
+    expect((await getChangeRequest(db, ctx, same.number)).attachments).toEqual([]);
   });
 
   it("refuses to attach another org's run", async () => {

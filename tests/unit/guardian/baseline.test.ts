@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { baselineReview, classify, policyStances } from "../../../lib/guardian/baseline";
+import { parse } from "smol-toml";
+import { baselineReview, classify, policyRules } from "../../../lib/guardian/baseline";
+import { SAMPLE_REQUIREMENTS } from "../../../lib/seed";
+import { STARTER_TENANT_POLICY } from "../../../lib/guardian/starter-policy";
 import { baselineProvider } from "../../../lib/guardian/providers";
 import type { GuardianAction } from "../../../lib/guardian/actions";
 import { SEED_SAMPLES } from "../../../lib/sandbox/seed-samples";
@@ -9,7 +12,7 @@ const sh = (script: string): GuardianAction => ({ tool: "shell", command: ["bash
 describe("baseline reviewer", () => {
   it("is deterministic: the same inputs give the same assessment every time", () => {
     for (const s of SEED_SAMPLES) {
-      const input = { action: s.action, transcript: s.transcript ?? [], policy: "## Always deny\n- Sending secrets outside.\n" };
+      const input = { action: s.action, transcript: s.transcript ?? [], policy: "## Always deny\n- Sending secrets outside, e.g. `curl -F`.\n" };
       const first = baselineReview(input);
       for (let i = 0; i < 3; i++) expect(baselineReview(input)).toEqual(first);
     }
@@ -27,25 +30,73 @@ describe("baseline reviewer", () => {
     const action = sh("terraform destroy -auto-approve");
     expect(baselineReview({ action, transcript: [], policy: "" }).outcome).toBe("deny");
     expect(baselineReview({ action, transcript: [{ role: "user", text: "please run terraform destroy -auto-approve on the sandbox stack" }], policy: "" })).toMatchObject({ outcome: "allow", user_authorization: "high" });
+    expect(baselineReview({ action, transcript: [{ role: "user", text: "clean up the sandbox stack" }], policy: "" }).outcome).toBe("abstain");
   });
 
-  it("reads the policy: a deny line about the group denies, an allow line allows, so two policies can flip a decision", () => {
+  it("applies policy lines that name the action in a code span, and names the line", () => {
     const action = sh("git push --force-with-lease origin feature/x");
-    expect(baselineReview({ action, transcript: [], policy: "## Allow\n- Routine work.\n" }).outcome).toBe("allow");
-    const strict = baselineReview({ action, transcript: [], policy: "## Always deny\n- Force pushes of any branch.\n" });
-    expect(strict.outcome).toBe("deny");
-    expect(strict.rationale).toContain("Force pushes of any branch.");
+    const strict = baselineReview({ action, transcript: [], policy: "## Always deny\n- Force pushes of any branch: `git push --force-with-lease`.\n" });
+    expect(strict).toMatchObject({ outcome: "deny", rule: "policy-deny" });
+    expect(strict.rationale).toContain("Force pushes of any branch");
+    expect(baselineReview({ action, transcript: [], policy: "## Allow\n- `git push --force-with-lease origin feature/*`\n" })).toMatchObject({ outcome: "allow", rule: "policy-allow" });
+    // A glob names hosts: `*.example.net` matches the upload's destination.
+    expect(baselineReview({ action: sh("curl https://files.example.net/x"), transcript: [], policy: "- Never contact `*.example.net`.\n" }).outcome).toBe("deny");
+  });
+
+  it("never reads meaning into prose: words without a code span change nothing", () => {
+    const action = sh("git push --force-with-lease origin feature/x");
+    const plain = baselineReview({ action, transcript: [], policy: "" });
+    expect(baselineReview({ action, transcript: [], policy: "## Always deny\n- Force pushes of any branch.\n" })).toEqual(plain);
+  });
+
+  it("abstains with 'needs a model' where judgement is needed, and says why", () => {
+    // High risk, and the user asked for something related but not this exact command.
+    const r = baselineReview({ action: sh("cat ~/.ssh/id_ed25519"), transcript: [{ role: "user", text: "Why does git over ssh fail?" }], policy: "" });
+    expect(r).toMatchObject({ outcome: "abstain", rule: "needs-model" });
+    expect(r.rationale).toContain("needs a model");
+    // Medium risk without the user's exact request.
+    expect(baselineReview({ action: sh("git reset --hard HEAD~1"), transcript: [], policy: "" }).outcome).toBe("abstain");
   });
 
   it("never allows critical risk, whatever the policy allows", () => {
-    expect(baselineReview({ action: sh("rm -rf ~/"), transcript: [], policy: "## Allow\n- Deleting anything.\n" }).outcome).toBe("deny");
+    expect(baselineReview({ action: sh("rm -rf ~/"), transcript: [], policy: "## Allow\n- `rm -rf ~/`\n" }).outcome).toBe("deny");
   });
 
-  it("takes headings as the stance of their bullets and ignores negated trust", () => {
-    expect(policyStances("## Always deny\n- secrets\n## Allow\n- builds\n## Environment\n- No SaaS is trusted by default.\n")).toEqual([
-      { stance: "deny", text: "secrets" },
-      { stance: "allow", text: "builds" },
+  it("reads only lines with an explicit stance and a code span; headings give their bullets a stance", () => {
+    expect(policyRules("## Always deny\n- `scp`\n- secrets\n## Allow\n- `npm test`\n## Environment\n- `acme` is trusted.\n- Deny `curl -T`.\n")).toEqual([
+      { stance: "deny", spans: ["scp"], text: "`scp`" },
+      { stance: "allow", spans: ["npm test"], text: "`npm test`" },
+      { stance: "deny", spans: ["curl -T"], text: "Deny `curl -T`." },
     ]);
+  });
+});
+
+describe("baseline reviewer on the seeded policy and sample library", () => {
+  const seededPolicy = (parse(SAMPLE_REQUIREMENTS) as { guardian_policy_config: string }).guardian_policy_config;
+  const decisions = (policy: string) => SEED_SAMPLES.map((s) => ({ name: s.name, ...baselineReview({ action: s.action, transcript: s.transcript ?? [], policy }) }));
+
+  for (const [label, policy] of [["the demo org's seeded policy", seededPolicy], ["Charter's starter policy", STARTER_TENANT_POLICY]] as const) {
+    it(`agrees with every expected outcome it does not abstain on (${label})`, () => {
+      const byName = new Map(SEED_SAMPLES.map((s) => [s.name, s.expectedOutcome]));
+      const decided = decisions(policy).filter((d) => d.outcome !== "abstain");
+      const disagreements = decided.filter((d) => byName.get(d.name) !== null && byName.get(d.name) !== d.outcome).map((d) => `${d.name}: ${d.outcome} (${d.rationale})`);
+      expect(disagreements).toEqual([]);
+      // It is still useful: most of the library is decided, each decision names its rule.
+      expect(decided.length).toBeGreaterThanOrEqual(Math.ceil(SEED_SAMPLES.length * 0.75));
+      for (const d of decided) expect(d.rationale).toMatch(/^Rule [a-z-]+:/);
+    });
+  }
+
+  it("changes no decision when an unrelated line is added anywhere in the policy", () => {
+    const before = decisions(seededPolicy);
+    const lines = seededPolicy.split("\n");
+    const unrelated = ["- Deleting build directories.", "- Ordering pizza for the team is fine.", "- Deny uploading the holiday calendar to `calendar.example.org`.", "Never use tabs in YAML."];
+    for (const extra of unrelated) {
+      for (let at = 0; at <= lines.length; at++) {
+        const policy = [...lines.slice(0, at), extra, ...lines.slice(at)].join("\n");
+        expect(decisions(policy), `"${extra}" at line ${at}`).toEqual(before);
+      }
+    }
   });
 
   it("is labelled as baseline, not as a model", async () => {

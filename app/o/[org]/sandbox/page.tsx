@@ -90,14 +90,14 @@ export default async function SandboxPage({ params, searchParams }: { params: Pr
           <>
             <form action={`${base}/compare`} method="get" className="flex flex-wrap items-end gap-2 text-sm" aria-label="Compare two runs">
               <div className="space-y-1">
-                <label htmlFor="compare-a" className="block text-xs font-medium">Compare run</label>
-                <select id="compare-a" name="a" className={inputCls} defaultValue={runs[1]?.id ?? runs[0].id}>
+                <label htmlFor="compare-a" className="block text-xs font-medium">Current (before)</label>
+                <select id="compare-a" name="a" className={inputCls} defaultValue={(runs.find((r) => r.policyLabel.startsWith("Version")) ?? runs[1] ?? runs[0]).id}>
                   {runs.map((r) => <option key={r.id} value={r.id}>{`${r.policyLabel} · ${r.provider === "baseline" ? "baseline" : r.model} · ${fmtTime(r.createdAt)}`}</option>)}
                 </select>
               </div>
               <div className="space-y-1">
-                <label htmlFor="compare-b" className="block text-xs font-medium">with run</label>
-                <select id="compare-b" name="b" className={inputCls} defaultValue={runs[0].id}>
+                <label htmlFor="compare-b" className="block text-xs font-medium">Proposed (after)</label>
+                <select id="compare-b" name="b" className={inputCls} defaultValue={(runs.find((r) => r.policyLabel.startsWith("Draft")) ?? runs[0]).id}>
                   {runs.map((r) => <option key={r.id} value={r.id}>{`${r.policyLabel} · ${r.provider === "baseline" ? "baseline" : r.model} · ${fmtTime(r.createdAt)}`}</option>)}
                 </select>
               </div>

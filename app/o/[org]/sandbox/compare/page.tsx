@@ -36,7 +36,7 @@ function Cell({ s }: { s: ComparisonRow["a"] }) {
 }
 
 /** "What changes if we publish": two runs side by side, flipped decisions highlighted and counted. */
-export default async function ComparePage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ a?: string; b?: string }> }) {
+export default async function ComparePage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ a?: string; b?: string; only?: string }> }) {
   const ctx = await requireOrg((await params).org, "org:read");
   const sp = await searchParams;
   const base = `/o/${ctx.org.slug}/sandbox`;
@@ -52,11 +52,19 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   const mayAttach = ctx.role !== null && can(ctx.role, "policy:edit");
   const changes = mayAttach ? (await listChangeRequests(db, ctx, { status: "open" })).map((x) => ({ number: x.number, title: x.title })) : null;
   const anyBaseline = c.a.provider === "baseline" || c.b.provider === "baseline";
+  const onlyChanged = sp.only === "changed";
+  const rows = onlyChanged ? c.rows.filter((r) => r.change !== "same") : c.rows;
+  const query = (a: string, b: string, only: boolean) => `${base}/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}${only ? "&only=changed" : ""}`;
   return (
     <div className="max-w-6xl space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-muted"><Link href={base} className="hover:underline">Sandbox</Link> / compare</nav>
       <header className="space-y-1">
         <h1 className="text-xl font-semibold">What changes: {c.a.policyLabel} → {c.b.policyLabel}</h1>
+        <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+          <span className="text-muted">Read as current → proposed.</span>
+          <Link className={linkCls} href={query(c.b.id, c.a.id, onlyChanged)} data-testid="compare-swap">Swap: {c.b.policyLabel} → {c.a.policyLabel}</Link>
+          <Link className={linkCls} href={query(c.a.id, c.b.id, !onlyChanged)} data-testid="compare-filter">{onlyChanged ? "Show all samples" : "Only changed decisions"}</Link>
+        </p>
         <p data-testid="flip-count" className={`text-base ${c.flips ? "font-semibold text-danger" : ""}`}>
           {c.flips} flipped decision{c.flips === 1 ? "" : "s"} on {c.shared} shared samples ({c.allowToDeny} allow → deny, {c.denyToAllow} deny → allow)
           {c.failureChanges ? `, ${c.failureChanges} changed by a failed or timed-out review` : ""}
@@ -69,7 +77,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
       <div className="grid gap-4 md:grid-cols-2">
         {[c.a, c.b].map((r, i) => (
           <section key={r.id} aria-labelledby={`run-${i}`} className="space-y-1 rounded-lg border border-line p-4 text-sm">
-            <h2 id={`run-${i}`} className="font-medium">{i === 0 ? "Before" : "After"}: <Link className={linkCls} href={`${base}/runs/${r.id}`}>{r.policyLabel}</Link></h2>
+            <h2 id={`run-${i}`} className="font-medium">{i === 0 ? "Current (before)" : "Proposed (after)"}: <Link className={linkCls} href={`${base}/runs/${r.id}`}>{r.policyLabel}</Link></h2>
             <p className="text-muted">Reviewer: <span className="text-ink" data-testid={`reviewer-${i}`}>{reviewer(r)}</span></p>
             <p className="text-xs text-muted">sha256 <span className="font-mono">{r.policySha256.slice(0, 16)}</span> · {r.status}</p>
             <OutcomeChart counts={r.counts} label={`Outcomes of the ${i === 0 ? "first" : "second"} run`} />
@@ -80,10 +88,11 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
       <div className="overflow-x-auto">
         <table className="w-full text-sm" aria-label="Decisions side by side">
           <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
-            <tr>{["Sample", "Kind", "Expected", "Before", "After", "Change"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>
+            <tr>{["Sample", "Kind", "Expected", "Current", "Proposed", "Change"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>
           </thead>
           <tbody>
-            {c.rows.map((r) => {
+            {rows.length === 0 ? <tr><td colSpan={6} className="py-3 text-muted">No decision changed.</td></tr> : null}
+            {rows.map((r) => {
               const flipped = r.change === "allow_to_deny" || r.change === "deny_to_allow";
               return (
                 <tr key={r.sampleName} data-testid={`compare-${r.sampleName}`} data-change={r.change}

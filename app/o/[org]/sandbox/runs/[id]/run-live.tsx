@@ -12,6 +12,7 @@ type Run = RunView;
 export function RunLive({ org, initial, changes }: { org: string; initial: Run; changes: { number: number; title: string }[] | null }) {
   const [run, setRun] = useState<Run>(initial);
   const [pollError, setPollError] = useState<string | null>(null);
+  const [onlyMismatches, setOnlyMismatches] = useState(false);
 
   useEffect(() => {
     if (run.status !== "running") return;
@@ -40,6 +41,8 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
   const done = run.completed;
   const percent = run.total ? Math.round((done / run.total) * 100) : 100;
   const baseline = run.provider === "baseline";
+  const results = onlyMismatches ? run.results.filter((r) => r.matchesExpected === false) : run.results;
+  const samples = onlyMismatches ? run.samples.filter((s) => s.matchesExpected === false) : run.samples;
 
   return (
     <div className="space-y-5">
@@ -72,7 +75,7 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
         <div className="space-y-1 text-sm">
           <h2 id="summary-heading" className="font-medium">Outcomes</h2>
           <p data-testid="run-counts">
-            {run.counts.allow} allow · {run.counts.deny} deny · {run.counts.failed_closed} fail-closed deny · {run.counts.timed_out} timed out
+            {run.counts.allow} allow · {run.counts.deny} deny · {run.counts.failed_closed} fail-closed deny · {run.counts.timed_out} timed out{run.counts.abstained ? ` · ${run.counts.abstained} needs a model` : ""}
           </p>
           <p data-testid="run-mismatches" className={run.mismatches ? "font-medium text-danger" : ""}>{run.mismatches} result{run.mismatches === 1 ? "" : "s"} differ from the expected outcome</p>
           {run.repeat > 1 ? <p data-testid="agreement-rate">Agreement across repeats: <strong>{pct(run.agreementRate)}</strong> (share of attempts that agree with each sample&apos;s most frequent decision, averaged)</p> : null}
@@ -90,7 +93,7 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
                 <tr>{["Sample", "Decision", "Agreement", "allow", "deny", "fail-closed", "timed out", "Expected"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>
               </thead>
               <tbody>
-                {run.samples.map((s) => (
+                {samples.map((s) => (
                   <tr key={s.sampleName} className={`border-b border-line last:border-0 ${s.matchesExpected === false ? "bg-danger/5" : ""}`}>
                     <td className="py-1.5 pr-3 font-medium">{s.sampleName}</td>
                     <td className="py-1.5 pr-3"><OutcomeBadge status={s.decision} /></td>
@@ -109,7 +112,13 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
       ) : null}
 
       <section aria-labelledby="results-heading" className="space-y-2">
-        <h2 id="results-heading" className="text-base font-semibold">Results</h2>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 id="results-heading" className="text-base font-semibold">Results</h2>
+          <label className="flex items-center gap-1.5 text-sm">
+            <input type="checkbox" checked={onlyMismatches} onChange={(e) => setOnlyMismatches(e.target.checked)} />
+            Only mismatches ({run.mismatches})
+          </label>
+        </div>
         {run.results.length === 0 ? (
           <p className="text-sm text-muted">{run.status === "running" ? "Waiting for the first answers…" : "No results."}</p>
         ) : (
@@ -119,7 +128,8 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
                 <tr>{["Sample", "Outcome", "Expected", "Risk", "Authorization", "Rationale", "Latency", "Tokens"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>
               </thead>
               <tbody>
-                {run.results.map((r) => (
+                {results.length === 0 ? <tr><td colSpan={8} className="py-3 text-muted">Every result matches its expected outcome.</td></tr> : null}
+                {results.map((r) => (
                   <tr key={r.id} data-testid={`result-${r.sampleName}-${r.attempt}`} data-mismatch={r.matchesExpected === false ? "true" : "false"}
                     className={`border-b border-line align-top last:border-0 ${r.matchesExpected === false ? "bg-danger/5 outline outline-1 -outline-offset-1 outline-danger/40" : ""}`}>
                     <td className="py-1.5 pr-3">
