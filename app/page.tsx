@@ -10,7 +10,7 @@ export default async function Home() {
   const orgs = await listOrgs(db, actor);
   if (orgs.length === 0) {
     return (
-      <main className="flex min-h-screen items-center justify-center p-8">
+      <main id="main" tabIndex={-1} className="outline-none flex min-h-screen items-center justify-center p-8">
         <div className="max-w-md text-center">
           <h1 className="text-lg font-semibold">No organisation yet</h1>
           <p className="mt-2 text-sm text-muted">You are signed in as {actor.email}, but no organisation has added you. Ask an owner to invite you, or{" "}

@@ -16,7 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const sso = ssoOption();
   const message = signInErrorMessage(typeof error === "string" ? error : undefined, typeof domain === "string" ? domain : undefined, typeof code === "string" ? code : undefined);
   return (
-    <main className="flex min-h-screen items-center justify-center bg-panel px-4">
+    <main id="main" tabIndex={-1} className="outline-none flex min-h-screen items-center justify-center bg-panel px-4">
       <div className="w-full max-w-sm rounded-xl border border-line bg-white p-8 shadow-sm">
         <h1 className="text-xl font-semibold">Sign in to Charter</h1>
         <p className="mb-6 mt-1 text-sm text-muted">Govern the requirements your Codex agents enforce.</p>

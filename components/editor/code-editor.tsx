@@ -17,21 +17,26 @@ export interface CodeEditorHandle {
   goTo(line: number, column: number): void;
 }
 
+// Colours come from CSS variables (app/globals.css), so the editors follow the light and dark themes.
 const highlight = HighlightStyle.define([
-  { tag: tags.comment, color: "#6a7380", fontStyle: "italic" },
-  { tag: [tags.propertyName, tags.variableName, tags.definition(tags.variableName)], color: "#1d4ed8" },
-  { tag: [tags.string, tags.special(tags.string)], color: "#047857" },
-  { tag: [tags.number, tags.atom, tags.bool], color: "#b45309" },
-  { tag: [tags.heading, tags.typeName, tags.className], color: "#7c3aed", fontWeight: "600" },
+  { tag: tags.comment, color: "var(--color-hl-comment)", fontStyle: "italic" },
+  { tag: [tags.propertyName, tags.variableName, tags.definition(tags.variableName)], color: "var(--color-hl-key)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--color-hl-string)" },
+  { tag: [tags.number, tags.atom, tags.bool], color: "var(--color-hl-number)" },
+  { tag: [tags.heading, tags.typeName, tags.className], color: "var(--color-hl-table)", fontWeight: "600" },
   { tag: tags.strong, fontWeight: "700" },
   { tag: tags.emphasis, fontStyle: "italic" },
 ]);
 
 const theme = EditorView.theme({
-  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "white" },
+  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "var(--color-white)", color: "var(--color-ink)" },
   "&.cm-focused": { outline: "2px solid color-mix(in srgb, var(--color-accent) 40%, transparent)" },
-  ".cm-content": { fontFamily: "var(--font-mono)", padding: "8px 0" },
-  ".cm-gutters": { backgroundColor: "var(--color-panel)", borderRight: "1px solid var(--color-line)", color: "#5b6270" },
+  ".cm-content": { fontFamily: "var(--font-mono)", padding: "8px 0", caretColor: "var(--color-ink)" },
+  ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--color-ink)" },
+  ".cm-gutters": { backgroundColor: "var(--color-panel)", borderRight: "1px solid var(--color-line)", color: "var(--color-muted)" },
+  ".cm-activeLine": { backgroundColor: "color-mix(in srgb, var(--color-accent) 7%, transparent)" },
+  ".cm-activeLineGutter": { backgroundColor: "color-mix(in srgb, var(--color-accent) 12%, transparent)" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "color-mix(in srgb, var(--color-accent) 30%, transparent)" },
   ".cm-scroller": { overflow: "auto" },
 });
 

@@ -5,13 +5,14 @@ import { composeReviewerPrompt } from "@/lib/guardian/prompt";
 import { STARTER_TENANT_POLICY } from "@/lib/guardian/starter-policy";
 import { estimateTokens } from "@/lib/guardian/tokens";
 import { validateRequirements, type Diagnostic } from "@/lib/requirements";
-import { compareRequirements, widenedAccess } from "@/lib/requirements/compare";
+import { compareRequirements } from "@/lib/requirements/compare";
+import { policyVerdict } from "@/lib/policies/verdict";
 import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
 import { createChangeRequestAction, publishAction, saveDraftAction } from "@/lib/ops/policy-actions";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import { DiagnosticsList } from "./diagnostics-list";
 import { ListControl } from "./list-control";
-import { VerdictBadge } from "../diff-view";
+import { PolicySections, VerdictBadge } from "../diff-view";
 
 export interface EditorDraft {
   toml: string;
@@ -34,6 +35,8 @@ const LIST_LABELS: Record<FormListKey, { label: string; help: string }> = {
 
 const storageKey = (org: string) => `charter:draft:${org}`;
 
+const TABS = [["form", "Common keys"], ["policy", "Auto-review policy"], ["prompt", "Reviewer prompt"]] as const;
+
 /** The requirements editor: form controls and the TOML text, kept in sync, with live checks and conflict-safe saves. */
 export function RequirementsEditor({
   org,
@@ -50,13 +53,20 @@ export function RequirementsEditor({
   canPublish: boolean;
   codexVersion: string;
 }) {
-  const [text, setText] = useState(initial.toml);
+  const [text, setTextState] = useState(initial.toml);
+  // The newest text, ahead of React's render: two keystrokes that arrive before a re-render must both apply.
+  const latest = useRef(initial.toml);
+  const setText = (next: string) => {
+    latest.current = next;
+    setTextState(next);
+  };
   const [base, setBase] = useState(initial);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [restored, setRestored] = useState(false);
   const [tab, setTab] = useState<"form" | "policy" | "prompt">("form");
-  const [formError, setFormError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  // Messages about one state of the text: they disappear as soon as the text changes.
+  const [formError, setFormError] = useState<{ text: string; message: string } | null>(null);
+  const [notice, setNotice] = useState<{ tone: "ok" | "error"; text: string; about: string } | null>(null);
   const [pending, startTransition] = useTransition();
   const editor = useRef<CodeEditorHandle | null>(null);
 
@@ -94,34 +104,40 @@ export function RequirementsEditor({
   }, [dirty]);
 
   const edit = (patch: (t: string) => string) => {
+    const before = latest.current;
     try {
-      setText(patch(text));
+      setText(patch(before));
       setFormError(null);
     } catch (err) {
-      setFormError(err instanceof Error ? err.message : String(err));
+      setFormError({ text: before, message: err instanceof Error ? err.message : String(err) });
     }
   };
 
   const save = (toml: string, baseRevision: number) =>
     startTransition(async () => {
+      const merging = conflict !== null;
       const r = await saveDraftAction(org, { toml, baseRevision });
       if (r.ok) {
         const next = { toml, revision: r.data.revision, updatedAt: new Date().toISOString(), updatedBy: null };
         setBase(next);
-        setText(toml);
+        // Keystrokes typed while the save was in flight stay; only a merged version replaces the text.
+        if (merging) setText(toml);
         setConflict(null);
         setRestored(false);
-        setNotice({ tone: "ok", text: `Saved as revision ${r.data.revision}.` });
+        const refused = validateRequirements(toml).diagnostics.filter((d) => d.severity === "error").length;
+        setNotice(refused
+          ? { tone: "error", text: `Saved as revision ${r.data.revision}, but Codex would refuse this file (${refused} error${refused === 1 ? "" : "s"}): fix it before publishing.`, about: toml }
+          : { tone: "ok", text: `Saved as revision ${r.data.revision}.`, about: toml });
       } else if (r.error.code === "conflict" && isTheirs(r.error.details)) {
         setConflict({ theirs: r.error.details.theirs, yours: toml });
-      } else setNotice({ tone: "error", text: r.error.message });
+      } else setNotice({ tone: "error", text: r.error.message, about: toml });
     });
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.metaKey || e.ctrlKey) && e.key === "s") {
         e.preventDefault();
-        if (!conflict && !pending) save(text, base.revision);
+        if (!conflict && !pending) save(latest.current, base.revision);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -129,6 +145,16 @@ export function RequirementsEditor({
   });
 
   const goTo = (d: Diagnostic) => editor.current?.goTo(d.line, d.column);
+
+  // Tabs as the WAI-ARIA pattern has them: arrow keys move and select, Home/End jump; one tab stop for the list.
+  const onTabKey = (e: React.KeyboardEvent, index: number) => {
+    const last = TABS.length - 1;
+    const next = e.key === "ArrowRight" ? (index === last ? 0 : index + 1) : e.key === "ArrowLeft" ? (index === 0 ? last : index - 1) : e.key === "Home" ? 0 : e.key === "End" ? last : null;
+    if (next === null) return;
+    e.preventDefault();
+    setTab(TABS[next][0]);
+    document.getElementById(`tab-${TABS[next][0]}`)?.focus();
+  };
 
   if (conflict) {
     return <ConflictView conflict={conflict} pending={pending} onKeepTheirs={() => {
@@ -150,7 +176,7 @@ export function RequirementsEditor({
             <button type="button" className="underline" onClick={() => { setText(base.toml); setRestored(false); }}>Discard them</button>
           </span>
         ) : null}
-        {notice ? <span role="alert" className={`text-xs ${notice.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>{notice.text}</span> : null}
+        {notice && notice.about === text ? <span role="alert" className={`text-xs ${notice.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>{notice.text}</span> : null}
         <span className="ml-auto flex gap-2">
           <button type="button" onClick={() => save(text, base.revision)} disabled={!dirty || pending}
             className="rounded-md border border-line bg-white px-3 py-1.5 font-medium hover:bg-panel disabled:opacity-50">
@@ -161,15 +187,16 @@ export function RequirementsEditor({
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
         <section aria-label="Form" className="space-y-4">
-          <div role="tablist" aria-label="Editor panels" className="flex gap-1 border-b border-line">
-            {([["form", "Common keys"], ["policy", "Auto-review policy"], ["prompt", "Reviewer prompt"]] as const).map(([id, label]) => (
-              <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} onClick={() => setTab(id)}
-                className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === id ? "border-accent font-medium" : "border-transparent text-muted hover:text-ink"}`}>
+          <div role="tablist" aria-label="Editor panels" className="flex gap-1 overflow-x-auto border-b border-line">
+            {TABS.map(([id, label], index) => (
+              <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} tabIndex={tab === id ? 0 : -1}
+                onClick={() => setTab(id)} onKeyDown={(e) => onTabKey(e, index)}
+                className={`-mb-px shrink-0 border-b-2 px-3 py-1.5 text-sm ${tab === id ? "border-accent font-medium" : "border-transparent text-muted hover:text-ink"}`}>
                 {label}
               </button>
             ))}
           </div>
-          {formError ? <p role="alert" className="rounded-md bg-danger/5 px-3 py-2 text-xs text-danger">{formError}</p> : null}
+          {formError && formError.text === text ? <p role="alert" className="rounded-md bg-danger/5 px-3 py-2 text-xs text-danger">{formError.message}</p> : null}
           {!fields ? (
             <p className="rounded-md border border-dashed border-line p-4 text-sm text-muted">The TOML has a syntax error; the form comes back once the text parses.</p>
           ) : tab === "form" ? (
@@ -269,7 +296,7 @@ function PublishPanel({ org, text, dirty, valid, baseRevision, published, approv
   const comparison = useMemo(() => {
     try {
       const before = published?.toml ?? "";
-      return { changes: compareRequirements(before, text), wider: widenedAccess(before, text) };
+      return { changes: compareRequirements(before, text), wider: policyVerdict(before, text) };
     } catch {
       return null;
     }
@@ -297,8 +324,21 @@ function PublishPanel({ org, text, dirty, valid, baseRevision, published, approv
           {published ? `Compared with version ${published.number}` : "Nothing published yet"}
           {viaRequest ? ` · ${approvalsRequired} approval${approvalsRequired === 1 ? "" : "s"} required` : ""}
         </span>
-        {comparison ? <VerdictBadge wider={comparison.wider} /> : null}
+        {!valid ? (
+          <span data-testid="verdict-badge" className="rounded bg-danger/10 px-1.5 py-0.5 text-xs font-semibold text-danger">NO VERDICT: Codex would refuse this file</span>
+        ) : comparison ? <VerdictBadge wider={comparison.wider} /> : null}
       </div>
+      {valid && comparison && comparison.wider.verdict !== "PASS" ? (
+        <ul className="list-disc space-y-0.5 pl-5 text-xs" data-testid="verdict-reasons">
+          {comparison.wider.reasons.map((r, i) => <li key={i}>{r}</li>)}
+        </ul>
+      ) : null}
+      {valid && comparison?.wider.policySections?.length ? (
+        <details className="text-xs">
+          <summary className="cursor-pointer">Auto-review policy: {comparison.wider.policySections.length} changed section{comparison.wider.policySections.length === 1 ? "" : "s"}, side by side</summary>
+          <PolicySections sections={comparison.wider.policySections} />
+        </details>
+      ) : null}
       {comparison && comparison.changes.length > 0 ? (
         <ul className="list-disc space-y-0.5 pl-5 text-xs" data-testid="pending-changes">
           {comparison.changes.map((c, i) => <li key={i}>{c.summary}</li>)}

@@ -32,10 +32,25 @@ export function parseToml(text: string): TomlParse {
   } catch (err) {
     if (err instanceof TomlError) {
       const first = err.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
-      return { ok: false, line: err.line, column: err.column, message: first };
+      return { ok: false, ...unclosedAt(text, err.line, err.column, first), message: first };
     }
     throw err;
   }
+}
+
+/**
+ * An array or inline table left open is noticed only at the next line's first token; the mistake is at the end of
+ * the last line with content before it (where the `]` or `,` is missing), so that is where the error points.
+ */
+function unclosedAt(text: string, line: number, column: number, message: string): Position {
+  if (!/expected comma or end of structure/.test(message)) return { line, column };
+  const lines = stripBom(text).split("\n");
+  if (line < 2 || line > lines.length || lines[line - 1].slice(0, column - 1).trim() !== "") return { line, column };
+  for (let l = line - 1; l >= 1; l--) {
+    const content = lines[l - 1].replace(/\s+#.*$|^\s*#.*$/, "").trimEnd();
+    if (content.trim() !== "") return { line: l, column: content.length + 1 };
+  }
+  return { line, column };
 }
 
 export { TomlDate };

@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer"
 
 function Card({ children }: { children: ReactNode }) {
   return (
-    <main className="flex min-h-screen items-center justify-center bg-panel px-4">
+    <main id="main" tabIndex={-1} className="outline-none flex min-h-screen items-center justify-center bg-panel px-4">
       <div className="w-full max-w-md rounded-xl border border-line bg-white p-8 shadow-sm">{children}</div>
     </main>
   );

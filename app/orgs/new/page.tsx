@@ -11,7 +11,7 @@ export default async function NewOrgPage() {
   const actor = await requireActor();
   const orgs = await listOrgs(db, actor);
   return (
-    <main className="flex min-h-screen items-center justify-center bg-panel px-4">
+    <main id="main" tabIndex={-1} className="outline-none flex min-h-screen items-center justify-center bg-panel px-4">
       <div className="w-full max-w-md rounded-xl border border-line bg-white p-8 shadow-sm">
         <h1 className="text-xl font-semibold">New organisation</h1>
         <p className="mb-6 mt-1 text-sm text-muted">You ({actor.email}) become its owner and can invite others.</p>
