@@ -21,14 +21,14 @@ export function CollapsibleSidebar({ title, children }: { title: ReactNode; chil
   }, [open]);
   return (
     <>
-      <div className="flex items-center justify-between gap-3 border-b border-line bg-panel px-4 py-2 md:hidden print:hidden">
+      <header className="flex items-center justify-between gap-3 border-b border-line bg-panel px-4 py-2 md:hidden print:hidden">
         <div className="min-w-0">{title}</div>
         <button type="button" aria-expanded={open} aria-controls={panel} onClick={() => setOpen((o) => !o)}
           className="flex items-center gap-1.5 rounded-md border border-line bg-white px-2.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-accent">
           {open ? <X aria-hidden className="size-4" /> : <Menu aria-hidden className="size-4" />}
           Menu
         </button>
-      </div>
+      </header>
       <aside id={panel} aria-label="Sidebar"
         className={`${open ? "flex" : "hidden"} w-full shrink-0 flex-col border-b border-line bg-panel px-3 py-4 md:flex md:w-60 md:border-r md:border-b-0 print:hidden`}>
         {children}

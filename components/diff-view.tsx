@@ -52,7 +52,7 @@ export function PolicySections({ sections }: { sections: readonly PolicySectionC
           <h3 className="text-sm font-medium">{s.section}</h3>
           <div className="grid gap-2 md:grid-cols-2">
             {([["Before", s.before], ["After", s.after]] as const).map(([label, body]) => (
-              <div key={label} className="min-w-0 rounded-md border border-line bg-white/70 p-2 dark:bg-black/20">
+              <div key={label} className="min-w-0 rounded-md border border-line bg-white/70 p-2">
                 <p className="text-xs font-medium text-muted">{label}</p>
                 <pre className="whitespace-pre-wrap break-words font-mono text-xs">{body ?? (label === "Before" ? "(section not present)" : "(section removed)")}</pre>
               </div>

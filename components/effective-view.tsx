@@ -83,6 +83,7 @@ export function EffectiveView({ draft }: { draft: string }) {
         {result.notes.length > 0 ? (
           <ul className="list-disc space-y-0.5 pl-5 text-xs text-muted">{result.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
         ) : null}
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Effective values, scrolls sideways on a narrow screen">
         <table className="w-full text-left text-xs" data-testid="effective-table">
           <thead className="border-b border-line text-muted">
             <tr><th className="py-1 pr-2 font-medium">Key</th><th className="py-1 pr-2 font-medium">Value</th><th className="py-1 font-medium">Source</th></tr>
@@ -98,6 +99,7 @@ export function EffectiveView({ draft }: { draft: string }) {
             {rows.length === 0 ? <tr><td colSpan={3} className="py-2 text-muted">No requirements: Codex applies no constraints.</td></tr> : null}
           </tbody>
         </table>
+        </div>
       </section>
     </div>
   );

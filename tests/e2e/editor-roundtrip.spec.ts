@@ -9,7 +9,10 @@ import { RUN, createOrgViaUi } from "./org-flows";
 // saving and reloading the same text comes back. Seeded, so a failure names a reproducible run.
 
 const START = 'allowed_approval_policies = ["on-request"]\nallowed_sandbox_modes = ["read-only"]\nguardian_policy_config = \'\'\'\n## Always deny\n- Force-pushing to main.\n\'\'\'\n';
-const PIECES = ["x", " ", "\n", "é", "中", "😀", "'", "'''", '"', '"""', "\\", "#", "- Deny.", "\t"];
+// No "\n": CodeMirror turns an inserted newline character into its Enter command (list continuation in markdown),
+// which a person gets by pressing Enter. Typing after the last newline is covered by the text ending in one, and
+// newlines at random positions by the unit property test (tests/unit/requirements/edit-roundtrip.test.ts).
+const PIECES = ["x", " ", "é", "中", "😀", "'", "'''", '"', '"""', "\\", "#", "- Deny.", "\t"];
 
 function rng(seed: number) {
   let a = seed >>> 0;

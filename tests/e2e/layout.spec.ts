@@ -87,7 +87,7 @@ test("the sign-in page is accessible in both themes at both widths", async ({ pa
 test("dark mode follows the system", async ({ page }) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
-  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto("/o/acme/versions");
   expect(await background()).toBe("rgb(255, 255, 255)");
@@ -152,7 +152,7 @@ test("unknown pages are a branded not-found with a real 404; the favicon is serv
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
-    await expect(page.getByText("Charter").first()).toBeVisible();
+    await expect(page.getByText("Charter · 404")).toBeVisible();
   }
   const missing: string[] = [];
   page.on("response", (r) => {
@@ -164,6 +164,20 @@ test("unknown pages are a branded not-found with a real 404; the favicon is serv
   expect(icon).toBeTruthy();
   expect((await page.request.get(icon!)).status()).toBe(200);
   expect(missing).toEqual([]);
+});
+
+test("the signing-key fingerprint is shown in full with a copy button", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\//);
+  await fixtures(page); // publishes, so the org has a signing key
+  await page.goto("/o/acme/settings");
+  const fingerprint = page.getByTestId("key-fingerprint").first();
+  const kid = (await fingerprint.textContent()) ?? "";
+  expect(kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  await page.getByRole("button", { name: `Copy the fingerprint of key ${kid.slice(0, 8)}` }).first().click();
+  await expect(page.getByText("Copied").first()).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(kid);
 });
 
 test("the compliance report prints with page margins and page numbers, without the navigation", async ({ page }) => {

@@ -27,6 +27,7 @@ async function publishTwo(page: Page) {
 }
 
 test("versions list, version page, diff with the WIDENS verdict, change request and printable report", async ({ page }) => {
+  test.setTimeout(90_000); // five axe runs: slow on a busy machine
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
   const { a, b, cr } = await publishTwo(page);
@@ -79,9 +80,10 @@ test("versions list, version page, diff with the WIDENS verdict, change request 
 test("a missing version or change request shows the not-found page, not an error", async ({ page }) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
-  // The pages stream behind a loading state, so Next sends a soft 404 (status 200, noindex) with the not-found UI.
+  // A real 404 with the branded not-found page inside the console frame.
   for (const path of ["/o/acme/versions/999999", "/o/acme/changes/999999", "/o/acme/versions/abc"]) {
-    await page.goto(path);
-    await expect(page.getByText("This page could not be found."), path).toBeVisible();
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" }), path).toBeVisible();
   }
 });

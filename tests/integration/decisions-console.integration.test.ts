@@ -94,8 +94,8 @@ describe("replay on real decisions", () => {
   it("replays a stricter draft on the real requests and lists exactly the decision that would now be denied", async () => {
     const ctx = await member();
     await withFixtures(ctx);
-    // Stricter: the baseline reviewer reads a policy line that denies a risk group.
-    await saveDraft(db, ctx, { toml: `guardian_policy_config = """\nNever approve routine work that asks to run outside the sandbox.\n"""\n`, baseRevision: 0 });
+    // Stricter: the baseline reviewer applies a policy line that names the command in a code span.
+    await saveDraft(db, ctx, { toml: `guardian_policy_config = """\nNever approve writes to the hooks directory outside the sandbox: \`touch /opt/codex-hooks/outside\`.\n"""\n`, baseRevision: 0 });
     const replay = await startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline", lastN: 100, sample: 10 });
     await replay.done;
     // Two pairs of identical actions (same command, same outcome) collapse to one allow and one deny.

@@ -1,6 +1,7 @@
 "use client";
 
 import { ConfirmButton } from "@/components/ui/confirm-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorLine } from "@/components/ui/error-line";
 import { primaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
@@ -44,13 +45,18 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
       {keys.length === 0 ? (
         <p className="text-sm text-muted">No signing key yet: the first publish creates one.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
           <table className="w-full text-sm" aria-label="Signing keys">
             <TableHead columns={["Key id", "State", "Created", "Activated", "Retired", "In JWKS until"]} actions />
             <tbody>
               {keys.map((k) => (
                 <tr key={k.kid} className="border-b border-line last:border-0" data-testid={`key-${k.state}`}>
-                  <td className="py-2 pr-3 font-mono text-xs" title={k.kid}>{k.kid.slice(0, 16)}…</td>
+                  <td className="py-2 pr-3">
+                    <span className="flex items-start gap-2">
+                      <code className="break-all font-mono text-xs" data-testid="key-fingerprint">{k.kid}</code>
+                      <CopyButton value={k.kid} label={`Copy the fingerprint of key ${k.kid.slice(0, 8)}`} />
+                    </span>
+                  </td>
                   <td className="py-2 pr-3">{k.state}</td>
                   <td className="py-2 pr-3 text-muted">{fmt(k.createdAt)}</td>
                   <td className="py-2 pr-3 text-muted">{fmt(k.activatedAt)}</td>

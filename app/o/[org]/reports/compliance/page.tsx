@@ -54,7 +54,8 @@ export default async function CompliancePage({ params, searchParams }: { params:
           <section aria-labelledby="summary-heading" className="rounded-lg border border-line p-4 text-sm">
             <h2 id="summary-heading" className="font-medium">Summary</h2>
             <p className="mt-1" data-testid="report-summary">{report.entries.length} version{report.entries.length === 1 ? "" : "s"} published; {report.widening} widened agents&apos; access; {report.review} changed the Auto-review policy text (REVIEW). Generated {formatTime(report.generatedAt)}.</p>
-            <table className="mt-3 w-full text-left">
+            <div className="mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Versions in the period, scrolls sideways on a narrow screen">
+            <table className="w-full text-left">
               <caption className="sr-only">Versions in the period</caption>
               <thead className="text-xs uppercase tracking-wide text-muted"><tr><th scope="col" className="py-1">Version</th><th scope="col">Published</th><th scope="col">Author</th><th scope="col">Approved by</th><th scope="col">Access</th></tr></thead>
               <tbody className="divide-y divide-line">
@@ -69,6 +70,7 @@ export default async function CompliancePage({ params, searchParams }: { params:
                 ))}
               </tbody>
             </table>
+            </div>
           </section>
           {report.entries.map((e) => (
             <article key={e.number} className="report-entry space-y-3 border-t border-line pt-5" aria-labelledby={`v${e.number}-heading`}>
