@@ -44,7 +44,7 @@ export function EffectiveView({ draft }: { draft: string }) {
 
   return (
     <div className="grid gap-6 xl:grid-cols-2">
-      <section aria-labelledby="layers-heading" className="space-y-3">
+      <section aria-labelledby="layers-heading" className="min-w-0 space-y-3">
         <h2 id="layers-heading" className="text-sm font-medium">Layers on the host</h2>
         <p className="text-xs text-muted">
           Codex {LAYER_MODEL_CODEX_VERSION} merges requirement layers from lowest to highest precedence: system file, cloud fragments (the first fragment
@@ -73,7 +73,7 @@ export function EffectiveView({ draft }: { draft: string }) {
           <Plus aria-hidden className="size-4" /> Add a layer
         </button>
       </section>
-      <section aria-labelledby="effective-heading" className="space-y-3">
+      <section aria-labelledby="effective-heading" className="min-w-0 space-y-3">
         <h2 id="effective-heading" className="text-sm font-medium">Effective requirements</h2>
         {result.errors.length > 0 ? (
           <ul role="alert" className="space-y-1 rounded-md border border-danger/30 bg-danger/5 px-3 py-2 text-xs text-danger">

@@ -35,6 +35,20 @@ const LIST_LABELS: Record<FormListKey, { label: string; help: string }> = {
 
 const storageKey = (org: string) => `charter:draft:${org}`;
 
+const SETTLE_AFTER_CHARS = 32 * 1024;
+const SETTLE_MS = 250;
+
+/** `value`, or with a delay, `value` once it has not changed for `ms` (typing paused). */
+function useSettled(value: string, ms: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    if (ms === 0) return setSettled(value);
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return ms === 0 ? value : settled;
+}
+
 const TABS = [["form", "Common keys"], ["policy", "Auto-review policy"], ["prompt", "Reviewer prompt"]] as const;
 
 /** The requirements editor: form controls and the TOML text, kept in sync, with live checks and conflict-safe saves. */
@@ -70,10 +84,13 @@ export function RequirementsEditor({
   const [pending, startTransition] = useTransition();
   const editor = useRef<CodeEditorHandle | null>(null);
 
-  const deferred = useDeferredValue(text);
+  // Parsing, validating and storing a large file on every keystroke would cost the main thread more than a frame:
+  // past SETTLE_AFTER_CHARS they wait until typing pauses. Form edits always patch the newest text (`latest`), and the
+  // editors own their text, so nothing typed waits for this.
+  const settled = useSettled(text, text.length > SETTLE_AFTER_CHARS ? SETTLE_MS : 0);
+  const deferred = useDeferredValue(settled);
   const result = useMemo(() => validateRequirements(deferred), [deferred]);
-  // The form follows the text at once (cheap parse); only the full validation runs on the deferred text.
-  const fields = useMemo(() => readFormFields(text), [text]);
+  const fields = useMemo(() => readFormFields(settled), [settled]);
   const dirty = text !== base.toml;
 
   // Unsaved work survives a reload: kept per org with the revision it was based on.
@@ -92,9 +109,9 @@ export function RequirementsEditor({
     }
   }, [org, initial]);
   useEffect(() => {
-    if (dirty) localStorage.setItem(storageKey(org), JSON.stringify({ toml: text, baseRevision: base.revision }));
+    if (settled !== base.toml) localStorage.setItem(storageKey(org), JSON.stringify({ toml: settled, baseRevision: base.revision }));
     else localStorage.removeItem(storageKey(org));
-  }, [org, text, base.revision, dirty]);
+  }, [org, settled, base.revision, base.toml]);
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
       if (dirty) e.preventDefault();
