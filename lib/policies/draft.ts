@@ -41,7 +41,7 @@ export async function getDraftOrEmpty(db: Db, ctx: OrgContext, scope?: DraftScop
  */
 export async function replaceDraftForRestore(tx: Tx, ctx: OrgContext, toml: string, restoredFrom: number, expectedRevision: number | undefined, request?: RequestInfo): Promise<number> {
   const [current] = await tx.$queryRaw<{ id: string; toml: string; revision: number }[]>`
-    SELECT id, toml, revision FROM "Draft" WHERE "orgId" = ${ctx.org.id} AND name = ${DRAFT_NAME} FOR UPDATE`;
+    SELECT id, toml, revision FROM "Draft" WHERE "orgId" = ${ctx.org.id} AND name = ${draftName()} FOR UPDATE`;
   if (expectedRevision !== undefined && (current?.revision ?? 0) !== expectedRevision) {
     throw new AppError("conflict", `The draft was saved again (revision ${current?.revision ?? 0}) since you confirmed replacing revision ${expectedRevision}; look at it before restoring.`, {
       revision: current?.revision ?? 0,
@@ -51,7 +51,7 @@ export async function replaceDraftForRestore(tx: Tx, ctx: OrgContext, toml: stri
   const userId = ctx.actor.type === "user" ? ctx.actor.userId : null;
   const saved = current
     ? await tx.draft.update({ where: { id: current.id }, data: { toml, revision: { increment: 1 }, updatedById: userId }, select: { id: true, revision: true } })
-    : await tx.draft.create({ data: { orgId: ctx.org.id, name: DRAFT_NAME, toml, revision: 1, updatedById: userId }, select: { id: true, revision: true } });
+    : await tx.draft.create({ data: { orgId: ctx.org.id, name: draftName(), toml, revision: 1, updatedById: userId }, select: { id: true, revision: true } });
   const before = current?.toml ?? "";
   await recordAudit(tx, {
     orgId: ctx.org.id,

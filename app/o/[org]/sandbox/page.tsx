@@ -103,7 +103,7 @@ export default async function SandboxPage({ params, searchParams }: { params: Pr
               </div>
               <button type="submit" className={secondaryBtn}>Compare</button>
             </form>
-            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Recent runs, scrolls sideways">
               <table className="w-full text-sm" aria-label="Recent runs">
                 <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
                   <tr>{["Started", "Policy", "sha256", "Reviewer", "Reviews", "Status", "By"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>

@@ -25,7 +25,7 @@ export function MembersTable({ org, members, meId, canManage }: { org: string; m
   return (
     <div className="space-y-2">
       <ErrorLine message={error} />
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Members, scrolls sideways">
         <table className="w-full text-sm" aria-label="Members">
           <TableHead columns={["Email", "Name", "Role", "Joined"]} actions={canManage} />
           <tbody>

@@ -45,7 +45,7 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
       {keys.length === 0 ? (
         <p className="text-sm text-muted">No signing key yet: the first publish creates one.</p>
       ) : (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Signing keys, scrolls sideways">
           <table className="w-full text-sm" aria-label="Signing keys">
             <TableHead columns={["Key id", "State", "Created", "Activated", "Retired", "In JWKS until"]} actions />
             <tbody>

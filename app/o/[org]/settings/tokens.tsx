@@ -97,7 +97,7 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
       {tokens.length === 0 ? (
         <p className="text-sm text-muted">No API tokens yet. Automation (GitOps, the <code className="font-mono">charter</code> CLI) authenticates with one.</p>
       ) : (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="API tokens, scrolls sideways">
           <table className="w-full text-sm" aria-label="API tokens">
             <TableHead columns={["Name", "Prefix", "Scopes", "Created by", "Created", "Expires", "Last used", "Status"]} actions />
             <tbody>

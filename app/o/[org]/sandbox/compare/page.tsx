@@ -85,7 +85,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
         ))}
       </div>
 
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Decisions side by side, scrolls sideways">
         <table className="w-full text-sm" aria-label="Decisions side by side">
           <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
             <tr>{["Sample", "Kind", "Expected", "Current", "Proposed", "Change"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>

@@ -87,7 +87,7 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
       {run.repeat > 1 && run.samples.length ? (
         <section aria-labelledby="agreement-heading" className="space-y-2">
           <h2 id="agreement-heading" className="text-base font-semibold">Per sample</h2>
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Decisions per sample, scrolls sideways">
             <table className="w-full text-sm" aria-label="Decisions per sample">
               <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
                 <tr>{["Sample", "Decision", "Agreement", "allow", "deny", "fail-closed", "timed out", "Expected"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>
@@ -122,7 +122,7 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
         {run.results.length === 0 ? (
           <p className="text-sm text-muted">{run.status === "running" ? "Waiting for the first answers…" : "No results."}</p>
         ) : (
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Table, scrolls sideways on a narrow screen">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Results, scrolls sideways">
             <table className="w-full text-sm" aria-label="Results">
               <thead className="border-b border-line text-left text-xs uppercase tracking-wide text-muted">
                 <tr>{["Sample", "Outcome", "Expected", "Risk", "Authorization", "Rationale", "Latency", "Tokens"].map((h) => <th key={h} scope="col" className="py-2 pr-3 font-medium">{h}</th>)}</tr>
