@@ -156,7 +156,7 @@ export const getVersionOp = defineOperation({
 export const restoreVersionOp = defineOperation({
   name: "policy.versions.restore",
   summary: "Restore a version",
-  description: "Publishes the old text as a new version (201), or opens a change request proposing it when approvals are required (202). The draft is left alone.",
+  description: "Publishes the old text as a new version (201), or opens a change request proposing it when approvals are required (202). The draft becomes the restored text too; with `draftRevision`, a draft saved since that revision refuses the restore (409).",
   permission: "policy:publish",
   audit: "policy.restored",
   input: strictInput(number.extend(restoreSchema.shape)),
@@ -174,7 +174,7 @@ export const restoreVersionOp = defineOperation({
 export const diffVersionsOp = defineOperation({
   name: "policy.versions.diff",
   summary: "Diff two versions",
-  description: "Unified text hunks, semantic changes and the PASS/WIDENS verdict of going from one version to another (`from=0` is the empty policy).",
+  description: "Unified text hunks, semantic changes and the PASS/WIDENS/REVIEW verdict of going from one version to another (`from=0` is the empty policy).",
   permission: "org:read",
   audit: null,
   input: strictInput(diffQuerySchema),

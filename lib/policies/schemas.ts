@@ -181,8 +181,8 @@ export const changeRequestResponse = changeRequestSummaryResponse.extend({
   blockers: z.array(z.string()).describe("Why it cannot be published right now; empty when it can."),
 });
 export const restoreResponse = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("version"), version: versionResponse }),
-  z.object({ kind: z.literal("change_request"), changeRequest: z.object({ number: z.number().int() }) }),
+  z.object({ kind: z.literal("version"), version: versionResponse, draftRevision: z.number().int().describe("The draft's revision after the restore made it equal the restored text.") }),
+  z.object({ kind: z.literal("change_request"), changeRequest: z.object({ number: z.number().int() }), draftRevision: z.number().int() }),
 ]);
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
