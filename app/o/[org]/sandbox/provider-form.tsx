@@ -62,9 +62,9 @@ export function ProviderForm({ org, current }: { org: string; current: Current }
             <option value="developer">developer message</option>
           </select>
         </div>
-        <div className="space-y-1">
+        <div className="min-w-0 max-w-full space-y-1">
           <label htmlFor="p-format" className="block text-xs font-medium">Response format</label>
-          <select id="p-format" name="responseFormat" defaultValue={current.responseFormat} className={inputCls}>
+          <select id="p-format" name="responseFormat" defaultValue={current.responseFormat} className={`${inputCls} w-full`}>
             <option value="json_schema">json_schema (Codex&apos;s output schema, strict: false)</option>
             <option value="json_object">json_object</option>
             <option value="none">none (prompt only)</option>
