@@ -93,6 +93,7 @@ export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}
   const f = decisionFilterSchema.parse(input);
   const w = window(f, now);
   const bucket = w.to.getTime() - w.from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
+  if (bucket === "day" && !f.q && !f.host) return statsFromRollups(db, ctx.org.id, f, w);
   const cond = where(ctx.org.id, f, w);
   // One scan with GROUPING SETS gives the series and every breakdown at once. The bucket is inlined (it is one of two
   // words of ours): GROUPING() needs the very same expression as GROUP BY, and two parameters are two expressions.
@@ -121,6 +122,10 @@ export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}
     if (which === "time") time.push({ key: r.at!.toISOString(), status: r.status, n: r.n });
     else if (which) groups[which].push({ key: r.key, status: r.status, n: r.n });
   }
+  return assemble(bucket, w.from, w.to, time, groups);
+}
+
+function assemble(bucket: "hour" | "day", from: Date, to: Date, time: CountRow[], groups: Record<Breakdown, CountRow[]>): DecisionStats {
   const series = fold(time);
   const totals = empty();
   for (const c of series.values()) for (const k of Object.keys(totals) as (keyof StatusCounts)[]) totals[k] += c[k];
@@ -129,8 +134,8 @@ export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}
     by[b] = [...fold(groups[b])].map(([value, c]) => ({ value, ...c })).sort((x, y) => y.total - x.total || x.value.localeCompare(y.value)).slice(0, 20);
   }
   return {
-    from: w.from.toISOString(),
-    to: w.to.toISOString(),
+    from: from.toISOString(),
+    to: to.toISOString(),
     bucket,
     totals: { ...totals, denyRate: totals.total ? totals.deny / totals.total : null, failClosedRate: totals.total ? (totals.failed + totals.timed_out) / totals.total : null },
     overTime: [...series].map(([at, c]) => ({ at, ...c })).sort((a, b) => a.at.localeCompare(b.at)),
@@ -182,4 +187,55 @@ export async function getDecision(db: Db, ctx: OrgContext, id: string) {
   const d = await db.decision.findFirst({ where: { orgId: ctx.org.id, id }, orderBy: { occurredAt: "desc" } });
   if (!d) throw new AppError("not_found", "No such decision in this organisation.");
   return d;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The same statistics over whole UTC days from the daily rollups (DecisionDaily, DecisionHostDaily): used for windows
+ * longer than two days without a text search or host filter, so the charts over weeks stay fast at any table size.
+ */
+async function statsFromRollups(db: Db, orgId: string, f: DecisionFilter, w: { from: Date; to: Date }): Promise<DecisionStats> {
+  const from = new Date(Math.floor(w.from.getTime() / DAY_MS) * DAY_MS);
+  const to = new Date(Math.ceil(w.to.getTime() / DAY_MS) * DAY_MS);
+  const parts: Prisma.Sql[] = [Prisma.sql`"orgId" = ${orgId}`, Prisma.sql`day >= ${from}`, Prisma.sql`day < ${to}`];
+  if (f.status) parts.push(Prisma.sql`status = ${f.status}`);
+  if (f.riskLevel) parts.push(Prisma.sql`"riskLevel" = ${f.riskLevel === "none" ? "" : f.riskLevel}`);
+  if (f.kind) parts.push(Prisma.sql`kind = ${f.kind}`);
+  if (f.group) parts.push(Prisma.sql`"group" = ${f.group === "none" ? "" : f.group}`);
+  if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
+  if (f.policyVersion !== undefined) parts.push(Prisma.sql`"policyVersion" = ${f.policyVersion}`);
+  const cond = Prisma.join(parts, " AND ");
+  const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
+    SELECT GROUPING(day, "riskLevel", kind, "group", model, "policyVersion")::int AS set, day AS at,
+      COALESCE(NULLIF("riskLevel", ''), kind, NULLIF("group", ''), NULLIF(model, ''), NULLIF("policyVersion", -1)::text) AS key,
+      status, sum(n) AS n
+    FROM "DecisionDaily" WHERE ${cond}
+    GROUP BY GROUPING SETS ((day, status), ("riskLevel", status), (kind, status), ("group", status), (model, status), ("policyVersion", status))`;
+  const setOf: Record<number, "time" | Exclude<Breakdown, "hostName">> = {
+    [0b011111]: "time",
+    [0b101111]: "riskLevel",
+    [0b110111]: "kind",
+    [0b111011]: "group",
+    [0b111101]: "model",
+    [0b111110]: "policyVersion",
+  };
+  const time: CountRow[] = [];
+  const groups: Record<Breakdown, CountRow[]> = { riskLevel: [], kind: [], group: [], hostName: [], model: [], policyVersion: [] };
+  for (const r of rows) {
+    const which = setOf[r.set];
+    if (which === "time") time.push({ key: r.at!.toISOString(), status: r.status, n: r.n });
+    else if (which) groups[which].push({ key: r.key, status: r.status, n: r.n });
+  }
+  // Hosts have their own rollup (per host and outcome); other filters than the outcome need the rows themselves.
+  const onlyStatus = !f.riskLevel && !f.kind && !f.group && !f.model && f.policyVersion === undefined;
+  groups.hostName = onlyStatus
+    ? await db.$queryRaw<CountRow[]>`
+        SELECT NULLIF("hostName", '') AS key, status, sum(n) AS n FROM "DecisionHostDaily"
+        WHERE "orgId" = ${orgId} AND day >= ${from} AND day < ${to} ${f.status ? Prisma.sql`AND status = ${f.status}` : Prisma.empty}
+        GROUP BY 1, 2`
+    : await db.$queryRaw<CountRow[]>`
+        SELECT "hostName" AS key, status, count(*) AS n FROM "Decision"
+        WHERE ${where(orgId, f, { from, to })} GROUP BY 1, 2`;
+  return assemble("day", from, to, time, groups);
 }

@@ -46,12 +46,28 @@ const COLUMNS: [string, string][] = [
 ];
 
 // jsonb values travel as text and are cast in the SELECT (a jsonb[] parameter would need array-literal quoting).
-const INSERT_SQL = `INSERT INTO "Decision" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")})
+// One statement inserts the rows and adds the new ones (only those: a re-sent record counts once) to the daily
+// rollups the charts read. Rollup rows are upserted in key order so concurrent batches cannot deadlock.
+const DAY = `date_trunc('day', "occurredAt", 'UTC')`;
+const INSERT_SQL = `WITH ins AS (
+  INSERT INTO "Decision" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")})
   SELECT ${COLUMNS.map(([c, t]) => (t === "jsonb" ? `"${c}"::jsonb` : `"${c}"`)).join(", ")}
   FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t === "jsonb" ? "text" : t}[]`).join(", ")})
     AS t(${COLUMNS.map(([c]) => `"${c}"`).join(", ")})
   ON CONFLICT DO NOTHING
-  RETURNING id, "occurredAt"`;
+  RETURNING "orgId", id, "occurredAt", status, "riskLevel", kind, "group", model, "policyVersion", "hostName"
+), daily AS (
+  INSERT INTO "DecisionDaily" AS r ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion", n)
+  SELECT "orgId", ${DAY}, status, COALESCE("riskLevel", ''), kind, COALESCE("group", ''), COALESCE(model, ''), COALESCE("policyVersion", -1), count(*)::int
+  FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion") DO UPDATE SET n = r.n + EXCLUDED.n
+), hosts AS (
+  INSERT INTO "DecisionHostDaily" AS r ("orgId", day, "hostName", status, n)
+  SELECT "orgId", ${DAY}, COALESCE("hostName", ''), status, count(*)::int
+  FROM ins GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  ON CONFLICT ("orgId", day, "hostName", status) DO UPDATE SET n = r.n + EXCLUDED.n
+)
+SELECT id, "occurredAt" FROM ins`;
 
 /** The row values of one decision in COLUMNS order (also what the benchmark COPYs). */
 export function decisionRow(origin: DecisionOrigin, d: DecisionLine): unknown[] {
@@ -158,6 +174,12 @@ export async function purgeExpiredDecisions(db: Db, now = new Date()): Promise<n
     DELETE FROM "Decision" d
     WHERE d."occurredAt" < ${now}::timestamptz - make_interval(days => COALESCE(
       (SELECT s."retentionDays" FROM "DecisionSetting" s WHERE s."orgId" = d."orgId"), ${DEFAULT_RETENTION_DAYS}::int))`;
+  for (const table of ["DecisionDaily", "DecisionHostDaily"]) {
+    await db.$executeRawUnsafe(
+      `DELETE FROM "${table}" d WHERE d.day < $1::timestamptz - make_interval(days => COALESCE((SELECT s."retentionDays" FROM "DecisionSetting" s WHERE s."orgId" = d."orgId"), ${DEFAULT_RETENTION_DAYS}) + 1)`,
+      now,
+    );
+  }
   const [{ days }] = await db.$queryRaw<{ days: number }[]>`
     SELECT GREATEST(${DEFAULT_RETENTION_DAYS}::int, COALESCE(MAX("retentionDays"), 0))::int AS days FROM "DecisionSetting"`;
   const horizon = monthStart(new Date(now.getTime() - days * 86_400_000));

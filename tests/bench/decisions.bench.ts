@@ -77,7 +77,7 @@ try {
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     try {
       const body = await ingestHostBatch(db, new Request("http://bench/api/v1/agent/decisions", { method: "POST", headers, body: Uint8Array.from(Buffer.concat(chunks)) }), NOW);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ stored: body.stored, rejected: body.rejected.length }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ stored: body.stored, rejected: body.rejected.length, duplicates: body.duplicates, first: body.rejected[0] }));
     } catch (err) {
       const { status, body } = toErrorResponse(err);
       res.writeHead(status).end(JSON.stringify(body));
@@ -88,7 +88,7 @@ try {
   const batches: Buffer[] = [];
   for (let i = 0; i < N; i += BATCH) batches.push(gzipSync(lines.slice(i, i + BATCH).map((l) => JSON.stringify(l)).join("\n")));
   const post = (body: Buffer) =>
-    new Promise<{ stored: number; rejected: number }>((resolve, reject) => {
+    new Promise<{ stored: number; rejected: number; duplicates?: number; first?: unknown }>((resolve, reject) => {
       const req = http.request({ host: "127.0.0.1", port, path: "/", method: "POST", headers: { authorization: `Bearer ${secret}`, "content-encoding": "gzip", "content-length": body.length } }, (res) => {
         const c: Buffer[] = [];
         res.on("data", (d) => c.push(d));
@@ -100,15 +100,20 @@ try {
   await post(gzipSync(JSON.stringify(make(N + 1)))); // warm-up: partitions, JIT
   let next = 0;
   let stored = 0;
+  let last: unknown = null;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: 4 }, async () => {
-      while (next < batches.length) stored += (await post(batches[next++])).stored;
+      while (next < batches.length) {
+        const r = await post(batches[next++]);
+        stored += r.stored;
+        if (r.stored !== BATCH) last = r;
+      }
     }),
   );
   const ingestS = (performance.now() - t0) / 1000;
   server.close();
-  if (stored !== N) throw new Error(`stored ${stored} of ${N}`);
+  if (stored !== N) throw new Error(`stored ${stored} of ${N}: ${JSON.stringify(last)}`);
 
   // The same rows, COPYed server-side from a CSV file into a plain table with the same columns and indexes.
   const csv = path.join(tmp, "rows.csv");
@@ -137,13 +142,26 @@ try {
     INSERT INTO "Decision" ("orgId", id, "occurredAt", source, "hostId", "hostName", "group", status, "codexStatus", outcome, "riskLevel",
       "userAuthorization", rationale, kind, "toolName", "arguments", model, "codexVersion", "policyVersion", "conversationId", "callId", masked)
     SELECT '${org.id}', 'row-' || g, TIMESTAMPTZ '2026-11-27 12:00:00+00' - (g % (30 * 86400)) * interval '1 second', 'relay',
-      'host-' || (g % 500), 'host-' || (g % 500), 'group-' || (g % 12),
+      'host-' || (g % 500), 'host-' || (g % 500), 'group-' || (g % 500 % 12),
       (ARRAY['allow','allow','allow','deny','failed','timed_out'])[1 + g % 6], 'approved', 'allow',
       (ARRAY['low','medium','high','critical'])[1 + g % 4], 'high', 'rationale ' || g,
       (ARRAY['exec_command','apply_patch','shell','mcp_tool_call','network_access'])[1 + g % 5], 'exec_command',
       jsonb_build_object('cmd', 'make target-' || (g % 1000)), (ARRAY['gpt-5.4','gpt-5.4-mini'])[1 + g % 2], '0.171.0', 1 + g % 9, 'c-' || g, 'call_1', '[]'
     FROM generate_series(1, ${ROWS - N}) g`);
+  // The rollups the ingest statement keeps, brought up to date for the rows inserted around it.
+  await db.$executeRawUnsafe(`
+    INSERT INTO "DecisionDaily" ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion", n)
+    SELECT "orgId", date_trunc('day', "occurredAt", 'UTC'), status, COALESCE("riskLevel", ''), kind, COALESCE("group", ''), COALESCE(model, ''), COALESCE("policyVersion", -1), count(*)::int
+    FROM "Decision" WHERE id LIKE 'row-%' GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ON CONFLICT ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion") DO UPDATE SET n = "DecisionDaily".n + EXCLUDED.n`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "DecisionHostDaily" ("orgId", day, "hostName", status, n)
+    SELECT "orgId", date_trunc('day', "occurredAt", 'UTC'), COALESCE("hostName", ''), status, count(*)::int
+    FROM "Decision" WHERE id LIKE 'row-%' GROUP BY 1, 2, 3, 4
+    ON CONFLICT ("orgId", day, "hostName", status) DO UPDATE SET n = "DecisionHostDaily".n + EXCLUDED.n`);
   await db.$executeRawUnsafe(`ANALYZE "Decision"`);
+  await db.$executeRawUnsafe(`ANALYZE "DecisionDaily"`);
+  await db.$executeRawUnsafe(`ANALYZE "DecisionHostDaily"`);
   const ctx = { actor: { type: "user" as const, userId: "bench", email: "bench@example", name: null }, org: { id: org.id, slug: org.slug, name: org.name }, role: "owner" as const };
   const now = new Date(NOW);
   const queries: [string, () => Promise<unknown>][] = [
@@ -151,6 +169,7 @@ try {
     ["stats, last 7 days (series + 6 breakdowns)", () => decisionStats(db, ctx, {}, now)],
     ["stats, last 30 days", () => decisionStats(db, ctx, { from: new Date(NOW - 30 * 86_400_000) }, now)],
     ["stats, 30 days, denied + high risk", () => decisionStats(db, ctx, { from: new Date(NOW - 30 * 86_400_000), status: "deny", riskLevel: "high" }, now)],
+    ["stats, last 24 hours (hourly, from the rows)", () => decisionStats(db, ctx, { from: new Date(NOW - 86_400_000) }, now)],
     ["table, newest 50", () => listDecisions(db, ctx, {}, { limit: 50 }, now)],
     ["table, one host, 30 days", () => listDecisions(db, ctx, { from: new Date(NOW - 30 * 86_400_000), host: "host-7" }, { limit: 50 }, now)],
   ];

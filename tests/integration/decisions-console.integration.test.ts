@@ -64,6 +64,23 @@ describe("the Decisions page's data", () => {
     expect(denied.totals.total).toBe(2);
   });
 
+  it("answers windows of days from the daily rollups with the same counts as the rows, counting a re-sent batch once", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    await withFixtures(ctx); // another host token re-sends the same reviews: stored once, counted once
+    const week = { from: "2026-11-21T00:00:00Z", to: "2026-11-28T00:00:00Z" };
+    const stats = await decisionStats(db, ctx, week);
+    expect(stats.bucket).toBe("day");
+    expect(stats.totals).toEqual({ allow: 2, deny: 2, failed: 0, timed_out: 0, total: 4, denyRate: 0.5, failClosedRate: 0 });
+    expect(stats.overTime).toEqual([{ at: "2026-11-27T00:00:00.000Z", allow: 2, deny: 2, failed: 0, timed_out: 0, total: 4 }]);
+    const raw = await decisionStats(db, ctx, window);
+    expect(stats.by).toEqual(raw.by);
+    const high = await decisionStats(db, ctx, { ...week, riskLevel: "high" });
+    expect(high.totals.total).toBe(2);
+    expect(high.by.hostName).toEqual([{ value: "vm", allow: 0, deny: 2, failed: 0, timed_out: 0, total: 2 }]);
+    expect((await decisionStats(db, ctx, { ...week, status: "allow" })).by.hostName).toEqual([{ value: "vm", allow: 2, deny: 0, failed: 0, timed_out: 0, total: 2 }]);
+  });
+
   it("lists the newest first with a one-line summary, pages with a cursor, filters, and shows one decision in full", async () => {
     const ctx = await member();
     await withFixtures(ctx);
