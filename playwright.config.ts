@@ -57,6 +57,8 @@ export default defineConfig({
         CHARTER_OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
         CHARTER_OIDC_ALLOWED_DOMAINS: OIDC_ALLOWED_DOMAIN,
         CHARTER_OIDC_NAME: OIDC_BUTTON,
+        // 36 s: tests/e2e/fleet.spec.ts watches a host turn silent (every other test reads a host within seconds).
+        CHARTER_FLEET_SILENT_HOURS: "0.01",
       },
     },
   ],

@@ -4,6 +4,8 @@ import { AppError } from "../errors";
 import type { OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { hostState, HOST_STATES, silentAfterMs, type HostState } from "./states";
+import { publishedKeys } from "../bundles/keys";
+import { keyFingerprint, type JWK } from "../bundles/verify";
 
 /** The most hosts one fleet read loads; the page filters and shows a slice of them. */
 export const MAX_FLEET_HOSTS = 50_000;
@@ -43,6 +45,8 @@ export interface Fleet {
   silentAfterHours: number;
   /** Hosts matching the filter (all states when the filter names none). */
   hosts: FleetHostRow[];
+  /** Every host, unfiltered (the token list). */
+  all: FleetHostRow[];
   /** Per state, over hosts matching every filter except the state. */
   counts: Record<HostState, number>;
   /** Values present in the fleet, for the filter menus. */
@@ -120,6 +124,7 @@ export async function listFleet(db: Db, ctx: OrgContext, filter: FleetFilter = {
     currentVersion,
     silentAfterHours: silentMs / 3_600_000,
     hosts: filter.state ? others.filter((h) => h.state === filter.state) : others,
+    all,
     counts,
     options: {
       groups: uniq(all.map((h) => h.group)).sort(),
@@ -203,4 +208,10 @@ export async function versionAdoption(db: Db, ctx: OrgContext, days = 30, now = 
     byDay.set(r.day, v);
   }
   return [...byDay.entries()].map(([day, versions]) => ({ day, versions }));
+}
+
+/** RFC 7638 thumbprints of the org's published signing keys, active first: what `--trust-fingerprint` pins. */
+export async function orgKeyFingerprints(db: Db, ctx: OrgContext): Promise<string[]> {
+  requirePermission(ctx, "org:read");
+  return (await publishedKeys(db, ctx.org.id)).map((k) => keyFingerprint(k as unknown as JWK));
 }

@@ -38,6 +38,7 @@ import {
   revokeTokenOp,
   updateOrgSettingsOp,
 } from "../../lib/ops/settings";
+import { createEnrollmentSecretOp, deleteWebhookOp, revokeEnrollmentSecretOp, saveWebhookOp, updateAgentSettingsOp } from "../../lib/ops/fleet";
 
 export const ROLE_PRINCIPALS = ["owner", "admin", "approver", "auditor", "viewer"] as const;
 /** A signed-in member of a different org (must learn nothing: 404, like a missing org). */
@@ -243,6 +244,12 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   action(DECISIONS, "createIngestKeyAction", "policy:publish"),
   action(DECISIONS, "revokeIngestKeyAction", "policy:publish"),
 
+  // Fleet (lib/ops/fleet.ts): enrolment secrets and agent tokens (admins), check-in interval and webhook (owners).
+  operationAction("app/o/[org]/agents/actions.ts", "createEnrollmentSecretAction", createEnrollmentSecretOp),
+  operationAction("app/o/[org]/agents/actions.ts", "revokeEnrollmentSecretAction", revokeEnrollmentSecretOp),
+  operationAction("app/o/[org]/agents/actions.ts", "updateAgentSettingsAction", updateAgentSettingsOp),
+  operationAction("app/o/[org]/agents/actions.ts", "saveWebhookAction", saveWebhookOp),
+  operationAction("app/o/[org]/agents/actions.ts", "deleteWebhookAction", deleteWebhookOp),
 
   operationAction(SETTINGS, "inviteMemberAction", inviteMemberOp),
   operationAction(SETTINGS, "revokeInvitationAction", revokeInvitationOp),

@@ -1,7 +1,6 @@
 "use client";
 
 import { useState } from "react";
-import type { FleetHost } from "@/lib/agents";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorLine } from "@/components/ui/error-line";
 import { CreatedSecret } from "@/components/ui/one-time-secret";
@@ -11,15 +10,17 @@ import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createAgentTokenAction, revokeAgentTokenAction } from "./actions";
 import { fmt } from "../settings/ui";
 
-/** A fleet host as the page passes it: its dates as ISO strings. */
-export type HostRow = Omit<FleetHost, "createdAt" | "revokedAt" | "lastCheckIn"> & { createdAt: string; revokedAt: string | null; lastCheckIn: string | null };
-
-function Flag({ tone, children }: { tone: "ok" | "warn" | "off"; children: React.ReactNode }) {
-  const cls = tone === "ok" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : tone === "warn" ? "bg-amber-50 text-amber-900 ring-amber-200" : "bg-panel text-muted ring-line";
-  return <span className={`mr-1 inline-block rounded px-1.5 py-0.5 text-xs ring-1 ${cls}`}>{children}</span>;
+export interface TokenRow {
+  id: string;
+  name: string;
+  group: string | null;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+  enrolled: boolean;
 }
 
-export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: string; hosts: HostRow[]; canManage: boolean; currentVersion: number | null }) {
+export function AgentTokens({ org, tokens, canManage }: { org: string; tokens: TokenRow[]; canManage: boolean }) {
   const { error, pending, run, submit, confirmRow } = useConsoleActions();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
 
@@ -53,39 +54,28 @@ export function AgentTokens({ org, hosts, canManage, currentVersion }: { org: st
       <ErrorLine message={error} />
       {created ? (
         <CreatedSecret label={`Secret of agent token ${created.name}`} value={created.secret} onDone={() => setCreated(null)}
-          warning="Copy this token now and give it to the host (charter pull --token …). It is shown only once: Charter keeps only its hash." />
+          warning="Copy this token now and give it to the host (CHARTER_TOKEN=… charter-agent run). It is shown only once: Charter keeps only its hash." />
       ) : null}
-      {hosts.length === 0 ? (
-        <p className="text-sm text-muted">No agent tokens yet.{canManage ? " Create one per host (or per group of identical hosts) above." : ""}</p>
+      {tokens.length === 0 ? (
+        <p className="text-sm text-muted">No agent tokens yet.</p>
       ) : (
         <div className="overflow-x-auto" role="region" aria-label="Agent tokens table" tabIndex={0}>
           <table className="w-full text-sm" aria-label="Agent tokens">
-            <TableHead columns={["Name", "Group", "Prefix", "Created", "Last check-in", "Served", "Installed", "Client", "Status"]} actions />
+            <TableHead columns={["Name", "Group", "Prefix", "Made by", "Created", "Status"]} actions />
             <tbody>
-              {hosts.map((h) => (
-                <tr key={h.id} className="border-b border-line last:border-0" data-testid={`agent-${h.name}`}>
-                  <td className="py-2 pr-3 font-medium">{h.name}</td>
-                  <td className="py-2 pr-3 text-muted">{h.group ?? "—"}</td>
-                  <td className="py-2 pr-3 font-mono text-xs">{h.prefix}…</td>
-                  <td className="py-2 pr-3 text-muted" title={h.createdBy ?? undefined}>{fmt(h.createdAt)}</td>
-                  <td className="py-2 pr-3 text-muted">{h.lastCheckIn ? fmt(h.lastCheckIn) : "never"}{h.checkIns ? <span className="text-xs"> ({h.checkIns}×)</span> : null}</td>
-                  <td className="py-2 pr-3 tabular-nums">{h.versionServed ?? "—"}</td>
-                  <td className="py-2 pr-3 tabular-nums">{h.versionInstalled ?? "—"}</td>
-                  <td className="py-2 pr-3 font-mono text-xs text-muted">{h.clientVersion ?? "—"}</td>
-                  <td className="py-2 pr-3 whitespace-nowrap">
-                    {h.revokedAt ? <Flag tone="off">revoked {fmt(h.revokedAt)}</Flag> : (
-                      <>
-                        {h.stale ? <Flag tone="warn">stale (behind v{currentVersion})</Flag> : null}
-                        {h.silent ? <Flag tone="warn">silent</Flag> : null}
-                        {!h.stale && !h.silent ? <Flag tone="ok">current</Flag> : null}
-                      </>
-                    )}
-                  </td>
+              {tokens.map((t) => (
+                <tr key={t.id} className="border-b border-line last:border-0" data-testid={`agent-${t.name}`}>
+                  <td className="py-2 pr-3 font-medium">{t.name}</td>
+                  <td className="py-2 pr-3 text-muted">{t.group ?? "—"}</td>
+                  <td className="py-2 pr-3 font-mono text-xs">{t.prefix}…</td>
+                  <td className="py-2 pr-3 text-muted">{t.enrolled ? "enrolment" : "admin"}</td>
+                  <td className="py-2 pr-3 text-muted">{fmt(t.createdAt)}</td>
+                  <td className="py-2 pr-3">{t.revokedAt ? `revoked ${fmt(t.revokedAt)}` : "active"}</td>
                   <td className="py-2 text-right">
-                    {!canManage || h.revokedAt ? null : (
-                      <ConfirmButton {...confirmRow(h.id)}
-                        onConfirm={() => run(() => revokeAgentTokenAction(org, { tokenId: h.id }))}
-                        ariaLabel={`Revoke agent token ${h.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
+                    {!canManage || t.revokedAt ? null : (
+                      <ConfirmButton {...confirmRow(t.id)}
+                        onConfirm={() => run(() => revokeAgentTokenAction(org, { tokenId: t.id }))}
+                        ariaLabel={`Revoke agent token ${t.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
                     )}
                   </td>
                 </tr>

@@ -1,0 +1,129 @@
+"use client";
+
+import { useState } from "react";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ErrorLine } from "@/components/ui/error-line";
+import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
+import { TableHead } from "@/components/ui/table-head";
+import { useConsoleActions } from "@/components/ui/use-console-actions";
+import { createEnrollmentSecretAction, revokeEnrollmentSecretAction } from "./actions";
+import { CopyField } from "./copy-field";
+import { enrollCommand } from "@/lib/fleet/command";
+import { fmt } from "../settings/ui";
+
+export interface SecretRow {
+  id: string;
+  name: string;
+  group: string | null;
+  prefix: string;
+  maxUses: number | null;
+  uses: number;
+  expiresAt: string;
+  status: string;
+}
+
+const EXPIRY = [
+  ["1 hour", 1],
+  ["1 day", 24],
+  ["7 days", 168],
+  ["30 days", 720],
+  ["90 days", 2160],
+] as const;
+
+export function EnrollmentSecrets({ org, server, fingerprint, secrets, canManage }: { org: string; server: string; fingerprint: string | null; secrets: SecretRow[]; canManage: boolean }) {
+  const { error, pending, run, submit, confirmRow } = useConsoleActions();
+  const [uses, setUses] = useState<"one" | "many" | "unlimited">("one");
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  return (
+    <div className="space-y-4">
+      {canManage ? (
+        <form className="flex flex-wrap items-end gap-3" aria-label="Create an enrolment secret"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const form = e.currentTarget;
+            const data = new FormData(form);
+            const maxUses = uses === "one" ? 1 : uses === "unlimited" ? null : Number(data.get("maxUses"));
+            setCreated(null);
+            submit(
+              () => createEnrollmentSecretAction(org, { name: String(data.get("name") ?? ""), group: String(data.get("group") ?? ""), maxUses, expiresInHours: Number(data.get("expires")) }),
+              (d) => {
+                setCreated({ name: String(d.name), secret: String(d.secret) });
+                form.reset();
+                setUses("one");
+              },
+            );
+          }}>
+          <div className="space-y-1">
+            <label htmlFor="enroll-name" className="block text-xs font-medium">Secret name</label>
+            <input id="enroll-name" name="name" required maxLength={80} placeholder="CI runners, Nov" className={`${inputCls} w-48`} />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="enroll-group" className="block text-xs font-medium">Bind to group</label>
+            <input id="enroll-group" name="group" maxLength={60} placeholder="none" className={`${inputCls} w-32`} />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="enroll-uses" className="block text-xs font-medium">How many hosts</label>
+            <select id="enroll-uses" value={uses} onChange={(e) => setUses(e.target.value as typeof uses)} className={inputCls}>
+              <option value="one">One host</option>
+              <option value="many">Up to …</option>
+              <option value="unlimited">Any number</option>
+            </select>
+          </div>
+          {uses === "many" ? (
+            <div className="space-y-1">
+              <label htmlFor="enroll-max" className="block text-xs font-medium">At most</label>
+              <input id="enroll-max" name="maxUses" type="number" min={1} max={100000} defaultValue={10} required className={`${inputCls} w-24`} />
+            </div>
+          ) : null}
+          <div className="space-y-1">
+            <label htmlFor="enroll-expires" className="block text-xs font-medium">Expires after</label>
+            <select id="enroll-expires" name="expires" defaultValue={168} className={inputCls}>
+              {EXPIRY.map(([label, hours]) => <option key={hours} value={hours}>{label}</option>)}
+            </select>
+          </div>
+          <button type="submit" className={primaryBtn} disabled={pending}>{pending ? "Creating…" : "Create enrolment secret"}</button>
+        </form>
+      ) : (
+        <p className="text-sm text-muted">Admins and owners create and revoke enrolment secrets.</p>
+      )}
+      <ErrorLine message={error} />
+      {created ? (
+        <div role="status" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">
+          <p className="text-sm font-medium text-amber-900">
+            Enrolment secret {created.name} is shown only now: Charter keeps only its hash. Run this on each host (as the user the agent runs as):
+          </p>
+          <CopyField label="Enrol command" value={enrollCommand(server, org, fingerprint, created.secret)} testId="enroll-command" />
+          <CopyField label="Enrolment secret" value={created.secret} testId="enroll-secret" />
+          <button type="button" className={secondaryBtn} onClick={() => setCreated(null)}>I have copied it</button>
+        </div>
+      ) : null}
+      {secrets.length === 0 ? (
+        <p className="text-sm text-muted">No enrolment secrets yet.</p>
+      ) : (
+        <div className="overflow-x-auto" role="region" aria-label="Enrolment secrets table" tabIndex={0}>
+          <table className="w-full text-sm" aria-label="Enrolment secrets">
+            <TableHead columns={["Name", "Group", "Prefix", "Hosts enrolled", "Expires", "Status"]} actions />
+            <tbody>
+              {secrets.map((s) => (
+                <tr key={s.id} className="border-b border-line last:border-0" data-testid={`enrollment-${s.name}`}>
+                  <td className="py-2 pr-3 font-medium">{s.name}</td>
+                  <td className="py-2 pr-3 text-muted">{s.group ?? "—"}</td>
+                  <td className="py-2 pr-3 font-mono text-xs">{s.prefix}…</td>
+                  <td className="py-2 pr-3 tabular-nums">{s.uses} / {s.maxUses ?? "∞"}</td>
+                  <td className="py-2 pr-3 text-muted">{fmt(s.expiresAt)}</td>
+                  <td className="py-2 pr-3">{s.status}</td>
+                  <td className="py-2 text-right">
+                    {!canManage || s.status !== "active" ? null : (
+                      <ConfirmButton {...confirmRow(s.id)} onConfirm={() => run(() => revokeEnrollmentSecretAction(org, { id: s.id }))}
+                        ariaLabel={`Revoke enrolment secret ${s.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
