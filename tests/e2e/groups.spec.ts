@@ -1,0 +1,99 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible, signIn } from "./fixtures";
+import { RUN, createOrgViaUi } from "./org-flows";
+
+// Groups and staged rollouts in the console, each in an organisation of its own (a rollout blocks other publishes).
+
+const BASE = `allowed_approval_policies = ["on-request", "never"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\nallowed_approvals_reviewers = ["user"]\n`;
+
+/** Saves and publishes a base version through the admin API with the browser's session. */
+async function publishBase(page: Page, org: string, toml: string, rollout?: unknown) {
+  const draft = await page.request.get(`/api/v1/orgs/${org}/draft`);
+  const revision = (await draft.json()).revision as number;
+  const saved = await page.request.put(`/api/v1/orgs/${org}/draft`, { headers: { "If-Match": `"${revision}"`, "Content-Type": "application/toml" }, data: toml });
+  expect(saved.status()).toBe(200);
+  if (rollout) return;
+  const published = await page.request.post(`/api/v1/orgs/${org}/publish`, { data: { note: "base" } });
+  expect(published.status()).toBe(201);
+}
+
+test("an admin gives a group a stricter overlay: findings name the overlay's line, each value shows its layer, and it publishes", async ({ page }) => {
+  const org = `grp-${RUN}`;
+  await signIn(page);
+  await createOrgViaUi(page, `Groups ${RUN}`, org);
+  await publishBase(page, org, BASE);
+
+  await page.goto(`/o/${org}/groups`);
+  await expect(page.getByText("No groups yet")).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill("contractors");
+  await page.getByLabel("Priority").fill("10");
+  await page.getByLabel("Rule: host name pattern").fill("ext-*");
+  await page.getByRole("button", { name: "Create group" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org}/groups/contractors$`));
+  await expectAccessible(page);
+
+  const editor = page.getByLabel("Overlay of group contractors");
+  await editor.fill(`# contractors\nallowed_approval_policies = ["untrusted"]\n`);
+  await page.getByRole("button", { name: "Preview composition" }).click();
+  await expect(page.getByTestId("composition-verdict")).toHaveText(/Codex would refuse the composed file: 1 error/);
+  await expect(page.getByRole("list", { name: "Findings" })).toContainText("overlay line 2 · error");
+
+  await editor.fill(`# contractors\nallowed_approval_policies = ["on-request"]\nallowed_sandbox_modes = ["read-only", "danger-full-access"]\n`);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText("Draft saved (revision 1).")).toBeVisible();
+  await expect(page.getByTestId("composition-verdict")).toHaveText(/Codex would load the composed file/);
+  const values = page.getByRole("table", { name: "Effective values" });
+  await expect(values.getByRole("row", { name: /allowed_sandbox_modes/ })).toContainText('["read-only"]');
+  await expect(values.getByRole("row", { name: /allowed_sandbox_modes/ })).toContainText('group "contractors"');
+  await expect(values.getByRole("row", { name: /allowed_approvals_reviewers/ })).toContainText("base");
+  await expect(page.getByRole("list", { name: "Composition notes" })).toContainText('"danger-full-access" is not allowed by the base');
+
+  await page.getByLabel("Publish note").fill("contractors may not run unattended");
+  await page.getByRole("button", { name: "Publish overlay" }).click();
+  await expect(page.getByText("Published overlay version 1.")).toBeVisible();
+  await expect(page.getByText("overlay v1")).toBeVisible();
+  await page.goto(`/o/${org}/groups`);
+  await expect(page.getByTestId("group-row-contractors")).toContainText("overlay v1");
+});
+
+test("publishing to rings shows a rollout timeline with ring host counts and gate values, and an admin pauses, resumes and rolls it back", async ({ page }) => {
+  const org = `rol-${RUN}`;
+  await signIn(page);
+  await createOrgViaUi(page, `Rollouts ${RUN}`, org);
+  await publishBase(page, org, BASE);
+  // Three hosts: their tokens are hosts the rings count.
+  for (const name of ["h1", "h2", "h3"]) expect((await page.request.post(`/api/v1/orgs/${org}/agent-tokens`, { data: { name } })).status()).toBeLessThan(300);
+  await publishBase(page, org, `${BASE}enforce_residency = "us"\n`, "draft only");
+
+  await page.goto(`/o/${org}/rollouts`);
+  await expect(page.getByText("No rollouts yet")).toBeVisible();
+  await page.getByLabel("Ring 1 name").fill("canary");
+  await page.getByLabel("Ring 1 percent").fill("100");
+  await page.getByLabel("Soak minutes").fill("60");
+  await page.getByLabel("Note", { exact: true }).fill("residency in the US");
+  await page.getByRole("button", { name: "Publish to rings" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org}/rollouts/2$`));
+  await expect(page.getByTestId("rollout-state")).toContainText("State: running");
+  await expect(page.getByTestId("ring-0")).toContainText("canary");
+  await expect(page.getByTestId("ring-0")).toContainText("3 hosts · 0 installed · 0 failed");
+  await expect(page.getByTestId("ring-1")).toContainText("0 hosts");
+  await expect(page.getByTestId("gate")).toContainText("Gates: wait — 0% installed, 0% failed/drifted");
+  await expect(page.getByTestId("gate")).toContainText("deny rate: no decision data");
+  await expect(page.getByTestId("adoption-chart")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("Started");
+  await expectAccessible(page);
+
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByTestId("rollout-state")).toContainText("State: paused");
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByTestId("rollout-state")).toContainText("State: running");
+  await page.getByRole("button", { name: "Roll back" }).click();
+  await expect(page.getByTestId("rollout-state")).toContainText("State: rolled back");
+  await expect(page.getByTestId("rollout-state")).toContainText("Every host now gets version 3 (version 1's text).");
+  const timeline = page.getByRole("list", { name: "Timeline" });
+  await expect(timeline).toContainText("Paused");
+  await expect(timeline).toContainText("Resumed");
+  await expect(timeline).toContainText("Rolled back");
+  await page.goto(`/o/${org}/rollouts`);
+  await expect(page.getByTestId("rollout-2")).toContainText("rolled back");
+});
