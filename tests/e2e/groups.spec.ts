@@ -19,7 +19,9 @@ async function publishBase(page: Page, org: string, toml: string, rollout?: unkn
 
 test("an admin gives a group a stricter overlay: findings name the overlay's line, each value shows its layer, and it publishes", async ({ page }) => {
   const org = `grp-${RUN}`;
+  test.setTimeout(90_000);
   await signIn(page);
+  await expect(page).toHaveURL(/\/o\//);
   await createOrgViaUi(page, `Groups ${RUN}`, org);
   await publishBase(page, org, BASE);
 
@@ -58,7 +60,9 @@ test("an admin gives a group a stricter overlay: findings name the overlay's lin
 
 test("publishing to rings shows a rollout timeline with ring host counts and gate values, and an admin pauses, resumes and rolls it back", async ({ page }) => {
   const org = `rol-${RUN}`;
+  test.setTimeout(90_000);
   await signIn(page);
+  await expect(page).toHaveURL(/\/o\//);
   await createOrgViaUi(page, `Rollouts ${RUN}`, org);
   await publishBase(page, org, BASE);
   // Three hosts: their tokens are hosts the rings count.
