@@ -77,6 +77,13 @@ export async function saveProviderSettings(db: Db, ctx: OrgContext, input: Provi
       SELECT "baseUrl", model, "apiKeySealed", "apiKeyHint", "instructionsRole", "responseFormat", "timeoutMs", concurrency
       FROM "ProviderSetting" WHERE "orgId" = ${ctx.org.id} FOR UPDATE`;
     const newKey = s.apiKey ? s.apiKey : null;
+    // A stored key was given for one host: sending it to another needs whoever changes the URL to enter it again.
+    const urlChanged = before.baseUrl !== null && before.baseUrl !== s.baseUrl;
+    if (urlChanged && before.apiKeySealed && !newKey && !s.clearApiKey) {
+      throw new AppError("validation_failed", `The base URL changed from ${before.baseUrl}: enter the API key again for ${s.baseUrl}, or remove the stored key. The stored key is only sent to the URL it was entered for.`, {
+        field: "apiKey",
+      });
+    }
     const key = s.clearApiKey ? { apiKeySealed: null, apiKeyHint: null } : newKey ? { apiKeySealed: seal(newKey, keyContext(ctx.org.id)), apiKeyHint: `…${newKey.slice(-4)}` } : {};
     const next = { baseUrl: s.baseUrl, model: s.model, instructionsRole: s.instructionsRole, responseFormat: s.responseFormat, timeoutMs: s.timeoutMs, concurrency: s.concurrency };
     await tx.providerSetting.update({ where: { orgId: ctx.org.id }, data: { ...next, ...key, updatedByLabel: auditActor(ctx.actor).label } });
@@ -85,7 +92,8 @@ export async function saveProviderSettings(db: Db, ctx: OrgContext, input: Provi
     // The key itself is never in the log: only that it was set, replaced or removed.
     if (s.clearApiKey && before.apiKeySealed) diff.apiKey = { before: "[set]", after: null };
     else if (newKey) diff.apiKey = { before: before.apiKeySealed ? "[set]" : null, after: "[set]" };
-    await recordAudit(tx, { orgId: ctx.org.id, actor: auditActor(ctx.actor), action: "sandbox.provider_updated", target: { type: "sandbox_provider", id: ctx.org.id }, diff, request });
+    const meta = urlChanged && before.apiKeySealed ? { baseUrlChange: s.clearApiKey ? "the stored API key was removed because the base URL changed" : "the API key was entered again because the base URL changed" } : undefined;
+    await recordAudit(tx, { orgId: ctx.org.id, actor: auditActor(ctx.actor), action: "sandbox.provider_updated", target: { type: "sandbox_provider", id: ctx.org.id }, diff, meta, request });
   });
   return getProviderSettings(db, ctx);
 }
