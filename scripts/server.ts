@@ -12,6 +12,7 @@ import { createDb } from "../lib/db";
 import { createBundleServer } from "../lib/bundles/serve";
 import { createCheckInIngest } from "../lib/fleet/ingest";
 import { startRolloutTicker } from "../lib/rollouts";
+import { answerClientError, jsonRefusals, loadActionIds, refuseEarly } from "../lib/server/hygiene";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dev = process.argv.includes("--dev");
@@ -28,11 +29,16 @@ const bundles = createBundleServer(createDb(process.env.DATABASE_URL!));
 const checkins = createCheckInIngest(createDb(process.env.DATABASE_URL!));
 // Staged rollouts promote or roll back by their gates without anyone watching (lib/rollouts).
 const rollouts = startRolloutTicker(createDb(process.env.DATABASE_URL!));
+// /api/health (in Next.js, same process) reads the fast path's outage state from here.
+(globalThis as { charterBundleServer?: typeof bundles }).charterBundleServer = bundles;
+const actionIds = loadActionIds(root, dev);
 
 const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
   if (req.method === "GET" && (url === BUNDLE_PATH || url.startsWith(`${BUNDLE_PATH}?`))) return bundles.handleNode(req, res);
   if (req.method === "POST" && url === CHECKIN_PATH) return checkins.handleNode(req, res);
+  if (refuseEarly(req, res, actionIds)) return;
+  jsonRefusals(req, res);
   // As `next start` does: the connecting peer is the last X-Forwarded-For hop (lib/request.ts relies on it).
   const peer = req.socket.remoteAddress;
   if (peer) {
@@ -41,6 +47,8 @@ const server = http.createServer((req, res) => {
   }
   void nextHandler(req, res);
 });
+
+server.on("clientError", answerClientError);
 
 server.listen(port, host, () => process.stdout.write(`[charter] listening on ${host ?? "all interfaces"}:${port}${dev ? " (development)" : ""}\n`));
 

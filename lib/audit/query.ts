@@ -4,10 +4,23 @@ import type { OrgContext } from "../auth/actor";
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
+const EARLIEST = "1970-01-01";
+const LATEST = "9999-12-30";
+const inRange = (v: Date | string) => {
+  const t = v instanceof Date ? v.getTime() : Date.parse(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v);
+  return t >= Date.parse(`${EARLIEST}T00:00:00Z`) && t < Date.parse(`${LATEST}T00:00:00Z`) + DAY_MS;
+};
+// Date.parse rolls 2024-02-30 over to March 1st; a filter naming a day that does not exist is a mistake to report.
+const realDay = (s: string) => {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+};
+// Filter text goes into SQL parameters: Postgres text cannot hold NUL.
+const noNul = (s: string) => !s.includes("\u0000");
 
 // Query strings and forms send "" for an untouched field: that means "no filter", not "match the empty string".
 const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max).optional());
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max).refine(noNul, "NUL characters are not allowed").optional());
 
 const instant = z.preprocess(
   (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
@@ -17,8 +30,10 @@ const instant = z.preprocess(
       z
         .string()
         .trim()
-        .refine((s) => (DATE_ONLY.test(s) || /^\d{4}-\d{2}-\d{2}T/.test(s)) && !Number.isNaN(Date.parse(s)), "Use a date (2026-01-31) or an ISO time (2026-01-31T12:00:00Z)"),
+        .refine((s) => (DATE_ONLY.test(s) ? realDay(s) : /^\d{4}-\d{2}-\d{2}T/.test(s) && realDay(s.slice(0, 10)) && !Number.isNaN(Date.parse(s))), "Use a date (2026-01-31) or an ISO time (2026-01-31T12:00:00Z)"),
     ])
+    // A whole day is added to a date-only `to`: the last day must leave room for it, and Postgres starts at year 1.
+    .refine((v) => inRange(v), `Use a date between ${EARLIEST} and ${LATEST}`)
     .optional(),
 );
 

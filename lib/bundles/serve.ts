@@ -14,6 +14,11 @@ import { createDeliveryResolver } from "../rollouts/resolve";
  * revoked in the last minutes (by any process) invalidate exactly those cache entries. So a publish or a revocation in
  * one process is seen by every other within about one poll interval. The window is wider than the interval so that
  * clock differences between processes (timestamps come from each process's clock) cannot hide a change.
+ *
+ * Through a database outage the fleet keeps its bundle: a token seen before the outage stays trusted past its cache
+ * time (until the database answers again), the last signed bundle of each org keeps being served with its ETag and
+ * 304s, and `outage()` says so for /api/health. Revocations seen before the outage hold (the poll drops revoked tokens
+ * from the cache); a token never seen, or refused before, is not trusted while nothing can be checked.
  */
 
 export const BUNDLE_CACHE_CONTROL = "public, no-cache";
@@ -65,6 +70,8 @@ export interface BundleServer {
   poll(): Promise<void>;
   close(): Promise<void>;
   stats(): { bundles: number; tokens: number; pending: number };
+  /** Since when the database has been unreachable (the last poll or lookup failed), or null. */
+  outage(): { since: Date; reason: string } | null;
 }
 
 /** An answer, before it becomes a Web Response (Next.js route) or is written to a node:http response (fast path). */
@@ -122,6 +129,14 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   const refreshing = new Set<string>();
   const tokens = new Map<string, { info: TokenInfo | null; until: number }>();
   const pending = new Map<string, PendingCheckIn>();
+  // The last bundle each org was served with: what hosts get while the database cannot say what is current.
+  const lastGood = new Map<string, CachedBundle>();
+  let outageSince: number | null = null;
+  let outageReason = "";
+  const down = (err: unknown) => {
+    outageSince ??= Date.now();
+    outageReason = `database unreachable (${err instanceof Error ? err.message.split("\n").filter(Boolean).pop()?.slice(0, 160) : String(err)})`;
+  };
   let lastPollAt = Date.now();
   let closed = false;
 
@@ -143,7 +158,14 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       p = loadBundle(orgId)
         .then((b) => {
           if (loading.get(orgId) === p) bundles.set(orgId, b);
+          if (b) lastGood.set(orgId, b);
           return b;
+        })
+        .catch((err) => {
+          const last = lastGood.get(orgId);
+          if (!last) throw err;
+          down(err);
+          return last;
         })
         .finally(() => {
           if (loading.get(orgId) === p) loading.delete(orgId);
@@ -157,11 +179,19 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
     const hash = hashSecret(raw);
     const hit = tokens.get(hash);
     if (hit && hit.until > Date.now()) return hit.info;
-    return lookupAgentToken(db, hash).then((info) => {
-      if (tokens.size > 50_000) tokens.clear(); // bounded: a flood of random tokens cannot grow memory
-      tokens.set(hash, { info, until: Date.now() + (info ? tokenTtlMs : negativeTtlMs) });
-      return info;
-    });
+    return lookupAgentToken(db, hash).then(
+      (info) => {
+        if (tokens.size > 50_000) tokens.clear(); // bounded: a flood of random tokens cannot grow memory
+        tokens.set(hash, { info, until: Date.now() + (info ? tokenTtlMs : negativeTtlMs) });
+        return info;
+      },
+      (err) => {
+        // Database down: a token trusted before keeps working; anything else cannot be checked now.
+        if (!hit?.info) throw err;
+        down(err);
+        return hit.info;
+      },
+    );
   }
 
   /** Re-sign in the background when the served bundle is past half its life; requests keep getting the current one. */
@@ -302,8 +332,10 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       }
       for (const t of revoked) tokens.delete(t.tokenHash);
       lastPollAt = started;
+      outageSince = null;
     } catch (err) {
-      log("freshness poll failed; will retry", err);
+      if (outageSince === null) log("freshness poll failed; serving cached bundles until the database answers", err);
+      down(err);
     }
   }
 
@@ -334,6 +366,7 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       await flush();
     },
     stats: () => ({ bundles: bundles.size, tokens: tokens.size, pending: pending.size }),
+    outage: () => (outageSince === null ? null : { since: new Date(outageSince), reason: outageReason }),
   };
 }
 

@@ -7,6 +7,9 @@ import { can, scopesAllow, type Actor, type OrgContext, type Permission, type Us
  * "not found" as a missing org, so org names cannot be probed; a token works only in its own org.
  */
 export async function orgContext(db: Db, actor: Actor, slug: string, permission: Permission = "org:read"): Promise<OrgContext> {
+  // Server actions take the slug from the client: anything but a slug (undefined would match every org in a Prisma
+  // filter, a number or NUL would reach the database) names no organisation.
+  if (typeof slug !== "string" || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw new AppError("not_found", "No such organisation.");
   if (actor.type === "token") {
     const org = await db.organization.findFirst({ where: { slug, id: actor.orgId }, select: { id: true, slug: true, name: true } });
     if (!org) throw new AppError("not_found", `No organisation "${slug}" for this token.`);

@@ -59,6 +59,16 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
 
 /** A requirements.toml sent as the raw body (text/plain, application/toml) or as JSON `{ "toml": "..." }`. */
 export async function readToml(req: Request): Promise<string> {
+  return refuseNul(await readTomlText(req));
+}
+
+// TOML allows no NUL anywhere (Codex refuses the file) and Postgres text cannot store one.
+function refuseNul(toml: string): string {
+  if (toml.includes("\u0000")) throw new AppError("validation_failed", "The requirements contain a NUL character; TOML allows none and Codex refuses such a file.");
+  return toml;
+}
+
+async function readTomlText(req: Request): Promise<string> {
   const text = await readBodyText(req);
   if (!isJson(req)) return text;
   let value: unknown;

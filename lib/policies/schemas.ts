@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { rolloutPlanSchema } from "../rollouts/rings";
 
+/** Postgres `integer` columns (version numbers, revisions) end here; past it a number names nothing, it is not a 500. */
+export const INT32_MAX = 2_147_483_647;
+
 /*
  * Every body and query of the policy use cases, once: the domain parses with them, the admin API and the console
  * actions feed them, and the OpenAPI document (lib/policies/openapi.ts) is generated from them.
@@ -10,7 +13,7 @@ import { rolloutPlanSchema } from "../rollouts/rings";
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
 const note = z.string().trim().min(1, "Write a note that says why").max(2000, "Keep the note under 2,000 characters");
-const revision = z.number().int().min(0);
+const revision = z.number().int().min(0).max(INT32_MAX, "Too large for a revision");
 
 export const saveDraftSchema = z.object({
   toml: z.string().describe("The whole requirements.toml, byte for byte."),
@@ -53,11 +56,11 @@ export const decisionSchema = z.object({
   revision: revision.optional().describe("The change request revision reviewed; refused if the request changed since."),
 });
 
-export const versionNumberSchema = z.coerce.number().int().min(1, "Version numbers start at 1");
+export const versionNumberSchema = z.coerce.number().int().min(1, "Version numbers start at 1").max(INT32_MAX, "No version has a number this large");
 
 export const diffQuerySchema = z.object({
-  from: z.coerce.number().int().min(0).describe("Version number; 0 is the empty policy before version 1."),
-  to: z.coerce.number().int().min(0),
+  from: z.coerce.number().int().min(0).max(INT32_MAX).describe("Version number; 0 is the empty policy before version 1."),
+  to: z.coerce.number().int().min(0).max(INT32_MAX),
 });
 
 export const reportQuerySchema = z

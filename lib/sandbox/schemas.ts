@@ -32,7 +32,7 @@ export const importOptionsSchema = z.object({ mode: z.enum(["skip", "replace"]).
 
 export const policyChoiceSchema = z.discriminatedUnion("source", [
   z.object({ source: z.literal("draft") }),
-  z.object({ source: z.literal("version"), number: z.coerce.number().int().min(1, "Version numbers start at 1") }),
+  z.object({ source: z.literal("version"), number: z.coerce.number().int().min(1, "Version numbers start at 1").max(2_147_483_647, "No version has a number this large") }),
   z.object({ source: z.literal("pasted"), text: z.string().max(1024 * 1024, "The pasted policy is over 1 MiB") }),
 ]);
 export type PolicyChoice = z.input<typeof policyChoiceSchema>;
@@ -68,7 +68,7 @@ export const providerSettingsSchema = z.object({
 export type ProviderSettingsInput = z.input<typeof providerSettingsSchema>;
 
 export const evidenceInputSchema = z.object({
-  changeRequest: z.coerce.number().int().min(1, "Choose a change request"),
+  changeRequest: z.coerce.number().int().min(1, "Choose a change request").max(2_147_483_647, "No change request has a number this large"),
   runId: z.string().min(1).max(40),
   compareWith: z.string().min(1).max(40).optional(),
 });

@@ -1,0 +1,147 @@
+/**
+ * Request hygiene of Charter's HTTP server (scripts/server.ts), in front of Next.js: every refusal the framework would
+ * give as an empty body, an HTML page or a 500 becomes a 4xx in the error vocabulary (`{error: {code, message}}`).
+ * - A URL with NUL or percent-encoding that is not UTF-8 gets 400 (it would reach the database as text it refuses).
+ * - Methods other than the seven the app uses (TRACE, PROPFIND, made-up ones) get 405 before Next.js sees them.
+ * - Malformed HTTP that Node's parser refuses gets a JSON 400 instead of a bare one.
+ * - Under /api/, Next.js's 404 page and its empty 405 become JSON.
+ * - Server actions: an unknown action id is 404 and a cross-origin POST is 403, answered here (Next.js answers both
+ *   with a 500). An action that Next.js cannot decode (malformed arguments) fails inside the framework before any of
+ *   our code runs; our actions catch their own errors (orgAction), so a 5xx on an action request can only be such a
+ *   refusal and is answered as 400.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { ErrorCode } from "../errors";
+
+export const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+const STATUS_CODE: Partial<Record<number, ErrorCode>> = { 400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed" };
+
+function errorBody(code: ErrorCode, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
+export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+  const body = errorBody(code, message);
+  res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** Server action ids of the production build (null in development, where they change with every edit). */
+export function loadActionIds(root: string, dev: boolean): Set<string> | null {
+  const file = path.join(root, ".next", "server", "server-reference-manifest.json");
+  if (dev || !existsSync(file)) return null;
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node?: Record<string, unknown>; edge?: Record<string, unknown> };
+  return new Set([...Object.keys(manifest.node ?? {}), ...Object.keys(manifest.edge ?? {})]);
+}
+
+function hostOf(value: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    return new URL(value).host;
+  } catch {
+    return null;
+  }
+}
+
+/** A path and query whose percent-encoding decodes to UTF-8 without NUL (Postgres text cannot hold NUL). */
+export function wellFormedUrl(url: string): boolean {
+  if (/%00|\u0000/i.test(url)) return false;
+  try {
+    decodeURIComponent(url.replace(/\+/g, " "));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Answers what must not reach Next.js; true when the request was answered here. */
+export function refuseEarly(req: IncomingMessage, res: ServerResponse, actionIds: Set<string> | null): boolean {
+  const method = req.method ?? "";
+  if (!ALLOWED_METHODS.includes(method)) {
+    sendError(res, 405, "method_not_allowed", `${method.slice(0, 20)} is not a method this server answers.`, { Allow: ALLOWED_METHODS.join(", ") });
+    return true;
+  }
+  const url = req.url ?? "/";
+  if (!wellFormedUrl(url)) {
+    sendError(res, 400, "bad_request", "The URL holds a NUL character or percent-encoding that is not UTF-8.");
+    return true;
+  }
+  const action = req.headers["next-action"];
+  if (action !== undefined && method === "POST") {
+    const id = Array.isArray(action) ? action[0] : action;
+    if (actionIds && !actionIds.has(id)) {
+      sendError(res, 404, "not_found", "There is no such server action (the page may be from an older version: reload it).");
+      return true;
+    }
+    const origin = req.headers.origin;
+    const host = req.headers["x-forwarded-host"] ?? req.headers.host;
+    if (origin !== undefined && origin !== "null" && hostOf(origin) !== (Array.isArray(host) ? host[0] : host)) {
+      sendError(res, 403, "forbidden", "Server actions are only accepted from this server's own pages (the Origin does not match the Host).");
+      return true;
+    }
+    if (origin === "null") {
+      sendError(res, 403, "forbidden", "Server actions are only accepted from this server's own pages.");
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Rewrites the framework's own refusals into the error format: under /api/, a 404 or 405 that is not JSON; on a server
+ * action request, a 5xx (see the file comment).
+ */
+export function jsonRefusals(req: IncomingMessage, res: ServerResponse): void {
+  const api = (req.url ?? "").startsWith("/api/");
+  const action = req.headers["next-action"] !== undefined && req.method === "POST";
+  if (!api && !action) return;
+  let replace: { status: number; code: ErrorCode; message: string } | null | undefined;
+  const decide = () => {
+    if (replace !== undefined) return replace;
+    const status = res.statusCode;
+    const type = String(res.getHeader("content-type") ?? "");
+    if (api && (status === 404 || status === 405) && !type.includes("json")) {
+      replace = { status, code: STATUS_CODE[status]!, message: status === 404 ? "There is no such API route." : `${req.method} is not allowed on this route.` };
+    } else if (action && status >= 500) {
+      replace = { status: 400, code: "bad_request", message: "The server action request could not be decoded." };
+    } else replace = null;
+    if (replace) {
+      for (const h of ["content-length", "content-encoding", "transfer-encoding", "etag", "vary", "content-type", "x-nextjs-cache"]) res.removeHeader(h);
+      res.statusCode = replace.status;
+      res.setHeader("Content-Type", "application/json");
+      res.setHeader("Cache-Control", "no-store");
+    }
+    return replace;
+  };
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    res.statusCode = status;
+    const headers = rest.find((r) => r !== null && typeof r === "object") as Record<string, string | string[]> | undefined;
+    if (headers && !Array.isArray(headers)) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    return decide() ? writeHead(res.statusCode) : writeHead(status, ...rest.filter((r) => typeof r === "string"));
+  }) as typeof res.writeHead;
+  res.write = ((...args: unknown[]) => (decide() ? true : write(...args))) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    const r = decide();
+    if (!r) return end(...args);
+    const callback = args.find((a) => typeof a === "function");
+    return end(errorBody(r.code, r.message), ...(callback ? [callback] : []));
+  }) as typeof res.end;
+}
+
+/** Node's HTTP parser refused the request (bad method token, header bytes, framing): answer in the error format. */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const body = errorBody(tooLarge ? "payload_too_large" : "bad_request", tooLarge ? "The request headers are too large." : "The request is not valid HTTP.");
+  socket.end(`HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
