@@ -45,6 +45,9 @@ function isJson(req: Request): boolean {
   return /^application\/([\w.+-]+\+)?json\b/i.test(req.headers.get("content-type") ?? "");
 }
 
+// Escapes JSON allows but Postgres text and JSON cannot hold: NUL, and a surrogate without its other half.
+const UNSTORABLE_TEXT = /\u0000|\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+
 /** A JSON body parsed with a zod schema (zod failures become 422 with field paths). */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   const text = await readBodyText(req);
@@ -53,6 +56,9 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     value = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
     throw new AppError("validation_failed", "The body is not valid JSON.");
+  }
+  if (UNSTORABLE_TEXT.test(text)) {
+    throw new AppError("validation_failed", "The body holds a NUL character or half of a surrogate pair (\\u0000, or \\uD800–\\uDFFF unpaired); text fields cannot store them.");
   }
   return schema.parse(value);
 }

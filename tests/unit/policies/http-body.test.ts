@@ -15,3 +15,16 @@ describe("request bodies of the policy routes", () => {
     expect(text).toBe("\uFEFFa = 1\n");
   });
 });
+
+describe("JSON bodies", () => {
+  it("refuses NUL and unpaired surrogate escapes, which text columns cannot store, and keeps proper pairs", async () => {
+    const { readJson } = await import("../../../lib/policies/http");
+    const { z } = await import("zod");
+    const schema = z.object({ note: z.string() });
+    const body = (text: string) => new Request("http://x/", { method: "POST", body: text, headers: { "content-type": "application/json" } });
+    for (const bad of ['{"note":"a\\u0000"}', '{"note":"\\ud800"}', '{"note":"\\udfff"}', '{"note":"\\uD83D x"}']) {
+      await expect(readJson(body(bad), schema), bad).rejects.toMatchObject({ code: "validation_failed" });
+    }
+    await expect(readJson(body('{"note":"\\ud83d\\ude00 ok"}'), schema)).resolves.toEqual({ note: "😀 ok" });
+  });
+});
