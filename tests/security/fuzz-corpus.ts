@@ -30,8 +30,11 @@ export interface RouteDef {
 
 const METHOD_EXPORT = /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g;
 
-/** Every route handler under app/api/v1 with the methods it exports. */
-export function discoverRoutes(root: string): RouteDef[] {
+/**
+ * Every route of the admin API: the route handlers under app/api/v1 with the methods they export, plus the operations
+ * of lib/ops (served by the catch-all app/api/v1/[...path]), given as `{method, path}` with `{org}`-style parameters.
+ */
+export function discoverRoutes(root: string, operations: readonly { method: string; path: string }[] = []): RouteDef[] {
   const base = path.join(root, "app");
   const out: RouteDef[] = [];
   const walk = (dir: string) => {
@@ -45,7 +48,13 @@ export function discoverRoutes(root: string): RouteDef[] {
     }
   };
   walk(path.join(base, "api", "v1"));
-  return out.sort((a, b) => a.template.localeCompare(b.template));
+  for (const op of operations) {
+    const template = op.path.replace(/\{([^}]+)\}/g, "[$1]");
+    const known = out.find((r) => r.template === template);
+    if (known) known.methods = [...new Set([...known.methods, op.method])];
+    else out.push({ template, methods: [op.method] });
+  }
+  return out.filter((r) => !r.template.includes("[...")).sort((a, b) => a.template.localeCompare(b.template));
 }
 
 export interface ActionDef {
