@@ -7,39 +7,51 @@ import { requirePermission } from "./access";
 
 export const MAX_APPROVALS_REQUIRED = 10;
 
+export const MAX_TOKEN_DAYS = 365;
+
 export const orgSettingsSchema = z.object({
   approvalsRequired: z.coerce
     .number({ message: "Approvals required must be a number" })
     .int("Approvals required must be a whole number")
     .min(0, "Approvals required cannot be negative")
-    .max(MAX_APPROVALS_REQUIRED, `At most ${MAX_APPROVALS_REQUIRED} approvals can be required`),
+    .max(MAX_APPROVALS_REQUIRED, `At most ${MAX_APPROVALS_REQUIRED} approvals can be required`)
+    .optional(),
+  /** Longest life of an admin API token in days; unchanged when left out. */
+  tokenMaxDays: z.coerce.number().int("Token lifetime must be a whole number of days").min(1, "Tokens live at least 1 day").max(MAX_TOKEN_DAYS, `Tokens live at most ${MAX_TOKEN_DAYS} days`).optional(),
 });
 
 export async function getOrgSettings(db: Db, ctx: OrgContext) {
   requirePermission(ctx, "org:read");
-  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id }, select: { approvalsRequired: true, createdAt: true } });
+  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id }, select: { approvalsRequired: true, tokenMaxDays: true, createdAt: true } });
   return org;
 }
 
 /** Owner-only org settings; the audit event records each changed field before/after. */
-export async function updateOrgSettings(db: Db, ctx: OrgContext, input: { approvalsRequired: number }, request?: RequestInfo) {
+export async function updateOrgSettings(db: Db, ctx: OrgContext, input: { approvalsRequired?: number; tokenMaxDays?: number }, request?: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const next = orgSettingsSchema.parse(input);
   return db.$transaction(async (tx) => {
-    const [before] = await tx.$queryRaw<{ approvalsRequired: number }[]>`
-      SELECT "approvalsRequired" FROM "Organization" WHERE id = ${ctx.org.id} FOR UPDATE`;
+    const [before] = await tx.$queryRaw<{ approvalsRequired: number; tokenMaxDays: number }[]>`
+      SELECT "approvalsRequired", "tokenMaxDays" FROM "Organization" WHERE id = ${ctx.org.id} FOR UPDATE`;
     if (!before) throw new AppError("not_found", "This organisation no longer exists.");
-    if (before.approvalsRequired === next.approvalsRequired) return { changed: false, ...next };
-    await tx.organization.update({ where: { id: ctx.org.id }, data: { approvalsRequired: next.approvalsRequired } });
+    const after = { approvalsRequired: next.approvalsRequired ?? before.approvalsRequired, tokenMaxDays: next.tokenMaxDays ?? before.tokenMaxDays };
+    // The answer names the settings the caller gave.
+    const given = Object.fromEntries(Object.entries(after).filter(([k]) => next[k as keyof typeof next] !== undefined));
+    const diff: Record<string, { before: number; after: number }> = {};
+    // Audit names: a field named after tokens would be redacted as if it held one (lib/audit/redact.ts).
+    const label = { approvalsRequired: "approvalsRequired", tokenMaxDays: "adminApiLifetimeDays" } as const;
+    for (const k of ["approvalsRequired", "tokenMaxDays"] as const) if (before[k] !== after[k]) diff[label[k]] = { before: before[k], after: after[k] };
+    if (Object.keys(diff).length === 0) return { changed: false, ...given };
+    await tx.organization.update({ where: { id: ctx.org.id }, data: after });
     await recordAudit(tx, {
       orgId: ctx.org.id,
       actor: auditActor(ctx.actor),
       action: "org.settings_updated",
       target: { type: "organization", id: ctx.org.id },
-      diff: { approvalsRequired: { before: before.approvalsRequired, after: next.approvalsRequired } },
+      diff,
       request,
     });
-    return { changed: true, ...next };
+    return { changed: true, ...given };
   });
 }
 

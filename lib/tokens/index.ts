@@ -14,8 +14,22 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Give the token a name").max(80),
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Choose at least one scope").transform((s) => [...new Set(s)]),
-  expiresInDays: z.number().int().min(1).max(365).nullable().default(90),
+  // Every token expires; the org's longest token life (owner's setting, default 90 days) caps it.
+  expiresInDays: z.number({ message: "Choose when the token expires" }).int().min(1).max(365).default(90),
 });
+
+const DAY_MS = 86_400_000;
+
+/** The org's longest token life; a token asking for more is refused, naming the limit. */
+async function assertLifetime(db: Pick<Db, "organization">, orgId: string, days: number): Promise<void> {
+  const org = await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tokenMaxDays: true } });
+  if (days > org.tokenMaxDays) {
+    throw new AppError("validation_failed", `Tokens of this organisation live at most ${org.tokenMaxDays} days (set by its owners); choose ${org.tokenMaxDays} or fewer.`, {
+      field: "expiresInDays",
+      max: org.tokenMaxDays,
+    });
+  }
+}
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
 /** Creates a token; the secret is returned here once and never stored. */
@@ -23,8 +37,9 @@ export async function createApiToken(db: Db, ctx: OrgContext, input: CreateToken
   // Owners only (DESIGN.md: owners manage members, tokens and settings); a token never mints tokens.
   requirePermission(ctx, "org:manage");
   const { name, scopes, expiresInDays } = createTokenSchema.parse(input);
+  await assertLifetime(db, ctx.org.id, expiresInDays);
   const secret = newSecret(TOKEN_PREFIX);
-  const expiresAt = expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000);
+  const expiresAt = new Date(Date.now() + expiresInDays * DAY_MS);
   const token = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
       data: {
@@ -54,11 +69,20 @@ export async function createApiToken(db: Db, ctx: OrgContext, input: CreateToken
 /** The org's tokens for the settings page: never the hash. */
 export async function listApiTokens(db: Db, ctx: OrgContext) {
   requirePermission(ctx, "org:manage");
-  return db.apiToken.findMany({
+  const rows = await db.apiToken.findMany({
     where: { orgId: ctx.org.id },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+    select: {
+      id: true, name: true, prefix: true, scopes: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdById: true,
+      createdBy: { select: { email: true, memberships: { where: { orgId: ctx.org.id }, select: { role: true } } } },
+    },
   });
+  return rows.map(({ createdBy, createdById, ...t }) => ({
+    ...t,
+    createdBy: createdBy && { email: createdBy.email },
+    // Made from the command line (no creator), or by someone still in the org.
+    creatorIsMember: createdById === null || (createdBy?.memberships.length ?? 0) > 0,
+  }));
 }
 
 export async function revokeApiToken(db: Db, ctx: OrgContext, tokenId: string, request?: RequestInfo) {
@@ -87,10 +111,17 @@ export async function authenticateApiToken(db: Db, raw: string): Promise<TokenAc
   if (!looksLikeSecret(raw, TOKEN_PREFIX)) return null;
   const token = await db.apiToken.findUnique({
     where: { tokenHash: hashSecret(raw) },
-    select: { id: true, name: true, orgId: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
+    select: {
+      id: true, name: true, orgId: true, scopes: true, createdAt: true, expiresAt: true, revokedAt: true, lastUsedAt: true, createdById: true,
+      org: { select: { tokenMaxDays: true } },
+    },
   });
   const now = Date.now();
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= now)) return null;
+  // The owner's longest token life applies to tokens made before it was lowered, and a token ends with its creator's
+  // membership (a token made from the command line has no creator).
+  if (token.createdAt.getTime() + token.org.tokenMaxDays * DAY_MS <= now) return null;
+  if (token.createdById !== null && !(await db.membership.findFirst({ where: { orgId: token.orgId, userId: token.createdById }, select: { role: true } }))) return null;
   if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }

@@ -62,7 +62,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
       ) : null}
 
       <Section id="tokens" title="API tokens" description="Scoped tokens for automation and the charter CLI, bound to this organisation. Stored as hashes.">
-        {manage ? <Tokens org={slug} tokens={tokens} now={Date.now()} /> : <p className="text-sm text-muted">Only owners see and manage API tokens.</p>}
+        {manage ? <Tokens org={slug} tokens={tokens} now={Date.now()} maxDays={settings.tokenMaxDays} /> : <p className="text-sm text-muted">Only owners see and manage API tokens.</p>}
       </Section>
 
       <Section id="signing-keys" title="Signing keys" description="Ed25519 keys that sign the bundles agents fetch. Private keys are encrypted at rest; only owners rotate them.">

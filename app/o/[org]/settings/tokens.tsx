@@ -7,7 +7,7 @@ import { CreatedSecret } from "@/components/ui/one-time-secret";
 import { inputCls, primaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
-import { createTokenAction, revokeTokenAction } from "./actions";
+import { createTokenAction, revokeTokenAction, updateOrgSettingsAction } from "./actions";
 import { fmt } from "./ui";
 
 const SCOPES = [
@@ -16,12 +16,8 @@ const SCOPES = [
   { value: "publish", hint: "publish versions" },
 ] as const;
 
-const EXPIRY = [
-  { value: "30", label: "30 days" },
-  { value: "90", label: "90 days" },
-  { value: "365", label: "365 days" },
-  { value: "never", label: "Never" },
-];
+// Tokens always expire: the choices stop at the owner's longest token life.
+const EXPIRY = [7, 30, 90, 365];
 
 export interface TokenRow {
   id: string;
@@ -33,14 +29,18 @@ export interface TokenRow {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   createdBy: { email: string } | null;
+  /** False when whoever made the token has left the org: it no longer works. */
+  creatorIsMember: boolean;
 }
 
-function status(t: TokenRow, now: number): "active" | "expired" | "revoked" {
+function status(t: TokenRow, now: number): "active" | "expired" | "revoked" | "creator left" {
   if (t.revokedAt) return "revoked";
+  if (!t.creatorIsMember) return "creator left";
   return t.expiresAt && new Date(t.expiresAt).getTime() <= now ? "expired" : "active";
 }
 
-export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; now: number }) {
+export function Tokens({ org, tokens, now, maxDays }: { org: string; tokens: TokenRow[]; now: number; maxDays: number }) {
+  const choices = [...new Set([...EXPIRY.filter((d) => d < maxDays), maxDays])];
   const { error, pending, run, submit, confirmRow } = useConsoleActions();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
 
@@ -58,7 +58,7 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
               createTokenAction(org, {
                 name: String(data.get("name") ?? ""),
                 scopes: data.getAll("scopes").map(String) as ("read" | "write" | "publish")[],
-                expiresInDays: expiry === "never" ? null : Number(expiry),
+                expiresInDays: Number(expiry),
               }),
             (d) => {
               setCreated({ name: d.name, secret: d.secret });
@@ -73,11 +73,12 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
           </div>
           <div className="space-y-1">
             <label htmlFor="token-expiry" className="block text-xs font-medium">Expires after</label>
-            <select id="token-expiry" name="expiry" defaultValue="90" className={inputCls}>
-              {EXPIRY.map((x) => <option key={x.value} value={x.value}>{x.label}</option>)}
+            <select id="token-expiry" name="expiry" defaultValue={String(Math.min(90, maxDays))} className={inputCls}>
+              {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
             </select>
           </div>
         </div>
+        <p className="text-xs text-muted">Tokens live at most {maxDays} days, and stop working when whoever made them leaves the organisation.</p>
         <fieldset className="flex flex-wrap gap-4">
           <legend className="mb-1 text-xs font-medium">Scopes</legend>
           {SCOPES.map((s) => (
@@ -88,6 +89,18 @@ export function Tokens({ org, tokens, now }: { org: string; tokens: TokenRow[]; 
           ))}
         </fieldset>
         <button type="submit" className={primaryBtn} disabled={pending}>{pending ? "Creating…" : "Create token"}</button>
+      </form>
+      <form className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const days = Number(new FormData(e.currentTarget).get("tokenMaxDays"));
+          run(() => updateOrgSettingsAction(org, { tokenMaxDays: days }));
+        }}>
+        <div className="space-y-1">
+          <label htmlFor="token-max-days" className="block text-xs font-medium">Longest token life (days)</label>
+          <input id="token-max-days" name="tokenMaxDays" type="number" min={1} max={365} required defaultValue={maxDays} className={`${inputCls} w-28`} />
+        </div>
+        <button type="submit" className={primaryBtn} disabled={pending}>Save token life</button>
       </form>
       <ErrorLine message={error} />
       {created ? (

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Organization" ADD COLUMN     "tokenMaxDays" INTEGER NOT NULL DEFAULT 90;
