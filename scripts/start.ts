@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createDb } from "../lib/db";
 import { charterDatabase } from "../lib/db/embedded";
 import { DEMO_OWNER_EMAIL, seedDemo } from "../lib/seed";
+import { bannerLines, saveInitialPassword } from "../lib/first-start";
 import { runPrisma } from "./prisma.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -124,14 +125,9 @@ async function waitForHealth(url: string) {
 }
 
 function printBanner(password: string | undefined) {
-  const lines = [
-    `Charter is running at http://localhost:${port}`,
-    `Sign in as ${DEMO_OWNER_EMAIL}`,
-    password
-      ? `Password: ${password}   (shown once; it is stored only as a hash)`
-      : `Password: set at first start. Forgot it? Stop Charter and run: npm run reset-password -- ${DEMO_OWNER_EMAIL}`,
-    "Press Ctrl-C to stop.",
-  ];
+  // A password given in CHARTER_SEED_PASSWORD is already known to whoever set it: only a generated one is saved.
+  const file = password && !process.env.CHARTER_SEED_PASSWORD ? saveInitialPassword(dataDir, DEMO_OWNER_EMAIL, password) : undefined;
+  const lines = bannerLines(port, DEMO_OWNER_EMAIL, file && path.relative(process.cwd(), file), `npm run reset-password -- ${DEMO_OWNER_EMAIL}`);
   const width = Math.max(...lines.map((l) => l.length));
   process.stdout.write(`\n┌${"─".repeat(width + 2)}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join("\n")}\n└${"─".repeat(width + 2)}┘\n\n`);
 }
