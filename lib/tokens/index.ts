@@ -15,7 +15,7 @@ export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Give the token a name").max(80),
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Choose at least one scope").transform((s) => [...new Set(s)]),
   // Every token expires; the org's longest token life (owner's setting, default 90 days) caps it.
-  expiresInDays: z.number({ message: "Choose when the token expires" }).int().min(1).max(365).default(90),
+  expiresInDays: z.number().int().min(1, "Tokens live at least 1 day").max(365, "Tokens live at most 365 days").default(90),
 });
 
 const DAY_MS = 86_400_000;
@@ -130,4 +130,34 @@ export async function authenticateApiToken(db: Db, raw: string): Promise<TokenAc
 
 function isScope(s: string): s is (typeof TOKEN_SCOPES)[number] {
   return (TOKEN_SCOPES as readonly string[]).includes(s);
+}
+
+/**
+ * Mints a token for automation from the command line (`charter token create`), for an operator with access to the
+ * database rather than a console session. Same limits as the console (scopes, the org's longest token life); the token
+ * has no creator, and the audit event names the operator.
+ */
+export async function createApiTokenForOperator(db: Db, slug: string, input: CreateTokenInput, operator: string) {
+  const org = await db.organization.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+  if (!org) throw new AppError("not_found", `No organisation "${slug}".`);
+  const { name, scopes, expiresInDays } = createTokenSchema.parse(input);
+  await assertLifetime(db, org.id, expiresInDays);
+  const secret = newSecret(TOKEN_PREFIX);
+  const expiresAt = new Date(Date.now() + expiresInDays * DAY_MS);
+  const token = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: { orgId: org.id, name, prefix: secretPrefix(secret), tokenHash: hashSecret(secret), scopes, expiresAt, createdById: null },
+      select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, expiresAt: true },
+    });
+    await recordAudit(tx, {
+      orgId: org.id,
+      actor: { type: "system", id: null, label: `charter token create (${operator})` },
+      action: "token.created",
+      target: { type: "api_token", id: created.id },
+      diff: { name: { after: name }, scopes: { after: scopes }, expiresAt: { after: expiresAt.toISOString() }, secret: { after: "[redacted]" } },
+      meta: { via: "command line" },
+    });
+    return created;
+  });
+  return { token, secret, org };
 }

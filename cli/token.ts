@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDb, type Db } from "../lib/db";
+import { charterDatabase, type EmbeddedServer } from "../lib/db/embedded";
+import { AppError } from "../lib/errors";
+import { createApiTokenForOperator } from "../lib/tokens";
+import type { Command } from "./main";
+
+const USAGE =
+  "usage: charter token create --org SLUG --name NAME --scope read|write|publish [--scope …] [--expires DAYS] [--json]\n" +
+  "  (database: DATABASE_URL, else the embedded cluster under CHARTER_DATA_DIR or .charter, running or not)";
+
+/**
+ * `charter token create`: mints an admin API token for automation without the console, against Charter's database.
+ * The secret is printed once (stdout); the audit log records the token as made from the command line by this OS user.
+ * Exit 0 on success, 1 when Charter refuses (unknown org, lifetime past the org's limit), 2 on usage or database errors.
+ */
+export const tokenCommand: Command = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { org: { type: "string" }, name: { type: "string" }, scope: { type: "string", multiple: true }, expires: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    io.err(`charter token: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== "create" || !values.org || !values.name || !values.scope?.length) {
+    io.err(`charter token: ${positionals[0] !== "create" ? "expected the subcommand create" : "--org, --name and at least one --scope are required"}\n${USAGE}`);
+    return 2;
+  }
+  const days = values.expires === undefined ? 90 : /^\d{1,3}d?$/.test(values.expires) ? Number(values.expires.replace(/d$/, "")) : NaN;
+  if (!Number.isInteger(days)) {
+    io.err(`charter token: --expires takes a number of days (e.g. 30 or 30d), got "${values.expires}"\n${USAGE}`);
+    return 2;
+  }
+  const scopes = values.scope.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+
+  let connection: { db: Db; embedded?: EmbeddedServer };
+  try {
+    connection = await connect();
+  } catch (err) {
+    io.err(`charter token: cannot reach Charter's database: ${(err as Error).message}`);
+    return 2;
+  }
+  try {
+    const operator = `${os.userInfo().username}@${os.hostname()}`;
+    const { token, secret, org } = await createApiTokenForOperator(connection.db, values.org, { name: values.name, scopes: scopes as never, expiresInDays: days }, operator);
+    if (values.json) {
+      io.out(JSON.stringify({ org: org.slug, id: token.id, name: token.name, prefix: token.prefix, scopes: token.scopes, expiresAt: token.expiresAt?.toISOString() ?? null, secret }));
+    } else {
+      io.out(secret);
+      io.err(`Token "${token.name}" for ${org.slug} (${token.scopes.join(", ")}), expires ${token.expiresAt?.toISOString()}. The secret above is shown once.`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError || (err as Error).name === "ZodError") {
+      const message = err instanceof AppError ? err.message : (err as { issues: { path: PropertyKey[]; message: string }[] }).issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      io.err(`charter token: ${message}`);
+      return 1;
+    }
+    io.err(`charter token: ${(err as Error).message}`);
+    return 2;
+  } finally {
+    await connection.db.$disconnect();
+    await connection.embedded?.stop();
+  }
+};
+
+/** DATABASE_URL; else the embedded cluster of `npm start`: the running one (its credentials file), or started for this call. */
+async function connect(): Promise<{ db: Db; embedded?: EmbeddedServer }> {
+  if (process.env.DATABASE_URL) return { db: createDb(process.env.DATABASE_URL) };
+  const dataDir = path.resolve(process.env.CHARTER_DATA_DIR ?? ".charter");
+  const credentials = path.join(dataDir, "postgres", "credentials.json");
+  if (existsSync(credentials)) {
+    const { password } = JSON.parse(readFileSync(credentials, "utf8")) as { password: string };
+    const port = Number(process.env.CHARTER_PG_PORT ?? 54329);
+    const db = createDb(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/charter`);
+    try {
+      await db.$queryRaw`SELECT 1`;
+      return { db };
+    } catch {
+      await db.$disconnect().catch(() => {});
+    }
+  }
+  if (!existsSync(path.join(dataDir, "postgres"))) throw new Error(`no DATABASE_URL and no embedded cluster in ${dataDir} (run npm start once, or set DATABASE_URL)`);
+  const { url, embedded } = await charterDatabase(dataDir);
+  return { db: createDb(url), embedded };
+}
