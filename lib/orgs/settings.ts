@@ -18,7 +18,10 @@ export const orgSettingsSchema = z.object({
     .optional(),
   /** Longest life of an admin API token in days; unchanged when left out. */
   tokenMaxDays: z.coerce.number().int("Token lifetime must be a whole number of days").min(1, "Tokens live at least 1 day").max(MAX_TOKEN_DAYS, `Tokens live at most ${MAX_TOKEN_DAYS} days`).optional(),
-});
+})
+  // A setting not named here is a mistake to report, not to ignore; so is a save that names none.
+  .strict()
+  .refine((v) => v.approvalsRequired !== undefined || v.tokenMaxDays !== undefined, "Name a setting to change");
 
 export async function getOrgSettings(db: Db, ctx: OrgContext) {
   requirePermission(ctx, "org:read");

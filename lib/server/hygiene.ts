@@ -122,9 +122,13 @@ export function jsonRefusals(req: IncomingMessage, res: ServerResponse): void {
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     res.statusCode = status;
-    const headers = rest.find((r) => r !== null && typeof r === "object") as Record<string, string | string[]> | undefined;
-    if (headers && !Array.isArray(headers)) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    return decide() ? writeHead(res.statusCode) : writeHead(status, ...rest.filter((r) => typeof r === "string"));
+    const headers = rest.find((r) => r !== null && typeof r === "object") as Record<string, string | string[]> | string[] | undefined;
+    const contentType = Array.isArray(headers)
+      ? headers.find((_, i) => i % 2 === 0 && String(headers[i]).toLowerCase() === "content-type")
+      : headers && Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1];
+    if (contentType !== undefined && !res.hasHeader("content-type")) res.setHeader("content-type", contentType);
+    // Anything not replaced goes out exactly as the framework wrote it.
+    return decide() ? writeHead(res.statusCode) : writeHead(status, ...rest);
   }) as typeof res.writeHead;
   res.write = ((...args: unknown[]) => (decide() ? true : write(...args))) as typeof res.write;
   res.end = ((...args: unknown[]) => {
