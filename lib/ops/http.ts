@@ -1,6 +1,6 @@
 import { db } from "../db";
 import { AppError, toErrorResponse } from "../errors";
-import { readBodyText, readToml } from "../policies/http";
+import { assertStorableJson, readBodyText, readToml } from "../policies/http";
 import { requestInfo } from "../request";
 import { authenticateApiToken } from "../tokens";
 import type { Actor } from "../auth/actor";
@@ -123,5 +123,6 @@ async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
     throw new AppError("validation_failed", "The body is not valid JSON.");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AppError("validation_failed", "The body must be a JSON object.");
+  assertStorableJson(text);
   return value as Record<string, unknown>;
 }

@@ -45,6 +45,13 @@ function isJson(req: Request): boolean {
   return /^application\/([\w.+-]+\+)?json\b/i.test(req.headers.get("content-type") ?? "");
 }
 
+/** Refuses JSON text whose strings Postgres cannot store (422), before anything tries to. */
+export function assertStorableJson(text: string): void {
+  if (UNSTORABLE_TEXT.test(text)) {
+    throw new AppError("validation_failed", "The body holds a NUL character or half of a surrogate pair (\\u0000, or \\uD800–\\uDFFF unpaired); text fields cannot store them.");
+  }
+}
+
 // Escapes JSON allows but Postgres text and JSON cannot hold: NUL, and a surrogate without its other half.
 const UNSTORABLE_TEXT = /\u0000|\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 
@@ -57,9 +64,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch {
     throw new AppError("validation_failed", "The body is not valid JSON.");
   }
-  if (UNSTORABLE_TEXT.test(text)) {
-    throw new AppError("validation_failed", "The body holds a NUL character or half of a surrogate pair (\\u0000, or \\uD800–\\uDFFF unpaired); text fields cannot store them.");
-  }
+  assertStorableJson(text);
   return schema.parse(value);
 }
 

@@ -26,6 +26,8 @@ export interface RouteDef {
   /** Path template like /api/v1/orgs/[org]/changes/[number] */
   template: string;
   methods: string[];
+  /** Methods whose operation needs no input at all (an empty JSON object would carry it out). */
+  acceptsEmpty?: string[];
 }
 
 const METHOD_EXPORT = /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g;
@@ -34,7 +36,7 @@ const METHOD_EXPORT = /export\s+(?:const|async\s+function|function)\s+(GET|POST|
  * Every route of the admin API: the route handlers under app/api/v1 with the methods they export, plus the operations
  * of lib/ops (served by the catch-all app/api/v1/[...path]), given as `{method, path}` with `{org}`-style parameters.
  */
-export function discoverRoutes(root: string, operations: readonly { method: string; path: string }[] = []): RouteDef[] {
+export function discoverRoutes(root: string, operations: readonly { method: string; path: string; acceptsEmpty?: boolean }[] = []): RouteDef[] {
   const base = path.join(root, "app");
   const out: RouteDef[] = [];
   const walk = (dir: string) => {
@@ -50,9 +52,10 @@ export function discoverRoutes(root: string, operations: readonly { method: stri
   walk(path.join(base, "api", "v1"));
   for (const op of operations) {
     const template = op.path.replace(/\{([^}]+)\}/g, "[$1]");
-    const known = out.find((r) => r.template === template);
-    if (known) known.methods = [...new Set([...known.methods, op.method])];
-    else out.push({ template, methods: [op.method] });
+    let route = out.find((r) => r.template === template);
+    if (!route) out.push((route = { template, methods: [] }));
+    route.methods = [...new Set([...route.methods, op.method])];
+    if (op.acceptsEmpty) route.acceptsEmpty = [...(route.acceptsEmpty ?? []), op.method];
   }
   return out.filter((r) => !r.template.includes("[...")).sort((a, b) => a.template.localeCompare(b.template));
 }
@@ -261,7 +264,9 @@ export function buildCorpus(routes: RouteDef[], actions: ActionDef[], org: strin
     // Bodies.
     for (const m of bodyMethods(r)) {
       const isToml = r.template.endsWith("/validate") || r.template.endsWith("/draft");
-      const bodies = isToml ? [...badTomlBodies(), ...badBodies().filter((b) => b.contentType.includes("json"))] : badBodies();
+      const all = isToml ? [...badTomlBodies(), ...badBodies().filter((b) => b.contentType.includes("json"))] : badBodies();
+      // An operation without input (make a signing key) would be carried out by an empty object: not malformed there.
+      const bodies = r.acceptsEmpty?.includes(m) ? all.filter((b) => b.name !== "empty JSON object") : all;
       for (const b of bodies) {
         // A draft PUT with a revision that can never match: whatever the body, nothing may be saved.
         const headers: Record<string, string> = { "content-type": b.contentType, ...(r.template.endsWith("/draft") ? { "if-match": '"999999999"' } : {}) };
