@@ -19,7 +19,7 @@ describe("health probe", () => {
     const port = await freePort();
     const dead = createDb(`postgresql://postgres:x@127.0.0.1:${port}/charter`);
     const started = Date.now();
-    expect(await checkHealth(dead, 2_000)).toEqual({ status: "degraded", db: "down" });
+    expect(await checkHealth(dead, 2_000)).toEqual({ status: "degraded", db: "down", reason: expect.stringContaining("The database is unreachable") });
     expect(Date.now() - started).toBeLessThan(2_500);
     await dead.$disconnect();
   });
