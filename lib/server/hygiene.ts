@@ -100,10 +100,10 @@ export function jsonRefusals(req: IncomingMessage, res: ServerResponse): void {
   const action = req.headers["next-action"] !== undefined && req.method === "POST";
   if (!api && !action) return;
   let replace: { status: number; code: ErrorCode; message: string } | null | undefined;
-  const decide = () => {
+  const decide = (typeFromWriteHead?: string) => {
     if (replace !== undefined) return replace;
     const status = res.statusCode;
-    const type = String(res.getHeader("content-type") ?? "");
+    const type = typeFromWriteHead ?? String(res.getHeader("content-type") ?? "");
     if (api && (status === 404 || status === 405) && !type.includes("json")) {
       replace = { status, code: STATUS_CODE[status]!, message: status === 404 ? "There is no such API route." : `${req.method} is not allowed on this route.` };
     } else if (action && status >= 500) {
@@ -122,13 +122,8 @@ export function jsonRefusals(req: IncomingMessage, res: ServerResponse): void {
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     res.statusCode = status;
-    const headers = rest.find((r) => r !== null && typeof r === "object") as Record<string, string | string[]> | string[] | undefined;
-    const contentType = Array.isArray(headers)
-      ? headers.find((_, i) => i % 2 === 0 && String(headers[i]).toLowerCase() === "content-type")
-      : headers && Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1];
-    if (contentType !== undefined && !res.hasHeader("content-type")) res.setHeader("content-type", contentType);
-    // Anything not replaced goes out exactly as the framework wrote it.
-    return decide() ? writeHead(res.statusCode) : writeHead(status, ...rest);
+    // Anything not replaced goes out exactly as the framework wrote it; its headers only tell what it is.
+    return decide(contentTypeOf(rest)) ? writeHead(res.statusCode) : writeHead(status, ...rest);
   }) as typeof res.writeHead;
   res.write = ((...args: unknown[]) => (decide() ? true : write(...args))) as typeof res.write;
   res.end = ((...args: unknown[]) => {
@@ -139,9 +134,27 @@ export function jsonRefusals(req: IncomingMessage, res: ServerResponse): void {
   }) as typeof res.end;
 }
 
+/** The Content-Type among writeHead's arguments (an object, a flat [name, value, …] list, or [[name, value], …]). */
+function contentTypeOf(args: unknown[]): string | undefined {
+  for (const a of args) {
+    if (a === null || typeof a !== "object") continue;
+    if (Array.isArray(a)) {
+      const pairs: unknown[][] = Array.isArray(a[0]) ? (a as unknown[][]) : Array.from({ length: Math.floor(a.length / 2) }, (_, i) => [a[2 * i], a[2 * i + 1]]);
+      const hit = pairs.find((p) => String(p[0]).toLowerCase() === "content-type");
+      if (hit) return String(hit[1]);
+    } else {
+      const hit = Object.entries(a).find(([k]) => k.toLowerCase() === "content-type");
+      if (hit) return String(hit[1]);
+    }
+  }
+  return undefined;
+}
+
 /** Node's HTTP parser refused the request (bad method token, header bytes, framing): answer in the error format. */
 export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) {
+  // As Node does: with a response already under way on this connection, an error reply would corrupt it.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight) {
     socket.destroy();
     return;
   }
