@@ -131,6 +131,8 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   const pending = new Map<string, PendingCheckIn>();
   // The last bundle each org was served with: what hosts get while the database cannot say what is current.
   const lastGood = new Map<string, CachedBundle>();
+  // Which bundle each token was last served (its group and ring decide it): kept for the same reason.
+  const lastKey = new Map<string, string | null>();
   let outageSince: number | null = null;
   let outageReason = "";
   const down = (err: unknown) => {
@@ -251,7 +253,22 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
           return b instanceof Promise ? b.then((bundle) => served(token, key, bundle, header), failure) : served(token, key, b, header);
         };
         const k = delivery.keyFor(token, parseInstalled(header("x-charter-installed-version")));
-        return k instanceof Promise ? k.then(withKey, failure) : withKey(k);
+        if (!(k instanceof Promise)) {
+          lastKey.set(token.id, k);
+          return withKey(k);
+        }
+        return k.then(
+          (key) => {
+            lastKey.set(token.id, key);
+            return withKey(key);
+          },
+          (err) => {
+            // Database down: the bundle this host was last given is still the best answer.
+            if (!lastKey.has(token.id)) return failure(err);
+            down(err);
+            return withKey(lastKey.get(token.id)!);
+          },
+        );
       };
       const t = tokenFor(match[1]);
       return t instanceof Promise ? t.then(withToken).catch(failure) : withToken(t);
