@@ -198,6 +198,34 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await call(null, "POST", `/api/v1${second.body.path.replace("/invite/", "/invitations/")}/account`, { json: { name: "Newcomer", password: "a-long-enough-password" } });
   });
 
+  it("groups and rollouts: a group with an overlay, a staged publish, each rollout step", async () => {
+    await call("owner", "POST", "/api/v1/orgs/{org}/groups", { json: { name: "contractors", priority: 10 } });
+    await call("owner", "GET", "/api/v1/orgs/{org}/groups");
+    await call("owner", "GET", "/api/v1/orgs/{org}/groups/contractors");
+    await call("owner", "PATCH", "/api/v1/orgs/{org}/groups/contractors", { json: { description: "outside staff" } });
+    const overlay = await call("owner", "GET", "/api/v1/orgs/{org}/groups/contractors/overlay/draft");
+    const stricter = 'allowed_sandbox_modes = ["read-only"]\n';
+    await call("owner", "PUT", "/api/v1/orgs/{org}/groups/contractors/overlay/draft", { text: stricter, headers: { "If-Match": `"${overlay.body.revision}"` } });
+    await call("owner", "POST", "/api/v1/orgs/{org}/groups/contractors/overlay/preview", { text: stricter });
+    await call("owner", "POST", "/api/v1/orgs/{org}/groups/contractors/overlay/publish", { json: { note: "contractors read only" } });
+    await call("owner", "GET", "/api/v1/orgs/{org}/groups/contractors/overlay/versions");
+    await call("owner", "GET", "/api/v1/orgs/{org}/effective?group=contractors");
+
+    await call("owner", "PUT", "/api/v1/orgs/{org}/rollouts/settings", { json: { autoPromote: false } });
+    const revision = (await call("owner", "GET", "/api/v1/orgs/{org}/draft")).body.revision as number;
+    await call("owner", "PUT", "/api/v1/orgs/{org}/draft", { text: policy(30), headers: { "If-Match": `"${revision}"` } });
+    const published = await call("owner", "POST", "/api/v1/orgs/{org}/publish", { json: { note: "staged", rollout: { rings: [{ name: "canary", percent: 10 }] } } });
+    const version = published.body.number as number;
+    await call("owner", "GET", "/api/v1/orgs/{org}/rollouts");
+    const rollout = await call("owner", "GET", "/api/v1/orgs/{org}/rollouts/latest");
+    expect(rollout.body.version).toBe(version);
+    expect((await call("owner", "POST", `/api/v1/orgs/{org}/rollouts/${version}/pause`, { json: { reason: "look first" } })).body.state).toBe("paused");
+    expect((await call("owner", "POST", `/api/v1/orgs/{org}/rollouts/${version}/resume`, { json: {} })).body.state).toBe("running");
+    await call("owner", "POST", `/api/v1/orgs/{org}/rollouts/${version}/promote`, { json: { reason: "canary is fine" } });
+    expect((await call("owner", "POST", `/api/v1/orgs/{org}/rollouts/${version}/rollback`, { json: { reason: "changed our mind" } })).body.state).toBe("rolled_back");
+    await call("owner", "DELETE", "/api/v1/orgs/{org}/groups/contractors");
+  });
+
   it("called every operation", () => {
     expect(OPERATIONS.map((op) => op.name).filter((name) => !called.has(name))).toEqual([]);
   });
