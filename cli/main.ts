@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   pull: { summary: "pull --server URL --org SLUG --trust JWKS|--trust-fingerprint FP [--out PATH] [--format toml|mobileconfig] [--check]   install the org's signed requirements (token in CHARTER_TOKEN)", load: async () => (await import("./pull")).pullCommand },
   rollout: { summary: "rollout status [VERSION|latest] --server URL --org SLUG [--wait] [--json]   show a staged rollout; --wait until it completes (exit 0) or is rolled back (1)", load: async () => (await import("./rollout")).rolloutCommand },
   token: { summary: "token create --org SLUG --name NAME --scope read|write|publish [--expires DAYS] [--json]   mint an admin API token for automation (DATABASE_URL or the embedded cluster)", load: async () => (await import("./token")).tokenCommand },
-  validate: { summary: "validate FILE [--json]   check a requirements.toml as Codex 0.169 would", load: async () => (await import("./validate")).validateCommand },
+  validate: { summary: "validate FILE [--codex VERSION] [--json]   check a requirements.toml as that Codex version (default the newest known) would", load: async () => (await import("./validate")).validateCommand },
 };
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {

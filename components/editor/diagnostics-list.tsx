@@ -1,15 +1,29 @@
 "use client";
 
 import { CircleAlert, Info, TriangleAlert } from "lucide-react";
-import type { Diagnostic } from "@/lib/requirements";
+import type { Diagnostic, FleetValidation } from "@/lib/requirements";
 
 const ICON = { error: CircleAlert, warning: TriangleAlert, info: Info } as const;
 const TONE = { error: "text-danger", warning: "text-amber-700", info: "text-muted" } as const;
 
-/** The engine's findings as a list; choosing one moves the editor's cursor there. */
-export function DiagnosticsList({ diagnostics, onSelect, codexVersion }: { diagnostics: readonly Diagnostic[]; onSelect: (d: Diagnostic) => void; codexVersion: string }) {
+/**
+ * The engine's findings as a list (for the newest Codex version of the fleet); choosing one moves the editor's cursor
+ * there. `versions`, when given, is every fleet version's verdict: an older version that refuses the file says so.
+ */
+export function DiagnosticsList({
+  diagnostics,
+  onSelect,
+  codexVersion,
+  versions,
+}: {
+  diagnostics: readonly Diagnostic[];
+  onSelect: (d: Diagnostic) => void;
+  codexVersion: string;
+  versions?: FleetValidation["versions"];
+}) {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.filter((d) => d.severity === "warning").length;
+  const olderRefusing = (versions ?? []).filter((v) => v.codexVersion !== codexVersion && !v.valid);
   return (
     <section aria-labelledby="diagnostics-heading" className="space-y-2">
       <h2 id="diagnostics-heading" className="flex items-center gap-2 text-sm font-medium">
@@ -22,6 +36,28 @@ export function DiagnosticsList({ diagnostics, onSelect, codexVersion }: { diagn
           )}
         </span>
       </h2>
+      {versions && versions.length > 1 ? (
+        <p className="flex flex-wrap gap-x-3 text-xs" data-testid="version-verdicts">
+          {versions.map((v) => (
+            <span key={v.codexVersion} className={v.valid ? "text-emerald-700" : "text-danger"}>
+              Codex {v.codexVersion}: {v.valid ? "loads" : `refuses (${v.errors.length} error${v.errors.length === 1 ? "" : "s"})`}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {olderRefusing.map((v) => (
+        <ul key={v.codexVersion} className="divide-y divide-line rounded-md border border-red-200 text-xs" data-testid={`diagnostics-${v.codexVersion}`}>
+          {v.errors.map((d, i) => (
+            <li key={i}>
+              <button type="button" onClick={() => onSelect(d)} className="flex w-full items-start gap-2 px-3 py-1.5 text-left hover:bg-panel focus-visible:outline-2 focus-visible:outline-accent">
+                <CircleAlert aria-label="error" className="mt-0.5 size-3.5 shrink-0 text-danger" />
+                <span className="shrink-0 font-mono text-muted">{d.line}:{d.column}</span>
+                <span>Codex {v.codexVersion}: {d.message}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ))}
       {diagnostics.length === 0 ? (
         <p className="text-xs text-muted">No findings.</p>
       ) : (

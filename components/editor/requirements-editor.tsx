@@ -4,7 +4,8 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, useTransition }
 import { composeReviewerPrompt } from "@/lib/guardian/prompt";
 import { STARTER_TENANT_POLICY } from "@/lib/guardian/starter-policy";
 import { estimateTokens } from "@/lib/guardian/tokens";
-import { validateRequirements, type Diagnostic } from "@/lib/requirements";
+import { validateForFleet, validateRequirements, type Diagnostic } from "@/lib/requirements";
+import { loadRustRegex } from "@/lib/requirements/rust";
 import { compareRequirements } from "@/lib/requirements/compare";
 import { policyVerdict } from "@/lib/policies/verdict";
 import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
@@ -58,14 +59,15 @@ export function RequirementsEditor({
   published,
   approvalsRequired,
   canPublish,
-  codexVersion,
+  codexVersions,
 }: {
   org: string;
   initial: EditorDraft;
   published: { number: number; toml: string } | null;
   approvalsRequired: number;
   canPublish: boolean;
-  codexVersion: string;
+  /** The Codex versions the org's fleet runs (oldest first); the file is checked against each. */
+  codexVersions: string[];
 }) {
   const [text, setTextState] = useState(initial.toml);
   // The newest text, ahead of React's render: two keystrokes that arrive before a re-render must both apply.
@@ -89,7 +91,19 @@ export function RequirementsEditor({
   // editors own their text, so nothing typed waits for this.
   const settled = useSettled(text, text.length > SETTLE_AFTER_CHARS ? SETTLE_MS : 0);
   const deferred = useDeferredValue(settled);
-  const result = useMemo(() => validateRequirements(deferred), [deferred]);
+  // Codex compiles regexes with Rust's engine; its WebAssembly build loads once, then the checks run again with it.
+  const [rustRegex, setRustRegex] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void loadRustRegex().then((ok) => live && setRustRegex(ok));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const result = useMemo(() => {
+    void rustRegex; // checked again once the engine has loaded
+    return validateForFleet(deferred, codexVersions);
+  }, [deferred, codexVersions, rustRegex]);
   const fields = useMemo(() => readFormFields(settled), [settled]);
   const dirty = text !== base.toml;
 
@@ -247,7 +261,7 @@ export function RequirementsEditor({
 
         <section aria-label="TOML" className="space-y-3">
           <CodeEditor language="toml" label="requirements.toml" value={text} onChange={setText} diagnostics={result.diagnostics} handleRef={editor} minHeight="28rem" />
-          <DiagnosticsList diagnostics={result.diagnostics} onSelect={goTo} codexVersion={codexVersion} />
+          <DiagnosticsList diagnostics={result.diagnostics} onSelect={goTo} codexVersion={result.codexVersion} versions={result.versions} />
         </section>
       </div>
 

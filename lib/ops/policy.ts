@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "../db";
-import { CODEX_VERSION, validateRequirements } from "../requirements";
+import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../requirements";
 import {
   createChangeRequest,
   decideChangeRequest,
@@ -94,7 +94,7 @@ export const saveDraftOp = defineOperation({
 export const validateOp = defineOperation({
   name: "policy.validate",
   summary: "Validate a requirements.toml",
-  description: `As Codex ${CODEX_VERSION} would load it; stores nothing.`,
+  description: `As each Codex version of the fleet would load it (${KNOWN_CODEX_VERSIONS.join(", ")}): \`valid\` only when every version loads it, \`diagnostics\` of the newest, \`versions\` each version's verdict; stores nothing.`,
   permission: "org:read",
   audit: null,
   input: strictInput(z.object({ toml: z.string() })),
@@ -103,8 +103,8 @@ export const validateOp = defineOperation({
   http: { method: "POST", path: "/api/v1/orgs/{org}/validate", body: "toml" },
   run: async ({ toml }) => {
     assertPolicySize(toml);
-    const { valid, diagnostics } = validateRequirements(toml);
-    return { valid, diagnostics, codexVersion: CODEX_VERSION };
+    const { valid, diagnostics, codexVersion, versions } = validateForFleet(toml);
+    return { valid, diagnostics, codexVersion, versions };
   },
 });
 

@@ -83,7 +83,15 @@ const diagnostic = z.object({
   message: z.string(),
   code: z.string(),
 });
-export const validationResponse = z.object({ valid: z.boolean(), diagnostics: z.array(diagnostic), codexVersion: z.string() });
+export const validationResponse = z.object({
+  /** True only when every Codex version of the fleet loads the file. */
+  valid: z.boolean(),
+  /** The diagnostics of `codexVersion`, the newest version of the fleet. */
+  diagnostics: z.array(diagnostic),
+  codexVersion: z.string(),
+  /** Each version's verdict and errors. */
+  versions: z.array(z.object({ codexVersion: z.string(), valid: z.boolean(), errors: z.array(diagnostic) })),
+});
 export const draftResponse = z.object({
   toml: z.string(),
   revision: z.number().int(),

@@ -2,7 +2,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
-import { validateRequirements } from "../requirements";
+import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
 import type { Verdict } from "./verdict";
 import { authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
@@ -84,15 +84,16 @@ async function orgApprovals(db: Db | Tx, orgId: string): Promise<number> {
   return (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { approvalsRequired: true } })).approvalsRequired;
 }
 
-export function assertPublishable(toml: string): void {
-  const result = validateRequirements(toml);
+/** Refuses a policy any Codex version of the fleet would refuse (every known version until hosts report theirs), naming which. */
+export function assertPublishable(toml: string, fleetVersions: readonly string[] = KNOWN_CODEX_VERSIONS): void {
+  const result = validateForFleet(toml, fleetVersions);
   if (!result.valid) {
-    const errors = result.diagnostics.filter((d) => d.severity === "error");
-    const first = errors[0];
+    const refusing = result.versions.find((v) => !v.valid)!;
+    const first = refusing.errors[0];
     throw new AppError(
       "validation_failed",
-      `Codex would refuse this policy${first ? ` (line ${first.line}: ${first.message})` : ""}; fix it before publishing.`,
-      { diagnostics: result.diagnostics },
+      `Codex ${result.refusedBy.join(" and ")} would refuse this policy${first ? ` (line ${first.line}: ${first.message})` : ""}; fix it before publishing.`,
+      { diagnostics: refusing.errors.length > 0 && result.diagnostics.every((d) => d.severity !== "error") ? refusing.errors : result.diagnostics, refusedBy: result.refusedBy, versions: result.versions },
     );
   }
 }

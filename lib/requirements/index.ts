@@ -1,6 +1,7 @@
-/** The requirements engine: Codex 0.169's `requirements.toml` schema, validation with positions, and advice. */
-export { validateRequirements, closest, POLICY_TOKEN_BUDGET } from "./validate";
-export type { Diagnostic, Severity, ValidationResult, RequirementsSource } from "./validate";
-export { requirementsSchema, CODEX_VERSION, LOCAL_ONLY_KEYS, isValidModelSlug } from "./schema";
+/** The requirements engine: the `requirements.toml` schema of each known Codex version, validation with positions, and advice. */
+export { validateRequirements, validateRequirementsBytes, validateForVersions, validateForFleet, closest, POLICY_TOKEN_BUDGET } from "./validate";
+export type { Diagnostic, Severity, ValidationResult, RequirementsSource, ValidateOptions, VersionVerdict, FleetValidation } from "./validate";
+export { requirementsSchema, schemasFor, CODEX_VERSION, LOCAL_ONLY_KEYS, isValidModelSlug } from "./schema";
 export type { Requirements } from "./schema";
-export { locateKeys, parseToml, formatPath } from "./toml";
+export { CODEX_VERSIONS, KNOWN_CODEX_VERSIONS, NEWEST_CODEX_VERSION, codexVersion, isKnownCodexVersion, versionsForFleet } from "./versions";
+export { locateKeys, parseToml, formatPath, decodeRequirementsBytes } from "./toml";

@@ -1,5 +1,5 @@
 /**
- * The `requirements.toml` schema of Codex 0.169, once. Structure (types, enum strings, required fields, tables that
+ * The `requirements.toml` schema of each Codex version Charter knows (versions.ts), once. Structure (types, enum strings, required fields, tables that
  * refuse unknown fields) is plain zod; the rules Codex checks after deserializing are in `codexRules` below. Facts come
  * from the Codex reference (sections 0 and 1) and from loading files into the 0.169.0 binary.
  *
@@ -11,8 +11,11 @@
  */
 import { z } from "zod";
 import { TomlDate } from "smol-toml";
+import { checkRegexLite, checkRustRegex, isRustBlank, rustTrim, type RegexCheck } from "./rust";
+import { codexVersion, NEWEST_CODEX_VERSION, type CodexVersionTraits } from "./versions";
 
-export const CODEX_VERSION = "0.169.0";
+/** The version a check models when none is named: the newest known. */
+export const CODEX_VERSION = NEWEST_CODEX_VERSION;
 
 // ---------- scalars ----------
 
@@ -69,7 +72,9 @@ const headerInjection = z.object({
 });
 
 /** `[experimental_network]`, `[network_proxy]` and `[permissions.network]` share this shape. */
-const networkRequirements = z.object({
+const networkRequirementsFor = (v: CodexVersionTraits) => z.object({
+  ...(v.transparentTcp ? { transparent_tcp: bool().optional() } : {}),
+  review_domains: textList().optional(),
   enabled: bool().optional(),
   http_port: u16().optional(),
   socks_port: u16().optional(),
@@ -120,11 +125,22 @@ const filesystemRequirements = z.object({ deny_read: textList().optional() });
  * `[permissions]`: `filesystem` (requirement-level deny_read) and `network` (shared network constraints) are reserved;
  * every other key names a profile. The record is checked per key so each profile keeps its own path in diagnostics.
  */
-const permissions = z.record(z.string(), z.unknown()).superRefine((table, ctx) => {
+const permissionsFor = (networkRequirements: z.ZodType) => z.record(z.string(), z.unknown()).superRefine((table, ctx) => {
   for (const [name, value] of Object.entries(table)) {
     const schema = name === "filesystem" ? filesystemRequirements : name === "network" ? networkRequirements : permissionProfile;
     const res = schema.safeParse(value);
     if (!res.success) for (const issue of res.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] } as never);
+    // An empty `[permissions.network]`, or one with profile keys, is read as a profile named "network" and refused.
+    if (name === "network" && value && typeof value === "object" && !Array.isArray(value)) {
+      const profileKey = PROFILE_KEYS.find((k) => k in (value as object));
+      if (profileKey || Object.keys(value).length === 0)
+        ctx.addIssue({
+          code: "custom",
+          path: profileKey ? [name, profileKey] : [name],
+          message: "`permissions.network` is reserved for shared network constraints and cannot define a profile (an empty table counts as one); rename the profile, Codex refuses to start",
+          params: { code: "reserved-profile" },
+        });
+    }
     if (name === "filesystem" && value && typeof value === "object") {
       for (const k of PROFILE_KEYS) {
         if (k in (value as object))
@@ -138,8 +154,7 @@ const permissions = z.record(z.string(), z.unknown()).superRefine((table, ctx) =
     }
   }
 });
-/** The permission schemas as the unknown-key walker should see them, per reserved name. */
-export const permissionsChildSchemas = { filesystem: filesystemRequirements, network: networkRequirements, profile: permissionProfile };
+
 
 // ---------- rules, hooks, MCP ----------
 
@@ -165,7 +180,10 @@ const mcpToolHandler = z.object({ type: z.literal("mcp_tool"), server: text(), t
 // `prompt` and `agent` deserialize, then Codex refuses them when it loads managed hooks (see codexRules).
 const unsupportedHandler = z.object({ type: z.enum(["prompt", "agent"]) });
 const hookHandler = z.discriminatedUnion("type", [commandHandler, mcpToolHandler, unsupportedHandler]);
-const hookGroup = z.object({ matcher: text().optional(), hooks: z.array(hookHandler) });
+// A group without `hooks` loads in Codex as an empty group.
+const hookGroup = z.object({ matcher: text().optional(), hooks: z.array(hookHandler).default([]) });
+/** Events whose matcher Codex ignores (never compiles): a bad regex there loads. */
+export const MATCHERLESS_HOOK_EVENTS: readonly string[] = ["Stop", "UserPromptSubmit"];
 export const HOOK_EVENTS = [
   "PreToolUse",
   "PostToolUse",
@@ -256,22 +274,69 @@ const application = z.strictObject({
   network: z.strictObject({ enabled: bool().optional(), domains: z.record(z.string(), allowDeny()).optional() }).optional(),
   storage: z.strictObject({ default_project_parent: text().optional(), projectless_workspace_root: text().optional() }).optional(),
 });
-const otelExporter = z.union([z.enum(["none", "statsig", "otlp-http", "otlp-grpc"]), z.looseObject({})], {
-  error: 'an exporter name ("none", "statsig", "otlp-http", "otlp-grpc") or an exporter table',
+/** `headers`: name -> value; `tls`: certificate paths, other fields ignored. */
+const otlpCommon = { endpoint: text(), headers: z.record(z.string(), text()).optional(), tls: z.looseObject({}).optional() };
+const otlpVariants = z.record(z.string(), z.unknown()).superRefine((table, ctx) => {
+  const names = Object.keys(table);
+  if (names.length !== 1) {
+    ctx.addIssue({ code: "custom", message: `an exporter table names exactly one exporter (otlp-http or otlp-grpc); this one has ${names.length}; Codex refuses to start`, params: { code: "otel-exporter" } });
+    return;
+  }
+  const [name] = names;
+  const schema =
+    name === "otlp-http"
+      ? z.looseObject({ ...otlpCommon, protocol: z.enum(["binary", "json"]) })
+      : name === "otlp-grpc"
+        ? z.looseObject(otlpCommon)
+        : undefined;
+  if (!schema) {
+    ctx.addIssue({ code: "custom", path: [name], message: `\`${name}\` is not an exporter with settings ("otlp-http", "otlp-grpc"); Codex refuses to start`, params: { code: "otel-exporter" } });
+    return;
+  }
+  const res = schema.safeParse(table[name]);
+  if (!res.success) for (const issue of res.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] } as never);
 });
-const otel = z.strictObject({
-  tool_result: z.unknown().optional(),
-  log_sse_deltas: bool().optional(),
-  log_user_prompt: bool().optional(),
-  log_agent_responses: bool().optional(),
-  log_guardian_assessments: bool().optional(),
-  environment: text().optional(),
-  exporter: otelExporter.optional(),
-  trace_exporter: otelExporter.optional(),
-  metrics_exporter: otelExporter.optional(),
-  span_attributes: z.unknown().optional(),
-  tracestate: z.unknown().optional(),
+/** "none" | "statsig" | { otlp-http = { endpoint, protocol, headers?, tls? } } | { otlp-grpc = { endpoint, headers?, tls? } } */
+const otelExporter = z.union([z.enum(["none", "statsig"]), otlpVariants], {
+  error: 'an exporter name ("none", "statsig") or a table { otlp-http = { endpoint, protocol } } / { otlp-grpc = { endpoint } }',
 });
+const nonzeroU64 = () => integer(1n, 18446744073709551615n, "a nonzero unsigned 64-bit integer");
+const otelFor = (v: CodexVersionTraits) =>
+  z.strictObject({
+    ...(v.otelHeadersHelper ? { headers_helper: text().optional(), headers_helper_refresh_interval_ms: nonzeroU64().optional() } : {}),
+    tool_result: z.looseObject({}).optional(),
+    log_sse_deltas: bool().optional(),
+    log_user_prompt: bool().optional(),
+    log_agent_responses: bool().optional(),
+    log_guardian_assessments: bool().optional(),
+    environment: text().optional(),
+    exporter: otelExporter.optional(),
+    trace_exporter: otelExporter.optional(),
+    metrics_exporter: otelExporter.optional(),
+    span_attributes: z.record(z.string(), text()).optional(),
+    tracestate: z.record(z.string(), z.record(z.string(), text())).optional(),
+  });
+
+// ---------- model providers ----------
+
+/** Providers built into Codex: `model_provider` may name these without a table; `model_providers` may not redefine them. */
+export const BUILTIN_MODEL_PROVIDERS = ["openai", "ollama", "lmstudio", "amazon-bedrock"] as const;
+const modelProvider = z.looseObject({
+  name: text().optional(),
+  base_url: text().optional(),
+  env_key: text().optional(),
+  env_key_instructions: text().optional(),
+  experimental_bearer_token: text().optional(),
+  query_params: z.record(z.string(), text()).optional(),
+  http_headers: z.record(z.string(), text()).optional(),
+  env_http_headers: z.record(z.string(), text()).optional(),
+  request_max_retries: u64().optional(),
+  stream_max_retries: u64().optional(),
+  stream_idle_timeout_ms: u64().optional(),
+  requires_openai_auth: bool().optional(),
+  supports_websockets: bool().optional(),
+});
+
 /** Codex refuses config-server URLs that are not plain HTTPS (no userinfo, no fragment; the base URL has no query). */
 const httpsUrl = (field: string, allowQuery: boolean) =>
   text().superRefine((value, ctx) => {
@@ -306,7 +371,9 @@ const configServer = z.strictObject({
 
 // ---------- the whole file ----------
 
-export const requirementsShape = {
+function shapeFor(v: CodexVersionTraits) {
+  const networkRequirements = networkRequirementsFor(v);
+  return {
   allowed_approval_policies: z.array(approvalPolicy).optional(),
   allowed_approvals_reviewers: z.array(reviewer).optional(),
   allowed_sandbox_modes: sandboxModes().optional(),
@@ -326,16 +393,18 @@ export const requirementsShape = {
   allow_managed_hooks_only: bool().optional(),
   experimental_network: networkRequirements.optional(),
   network_proxy: networkRequirements.optional(),
-  permissions: permissions.optional(),
+  permissions: permissionsFor(networkRequirements).optional(),
   application: application.optional(),
   windows: z
     .object({
       allowed_sandbox_implementations: z.array(z.enum(["elevated", "unelevated"])).optional(),
       require_mxc: bool().optional(),
+      allow_mxc: bool().optional(),
     })
     .optional(),
   computer_use: computerUse.optional(),
   browser_use: browserUse.optional(),
+  // Codex reads no field of `in_app_browser` in these versions: anything inside loads.
   in_app_browser: z.looseObject({}).optional(),
   allow_browser_and_computer_use: bool().optional(),
   allow_appshots: bool().optional(),
@@ -361,13 +430,17 @@ export const requirementsShape = {
   check_for_update_on_startup: bool().optional(),
   allow_login_shell: bool().optional(),
   feedback: z.object({ enabled: bool().optional() }).optional(),
-  otel: otel.optional(),
+  otel: otelFor(v).optional(),
   config_server: configServer.optional(),
-};
+  model_provider: text().optional(),
+  model_providers: z.record(z.string(), modelProvider).optional(),
+  unsafe_enforce_sqlite_journal_mode: bool().optional(),
+  };
+}
 
-/** Structure only: what serde accepts or refuses while deserializing. */
-export const requirementsStructure = z.object(requirementsShape);
-type Structured = z.output<typeof requirementsStructure>;
+const structureFor = (v: CodexVersionTraits) => z.object(shapeFor(v));
+type Structured = z.output<ReturnType<typeof structureFor>>;
+type NetworkOut = z.output<ReturnType<typeof networkRequirementsFor>>;
 
 type Ctx = z.core.$RefinementCtx<Structured>;
 const fail = (ctx: Ctx, path: (string | number)[], code: string, message: string) =>
@@ -375,21 +448,18 @@ const fail = (ctx: Ctx, path: (string | number)[], code: string, message: string
 
 /** A slug Codex accepts in `auto_review.required_on_models`: non-empty, no surrounding whitespace, no `provider/`. */
 export function isValidModelSlug(slug: string): boolean {
-  return slug.length > 0 && slug.trim() === slug && !slug.includes("/");
+  return slug.length > 0 && rustTrim(slug) === slug && !slug.includes("/");
 }
 
-/** Codex's regex crate and JavaScript agree on the common syntax; see the module notes in validate.ts for the gap. */
-function regexError(source: string): string | undefined {
-  try {
-    new RegExp(source, "u");
-    return undefined;
-  } catch (err) {
-    return (err as Error).message.replace(/^Invalid regular expression: /, "");
-  }
+/** A regex Codex compiles: refused with the crate's own words, or not checked yet (browser engine still loading). */
+function checkRegex(ctx: Ctx, path: (string | number)[], check: RegexCheck, code: string, what: string, consequence: string) {
+  if (check.ok === "unchecked")
+    fail(ctx, path, "regex-unchecked", `${what} is compiled by Codex with Rust's regex engine, which is still loading here; it is checked on save`);
+  else if (!check.ok) fail(ctx, path, code, `${what} is not a valid regular expression for Codex (${check.error}); ${consequence}`);
 }
 
 /** The checks Codex makes after deserializing (`ConstraintError`s, exec-policy, MCP, hooks, permission profiles). */
-function codexRules(r: Structured, ctx: Ctx) {
+function codexRules(v: CodexVersionTraits, r: Structured, ctx: Ctx) {
   for (const key of ["allowed_approval_policies", "allowed_approvals_reviewers", "allowed_login_methods"] as const) {
     if (r[key]?.length === 0) fail(ctx, [key], "empty-list", `\`${key}\` cannot be empty; Codex refuses to start with an empty allowlist`);
   }
@@ -410,15 +480,20 @@ function codexRules(r: Structured, ctx: Ctx) {
   if (r.experimental_network && r.network_proxy)
     fail(ctx, ["network_proxy"], "network-duplicate", "`network_proxy` is another name for `experimental_network`; setting both makes Codex refuse to start");
   const permNetwork = r.permissions?.network;
-  if (permNetwork && (r.experimental_network || r.network_proxy))
-    fail(ctx, ["permissions", "network"], "network-surfaces", "network requirements are set both at the top level and in `[permissions.network]`; Codex refuses to start: use exactly one");
+  const topNetwork = r.experimental_network ?? r.network_proxy;
+  if (permNetwork && topNetwork) {
+    if (!v.networkBesidePermissions)
+      fail(ctx, ["permissions", "network"], "network-surfaces", "network requirements are set both at the top level and in `[permissions.network]`; Codex refuses to start: use exactly one");
+    else if (!sameNetworkPolicy(topNetwork, permNetwork as NetworkOut))
+      fail(ctx, ["permissions", "network"], "network-surfaces", "`[permissions.network]` and the top-level network requirements must describe the same network policy (legacy lists count as `domains`/`unix_sockets`); Codex refuses to start");
+  }
   const networks: [string[], unknown][] = [
     [["experimental_network"], r.experimental_network],
     [["network_proxy"], r.network_proxy],
     [["permissions", "network"], permNetwork],
   ];
   for (const [path, net] of networks) {
-    const n = net as z.output<typeof networkRequirements> | undefined;
+    const n = net as NetworkOut | undefined;
     if (!n) continue;
     if (n.domains && (n.allowed_domains || n.denied_domains))
       fail(ctx, [...path, n.allowed_domains ? "allowed_domains" : "denied_domains"], "network-legacy-mix", `\`${path.join(".")}.domains\` cannot be combined with the legacy \`allowed_domains\`/\`denied_domains\` lists (even empty ones); Codex refuses to start`);
@@ -439,17 +514,17 @@ function codexRules(r: Structured, ctx: Ctx) {
           fail(ctx, tp, "prefix-rule-token", `\`${name}.pattern[${j}]\` sets both \`token\` and \`any_of\`; set exactly one or Codex refuses to start`);
         else if (tok.token === undefined && tok.any_of === undefined)
           fail(ctx, tp, "prefix-rule-token", `\`${name}.pattern[${j}]\` needs \`token\` or \`any_of\`; Codex refuses to start`);
-        else if (tok.token !== undefined && tok.token.trim() === "")
+        else if (tok.token !== undefined && isRustBlank(tok.token))
           fail(ctx, [...tp, "token"], "prefix-rule-token", `\`${name}.pattern[${j}].token\` cannot be blank; Codex refuses to start`);
         else if (tok.any_of?.length === 0)
           fail(ctx, [...tp, "any_of"], "prefix-rule-token", `\`${name}.pattern[${j}].any_of\` cannot be empty; Codex refuses to start`);
-        else if (tok.any_of?.some((t) => t.trim() === ""))
+        else if (tok.any_of?.some(isRustBlank))
           fail(ctx, [...tp, "any_of"], "prefix-rule-token", `\`${name}.pattern[${j}].any_of\` cannot contain blank tokens; Codex refuses to start`);
       });
       if (rule.decision === undefined) fail(ctx, at, "prefix-rule-decision", `\`${name}\` is missing \`decision\` ("prompt", "prompt-user" or "forbidden"); Codex refuses to start`);
       else if (rule.decision === "allow")
         fail(ctx, [...at, "decision"], "prefix-rule-allow", `\`${name}.decision = "allow"\` is not permitted in requirements (Codex keeps the most restrictive rule across sources, so it refuses to start); use "prompt" or "forbidden"`);
-      if (rule.justification !== undefined && rule.justification.trim() === "")
+      if (rule.justification !== undefined && isRustBlank(rule.justification))
         fail(ctx, [...at, "justification"], "prefix-rule-justification", `\`${name}.justification\` cannot be blank; remove it or write a reason, Codex refuses to start`);
     });
   }
@@ -459,16 +534,15 @@ function codexRules(r: Structured, ctx: Ctx) {
     for (const event of HOOK_EVENTS) {
       r.hooks[event]?.forEach((group, g) => {
         const gp = ["hooks", event, g];
-        if (group.matcher !== undefined) {
-          const err = regexError(group.matcher);
-          if (err) fail(ctx, [...gp, "matcher"], "hook-matcher", `\`hooks.${event}[${g}].matcher\` is not a valid regular expression (${err}); Codex refuses to start a session`);
-        }
+        // "*" matches every tool; Stop and UserPromptSubmit never look at their matcher.
+        if (group.matcher !== undefined && group.matcher !== "*" && !MATCHERLESS_HOOK_EVENTS.includes(event))
+          checkRegex(ctx, [...gp, "matcher"], checkRustRegex(group.matcher), "hook-matcher", `\`hooks.${event}[${g}].matcher\``, "Codex refuses to start a session");
         group.hooks.forEach((h, k) => {
           const hp = [...gp, "hooks", k];
           const name = `hooks.${event}[${g}].hooks[${k}]`;
           if (h.type === "prompt" || h.type === "agent")
             fail(ctx, [...hp, "type"], "hook-unsupported", `\`${name}\` is a "${h.type}" hook; Codex 0.169 does not support ${h.type} hooks yet and refuses to start a session`);
-          else if (h.type === "command" && h.command.trim() === "")
+          else if (h.type === "command" && isRustBlank(h.command))
             fail(ctx, [...hp, "command"], "hook-command-empty", `\`${name}.command\` is empty; Codex refuses to start a session`);
         });
       });
@@ -480,8 +554,7 @@ function codexRules(r: Structured, ctx: Ctx) {
     for (const [name, server] of Object.entries(servers ?? {})) {
       const url = "url" in server.identity ? server.identity.url : undefined;
       if (url && typeof url === "object" && url.match === "regex") {
-        const err = regexError(url.expression);
-        if (err) fail(ctx, [...base, name, "identity", "url", "expression"], "mcp-regex", `MCP server \`${name}\` has an invalid url regex (${err}); Codex refuses to start`);
+        checkRegex(ctx, [...base, name, "identity", "url", "expression"], checkRegexLite(url.expression), "mcp-regex", `the url regex of MCP server \`${name}\``, "Codex compiles it with regex_lite and refuses to start");
       }
     }
   };
@@ -505,7 +578,43 @@ function codexRules(r: Structured, ctx: Ctx) {
   if (r.features && r.feature_requirements)
     fail(ctx, ["feature_requirements"], "duplicate-alias", "`feature_requirements` is another name for `features`; setting both makes Codex refuse to start (duplicate field)");
 
+  modelProviderRules(r, ctx);
   permissionRules(r, ctx);
+}
+
+/** Legacy lists folded into the canonical tables (empty lists are unset), then compared field by field. */
+function sameNetworkPolicy(a: NetworkOut, b: NetworkOut): boolean {
+  const canonical = (n: NetworkOut) => {
+    const { allowed_domains, denied_domains, allow_unix_sockets, ...rest } = n as NetworkOut & Record<string, unknown>;
+    const domains: Record<string, string> = { ...(n.domains ?? {}) };
+    for (const d of allowed_domains ?? []) domains[d] = "allow";
+    for (const d of denied_domains ?? []) domains[d] = "deny";
+    const sockets: Record<string, string> = { ...(n.unix_sockets ?? {}) };
+    for (const p of allow_unix_sockets ?? []) sockets[p] = "allow";
+    const out: Record<string, unknown> = { ...rest, domains: Object.keys(domains).length ? domains : undefined, unix_sockets: Object.keys(sockets).length ? sockets : undefined };
+    return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+  };
+  return stableJson(canonical(a)) === stableJson(canonical(b));
+}
+
+const stableJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    typeof x === "bigint" ? Number(x) : x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1))) : x,
+  );
+
+/** `model_provider` must name a built-in or a `[model_providers.<id>]`; those need a name and may not redefine a built-in. */
+function modelProviderRules(r: Structured, ctx: Ctx) {
+  const defined = Object.keys(r.model_providers ?? {});
+  const reserved = defined.filter((id) => (BUILTIN_MODEL_PROVIDERS as readonly string[]).includes(id));
+  for (const id of reserved)
+    fail(ctx, ["model_providers", id], "model-provider-reserved", `\`model_providers.${id}\` redefines a provider built into Codex (${BUILTIN_MODEL_PROVIDERS.join(", ")}); rename it, Codex refuses to start`);
+  for (const [id, p] of Object.entries(r.model_providers ?? {})) {
+    if (p.name === undefined || isRustBlank(p.name))
+      fail(ctx, ["model_providers", id, "name"], "model-provider-name", `\`model_providers.${id}.name\` must be set and not blank; Codex refuses to start`);
+  }
+  const chosen = r.model_provider;
+  if (chosen !== undefined && !defined.includes(chosen) && !(BUILTIN_MODEL_PROVIDERS as readonly string[]).includes(chosen))
+    fail(ctx, ["model_provider"], "model-provider-unknown", `\`model_provider = ${JSON.stringify(chosen)}\` is neither built into Codex (${BUILTIN_MODEL_PROVIDERS.join(", ")}) nor defined under \`[model_providers]\`; Codex refuses to start`);
 }
 
 /** Permission profiles: a default must exist, be allowed, and every allowed or extended profile must be defined. */
@@ -562,9 +671,35 @@ function normalize(r: Structured) {
     ...rest,
     features: features && Object.keys(features).length > 0 ? features : undefined,
     experimental_network: r.experimental_network ?? network_proxy,
-    guardian_policy_config: policy !== undefined && policy.trim() === "" ? undefined : policy,
+    guardian_policy_config: policy !== undefined && isRustBlank(policy) ? undefined : policy,
   };
 }
 
-export const requirementsSchema = requirementsStructure.superRefine(codexRules).transform(normalize);
+function buildSchemas(v: CodexVersionTraits) {
+  const structure = structureFor(v);
+  const networkRequirements = networkRequirementsFor(v);
+  return {
+    /** Structure only: what serde accepts or refuses while deserializing (the unknown-key walker reads it). */
+    structure,
+    /** The permission schemas as the unknown-key walker should see them, per reserved name. */
+    permissionsChildren: { filesystem: filesystemRequirements, network: networkRequirements, profile: permissionProfile },
+    /** Structure, then Codex's rules, then the normalized form Codex uses. */
+    schema: structure.superRefine((r, ctx) => codexRules(v, r, ctx)).transform(normalize),
+  };
+}
+export type VersionSchemas = ReturnType<typeof buildSchemas>;
+
+const schemasByVersion = new Map<string, VersionSchemas>();
+/** The schemas of one known Codex version (built once per version). */
+export function schemasFor(version: string = CODEX_VERSION): VersionSchemas {
+  let found = schemasByVersion.get(version);
+  if (!found) {
+    found = buildSchemas(codexVersion(version));
+    schemasByVersion.set(version, found);
+  }
+  return found;
+}
+
+/** The newest known version's schema. */
+export const requirementsSchema = schemasFor().schema;
 export type Requirements = z.output<typeof requirementsSchema>;

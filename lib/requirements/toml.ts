@@ -21,21 +21,39 @@ export function stripBom(text: string): string {
   return text.startsWith(BOM) ? text.slice(1) : text;
 }
 
-export function parseToml(text: string): TomlParse {
+/**
+ * Parses as Codex's TOML parser (the `toml` crate) decides: beyond smol-toml's own checks, integers must fit in 64 bits
+ * (signed), dates must exist in the calendar (no February 30), a leap second (`23:59:60`) is accepted, and values and
+ * key paths nest at most CODEX_TOML_MAX_NESTING deep.
+ */
+export function parseToml(input: string): TomlParse {
   // Past a size limit nothing parses or walks the text (see limits.ts).
-  const violation = findLimitViolation(text);
+  const violation = findLimitViolation(input);
   if (violation) return { ok: false, line: violation.line, column: violation.column, message: violation.message, limit: violation.limit };
-  try {
-    // Integers as BigInt keep integer and float apart (Codex refuses `http_port = 80.0`) and keep u64 values exact.
-    const value = parse(stripBom(text), { integersAsBigInt: true }) as Record<string, unknown>;
-    return { ok: true, value };
-  } catch (err) {
-    if (err instanceof TomlError) {
+  let text = stripBom(input);
+  if (text.startsWith(BOM)) return { ok: false, line: 1, column: 1, message: "a second byte order mark (U+FEFF) is not TOML" };
+  const nesting = nestingRefusal(text);
+  if (nesting) return { ok: false, ...nesting };
+  // smol-toml refuses second 60; Codex accepts it. Such a second is read as :59 (same length, positions stay true).
+  for (let attempt = 0; attempt < 64; attempt++) {
+    try {
+      // Integers as BigInt keep integer and float apart (Codex refuses `http_port = 80.0`) and keep u64 values exact.
+      const value = parse(text, { integersAsBigInt: true, maxDepth: CODEX_TOML_MAX_NESTING + 2 }) as Record<string, unknown>;
+      const literal = literalRefusal(text);
+      if (literal) return { ok: false, ...literal };
+      return { ok: true, value };
+    } catch (err) {
+      if (!(err instanceof TomlError)) throw err;
+      const leap = leapSecondAt(text, err.line, err.column);
+      if (leap !== undefined) {
+        text = text.slice(0, leap) + "59" + text.slice(leap + 2);
+        continue;
+      }
       const first = err.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
       return { ok: false, ...unclosedAt(text, err.line, err.column, first), message: first };
     }
-    throw err;
   }
+  return { ok: false, line: 1, column: 1, message: "too many leap seconds" };
 }
 
 /**
@@ -53,7 +71,236 @@ function unclosedAt(text: string, line: number, column: number, message: string)
   return { line, column };
 }
 
+/** Arrays and inline tables nest at most 80 deep in Codex's parser, and a key path has at most 80 parts. */
+export const CODEX_TOML_MAX_NESTING = 80;
+
+type Refusal = { line: number; column: number; message: string };
+const INT_MIN = -(2n ** 63n);
+const INT_MAX = 2n ** 63n - 1n;
+
+/** Offset of `line`/`column` (1-based) in `text`. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf("\n", offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return offset + column - 1;
+}
+
+/** Where smol-toml stopped on a date-time whose only fault is second 60: the offset of the "60". */
+function leapSecondAt(text: string, line: number, column: number): number | undefined {
+  const from = offsetOf(text, line, column);
+  const window = text.slice(Math.max(0, from - 40), from + 40);
+  const m = /\d{4}-\d{2}-\d{2}[Tt ]([01]\d|2[0-3]):[0-5]\d:60/.exec(window);
+  if (!m) return undefined;
+  return Math.max(0, from - 40) + m.index + m[0].length - 2;
+}
+
+const daysIn = (year: number, month: number) =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+/**
+ * Walks the value literals of a document smol-toml accepted (strings and comments skipped) and refuses what Codex's
+ * parser refuses: integers outside i64, and dates that do not exist.
+ */
+function literalRefusal(text: string): Refusal | undefined {
+  let line = 1;
+  let lineStart = 0;
+  const at = (i: number, message: string): Refusal => ({ line, column: i - lineStart + 1, message });
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = ++i;
+      continue;
+    }
+    if (c === "#") {
+      while (i < text.length && text[i] !== "\n") i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const triple = text.startsWith(c.repeat(3), i);
+      const close = triple ? c.repeat(3) : c;
+      let j = i + close.length;
+      while (j < text.length && !text.startsWith(close, j)) {
+        if (text[j] === "\\" && c === '"') j++;
+        else if (text[j] === "\n") {
+          line++;
+          lineStart = j + 1;
+        }
+        j++;
+      }
+      j += close.length;
+      while (triple && text[j] === c) j++; // up to two quotes may close a multi-line string
+      i = j;
+      continue;
+    }
+    const prev = i === 0 ? "" : text[i - 1];
+    if (/[A-Za-z_]/.test(c) || /[\w.:-]/.test(prev) || !/[\d+-]/.test(c)) {
+      // words (keys, true/false, inf) and the inside of other literals are passed over one character at a time
+      i++;
+      continue;
+    }
+    const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.slice(i, i + 10));
+    if (date) {
+      const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
+      if (m >= 1 && m <= 12 && d > daysIn(y, m) && !isKeyAt(text, i + 10)) return at(i, `invalid date: ${date[0]} does not exist`);
+      i += 10;
+      continue;
+    }
+    const int = /^[+-]?(?:0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|\d[\d_]*)(?![\d.eE:A-Za-z_-])/.exec(text.slice(i, i + 200));
+    if (int && !isKeyAt(text, i + int[0].length)) {
+      const raw = int[0].replace(/_/g, "");
+      const neg = raw.startsWith("-");
+      const body = raw.replace(/^[+-]/, "");
+      const n = BigInt(/^0[xob]/.test(body) ? body : body.replace(/^0+(?=\d)/, "")) * (neg ? -1n : 1n);
+      if (n < INT_MIN || n > INT_MAX) return at(i, `integer ${int[0]} does not fit in 64 bits (signed)`);
+      i += int[0].length;
+      continue;
+    }
+    i++;
+  }
+  return undefined;
+}
+
+/** A bare key is followed (after spaces) by `=` or `.`; a value never is. */
+function isKeyAt(text: string, from: number): boolean {
+  let j = from;
+  while (text[j] === " " || text[j] === "\t") j++;
+  return text[j] === "=" || text[j] === "." || text[j] === "]";
+}
+
+/** Deeper than Codex's parser goes: value nesting (arrays, inline tables) or key-path length past the limit. */
+function nestingRefusal(text: string): Refusal | undefined {
+  let line = 1;
+  let lineStart = 0;
+  const open: string[] = []; // open arrays / inline tables in the current value
+  let segments = 0; // parts of the key being read
+  let inKey = true; // reading a key (line start, header, or inside an inline table) rather than a value
+  let header = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+      if (open.length === 0) {
+        inKey = true;
+        segments = 0;
+        header = false;
+      }
+      continue;
+    }
+    if (c === "#") {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const triple = text.startsWith(c.repeat(3), i);
+      const close = triple ? c.repeat(3) : c;
+      let j = i + close.length;
+      while (j < text.length && !text.startsWith(close, j)) {
+        if (text[j] === "\\" && c === '"') j++;
+        else if (text[j] === "\n") {
+          line++;
+          lineStart = j + 1;
+        }
+        j++;
+      }
+      j += close.length;
+      while (triple && text[j] === c) j++;
+      if (inKey) segments = Math.max(segments, 1);
+      i = j - 1;
+      continue;
+    }
+    const refuse = (message: string): Refusal => ({ line, column: i - lineStart + 1, message });
+    if (inKey && open.length === 0 && !header && c === "[" && segments === 0) {
+      header = true;
+      if (text[i + 1] === "[") i++;
+      continue;
+    }
+    if (inKey) {
+      if (c === ".") {
+        if (++segments >= CODEX_TOML_MAX_NESTING) return refuse(`key path nests deeper than ${CODEX_TOML_MAX_NESTING} (recursion limit)`);
+      } else if (c === "=") {
+        inKey = false;
+        segments = 0;
+      } else if (c === "]" && header) {
+        header = false;
+        segments = 0;
+      } else if (c === "}" && open.length > 0) {
+        open.pop();
+        inKey = false;
+      }
+      continue;
+    }
+    if (c === "[" || c === "{") {
+      open.push(c);
+      if (open.length > CODEX_TOML_MAX_NESTING) return refuse(`value nests deeper than ${CODEX_TOML_MAX_NESTING} arrays or inline tables`);
+      if (c === "{") inKey = true;
+    } else if (c === "]" || c === "}") {
+      open.pop();
+    } else if (c === "," && open.length > 0) {
+      // inside an inline table the next item is a key
+      inKey = open[open.length - 1] === "{";
+    }
+  }
+  return undefined;
+}
+
+
 export { TomlDate };
+
+/**
+ * Text of a requirements file from its bytes, as Codex reads it (`read_to_string`): bytes that are not UTF-8, anywhere
+ * (comments too), refuse the file. Returns where the first bad byte is.
+ */
+export function decodeRequirementsBytes(
+  bytes: Uint8Array,
+): { ok: true; text: string } | { ok: false; line: number; column: number; byteOffset: number; message: string } {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad === undefined) return { ok: true, text: new TextDecoder("utf-8").decode(bytes) };
+  const before = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
+  const lines = before.split("\n");
+  return {
+    ok: false,
+    line: lines.length,
+    column: lines[lines.length - 1].length + 1,
+    byteOffset: bad,
+    message: `the file is not UTF-8 (an invalid byte at offset ${bad}); Codex refuses to read it`,
+  };
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence (no overlongs, no surrogates). */
+function firstInvalidUtf8(b: Uint8Array): number | undefined {
+  for (let i = 0; i < b.length; ) {
+    const x = b[i];
+    if (x < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (x >= 0xc2 && x <= 0xdf) n = 1;
+    else if (x >= 0xe0 && x <= 0xef) {
+      n = 2;
+      if (x === 0xe0) lo = 0xa0;
+      if (x === 0xed) hi = 0x9f;
+    } else if (x >= 0xf0 && x <= 0xf4) {
+      n = 3;
+      if (x === 0xf0) lo = 0x90;
+      if (x === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const y = b[i + k];
+      if (y === undefined || y < (k === 1 ? lo : 0x80) || y > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return undefined;
+}
 
 const isBareKeyChar = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 /* _ */ || c === 45; /* - */

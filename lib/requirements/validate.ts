@@ -1,10 +1,9 @@
 /**
- * Validation of a requirements file as Codex 0.169 loads it: a verdict (would Codex start?) and diagnostics that point
- * into the admin's text. Errors are what makes Codex refuse the file; warnings and info are what Codex does silently.
+ * Validation of a requirements file as a given Codex version loads it (default: the newest known, versions.ts): a
+ * verdict (would Codex start?) and diagnostics that point into the admin's text. Errors are what makes Codex refuse the
+ * file; warnings and info are what Codex does silently. Regexes are checked by Rust's own regex engine (rust.ts).
  *
  * Known gaps (also listed in the tests' vector table):
- * - Regexes (hook matchers, MCP url matchers) are checked with JavaScript's RegExp; Codex uses Rust's regex crate.
- *   They agree on ordinary syntax; look-around and backreferences pass here although Rust refuses them.
  * - `remote_sandbox_config`: Codex checks only the entry matching the host it runs on. Any entry without "read-only"
  *   is reported here, because it bricks Codex on the hosts it matches.
  * - Named profiles without `default_permissions` load when the user's own config sets it; reported as an error here.
@@ -12,15 +11,9 @@
  *   known fields are typed, other fields pass without a warning.
  */
 import type { z } from "zod";
-import { formatPath, locateKeys, parseToml, positionOf, type KeyLocations, type Position } from "./toml";
-import {
-  CODEX_VERSION,
-  LOCAL_ONLY_KEYS,
-  permissionsChildSchemas,
-  requirementsSchema,
-  requirementsStructure,
-  type Requirements,
-} from "./schema";
+import { decodeRequirementsBytes, formatPath, locateKeys, parseToml, positionOf, type KeyLocations, type Position } from "./toml";
+import { CODEX_VERSION, LOCAL_ONLY_KEYS, schemasFor, type Requirements, type VersionSchemas } from "./schema";
+import { KNOWN_CODEX_VERSIONS } from "./versions";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -36,7 +29,15 @@ export interface Diagnostic {
 export interface ValidationResult {
   valid: boolean;
   diagnostics: Diagnostic[];
+  /** The Codex version whose loading this verdict models. */
+  codexVersion: string;
   requirements?: Requirements;
+}
+
+export interface ValidateOptions {
+  source?: RequirementsSource;
+  /** A known Codex version (versions.ts); default the newest. */
+  codex?: string;
 }
 
 export type RequirementsSource = "system" | "cloud" | "mdm";
@@ -47,11 +48,14 @@ const BYTES_PER_TOKEN = 4;
 
 type Seg = string | number;
 
-export function validateRequirements(text: string, opts: { source?: RequirementsSource } = {}): ValidationResult {
+export function validateRequirements(text: string, opts: ValidateOptions = {}): ValidationResult {
+  const codexVersion = opts.codex ?? CODEX_VERSION;
+  const schemas = schemasFor(codexVersion);
   const parsed = parseToml(text);
   if (!parsed.ok) {
     return {
       valid: false,
+      codexVersion,
       diagnostics: [
         {
           severity: "error",
@@ -71,17 +75,74 @@ export function validateRequirements(text: string, opts: { source?: Requirements
   const add = (severity: Severity, code: string, path: Seg[], message: string, prefer: "key" | "value" = "key") =>
     diagnostics.push({ severity, code, path: formatPath(path), ...at(path, prefer), message });
 
-  const result = requirementsSchema.safeParse(data);
+  const result = schemas.schema.safeParse(data);
   if (!result.success) {
-    for (const issue of result.error.issues) reportIssue(issue as Issue, [], data, add);
+    for (const issue of result.error.issues) reportIssue(issue as Issue, [], data, add, codexVersion);
   }
-  findUnknownKeys(requirementsStructure as unknown as AnySchema, data, [], add);
+  findUnknownKeys(schemas.structure as unknown as AnySchema, data, [], add, schemas, codexVersion);
   advise(data, opts.source, add);
 
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   const valid = !diagnostics.some((d) => d.severity === "error");
-  return { valid, diagnostics, ...(valid && result.success ? { requirements: result.data } : {}) };
+  // A regex still unchecked (browser engine loading) leaves the schema failed without an error: no normalized form.
+  return { valid, diagnostics, codexVersion, ...(valid && result.success ? { requirements: result.data } : {}) };
 }
+
+/** Validates a file given as bytes (CLI, upload, API body): bytes that are not UTF-8 refuse it, as in Codex. */
+export function validateRequirementsBytes(bytes: Uint8Array, opts: ValidateOptions = {}): ValidationResult {
+  const decoded = decodeRequirementsBytes(bytes);
+  if (decoded.ok) return validateRequirements(decoded.text, opts);
+  return {
+    valid: false,
+    codexVersion: opts.codex ?? CODEX_VERSION,
+    diagnostics: [{ severity: "error", path: "", line: decoded.line, column: decoded.column, code: "toml-encoding", message: decoded.message }],
+  };
+}
+
+export interface VersionVerdict {
+  codexVersion: string;
+  valid: boolean;
+  /** The errors of this version (what makes it refuse the file). */
+  errors: Diagnostic[];
+}
+
+/**
+ * The verdict of each version (default: every known one). `refusedBy` names the versions that would refuse the file:
+ * publishing is refused when any version the fleet runs is among them.
+ */
+export function validateForVersions(
+  text: string,
+  versions: readonly string[] = KNOWN_CODEX_VERSIONS,
+  opts: Omit<ValidateOptions, "codex"> = {},
+): { valid: boolean; verdicts: VersionVerdict[]; refusedBy: string[] } {
+  const verdicts = versions.map((codex) => {
+    const r = validateRequirements(text, { ...opts, codex });
+    return { codexVersion: codex, valid: r.valid, errors: r.diagnostics.filter((d) => d.severity === "error") };
+  });
+  const refusedBy = verdicts.filter((v) => !v.valid).map((v) => v.codexVersion);
+  return { valid: refusedBy.length === 0, verdicts, refusedBy };
+}
+
+/**
+ * The verdict the API, the editor and publishing show for a fleet: `valid` only when every version the fleet runs loads
+ * the file; `diagnostics` and `codexVersion` are those of the newest of them; `versions` is each version's verdict.
+ */
+export function validateForFleet(text: string, fleetVersions: readonly string[] = KNOWN_CODEX_VERSIONS, opts: Omit<ValidateOptions, "codex"> = {}) {
+  const versions = fleetVersions.length > 0 ? fleetVersions : KNOWN_CODEX_VERSIONS;
+  const newest = versions[versions.length - 1];
+  const main = validateRequirements(text, { ...opts, codex: newest });
+  const others = versions.slice(0, -1).map((codex) => validateRequirements(text, { ...opts, codex }));
+  const all = [...others, main];
+  const refusedBy = all.filter((r) => !r.valid).map((r) => r.codexVersion);
+  return {
+    valid: refusedBy.length === 0,
+    diagnostics: main.diagnostics,
+    codexVersion: newest,
+    versions: all.map((r) => ({ codexVersion: r.codexVersion, valid: r.valid, errors: r.diagnostics.filter((d) => d.severity === "error") })),
+    refusedBy,
+  };
+}
+export type FleetValidation = ReturnType<typeof validateForFleet>;
 
 export { CODEX_VERSION };
 
@@ -141,12 +202,13 @@ function enumHint(value: unknown): string {
   return "";
 }
 
-function reportIssue(issue: Issue, base: Seg[], data: unknown, add: Add) {
+function reportIssue(issue: Issue, base: Seg[], data: unknown, add: Add, version: string) {
   const path = [...base, ...(issue.path.filter((p) => typeof p !== "symbol") as Seg[])];
   const value = valueAt(data, path);
   switch (issue.code) {
     case "custom":
-      add("error", issue.params?.code ?? "invalid", path, issue.message);
+      // A regex the browser could not compile yet is not a verdict; the server checks it.
+      add(issue.params?.code === "regex-unchecked" ? "info" : "error", issue.params?.code ?? "invalid", path, issue.message);
       return;
     case "invalid_type":
       if (value === undefined) {
@@ -156,8 +218,12 @@ function reportIssue(issue: Issue, base: Seg[], data: unknown, add: Add) {
       }
       return;
     case "invalid_value": {
+      if (value === undefined) {
+        add("error", "missing-field", path, `${code(path)} is required here (one of ${list(issue.values ?? [])}); Codex refuses to start without it`);
+        return;
+      }
       const shown = typeof value === "string" ? JSON.stringify(value) : describe(value);
-      add("error", "enum", path, `${code(path)} is ${shown}, which Codex ${CODEX_VERSION} does not know; expected one of ${list(issue.values ?? [])}${enumHint(value)}. Codex refuses to start`, "value");
+      add("error", "enum", path, `${code(path)} is ${shown}, which Codex ${version} does not know; expected one of ${list(issue.values ?? [])}${enumHint(value)}. Codex refuses to start`, "value");
       return;
     }
     case "unrecognized_keys":
@@ -180,7 +246,7 @@ function reportIssue(issue: Issue, base: Seg[], data: unknown, add: Add) {
       const mismatch = (i: Issue) => i.path.length === 0 && (i.code === "invalid_type" || (i.code === "invalid_value" && typeof value !== "string"));
       const fits = (issue.errors ?? []).filter((branch) => !branch.some(mismatch));
       if (fits.length === 1) {
-        for (const inner of fits[0]) reportIssue(inner, path, data, add);
+        for (const inner of fits[0]) reportIssue(inner, path, data, add, version);
       } else {
         add("error", "type", path, `${code(path)} has ${describe(value)}; Codex expects ${issue.message}. Codex refuses to start`, "value");
       }
@@ -221,13 +287,13 @@ function unwrap(schema: AnySchema): AnySchema {
 const isTable = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Add) {
+function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Add, schemas: VersionSchemas, version: string) {
   const s = unwrap(schema);
   const d = s.def;
   if (path.length === 1 && path[0] === "permissions" && isTable(value)) {
     for (const [name, child] of Object.entries(value)) {
-      const sub = name === "filesystem" || name === "network" ? permissionsChildSchemas[name] : permissionsChildSchemas.profile;
-      findUnknownKeys(sub as unknown as AnySchema, child, [...path, name], add);
+      const sub = name === "filesystem" || name === "network" ? schemas.permissionsChildren[name] : schemas.permissionsChildren.profile;
+      findUnknownKeys(sub as unknown as AnySchema, child, [...path, name], add, schemas, version);
     }
     return;
   }
@@ -237,32 +303,32 @@ function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Ad
       const shape = d.shape as Record<string, AnySchema>;
       const catchall = (d.catchall as AnySchema | undefined)?.def.type;
       for (const [key, child] of Object.entries(value)) {
-        if (key in shape) findUnknownKeys(shape[key], child, [...path, key], add);
-        else if (catchall === undefined) reportUnknownKey(key, Object.keys(shape), [...path, key], add);
+        if (key in shape) findUnknownKeys(shape[key], child, [...path, key], add, schemas, version);
+        else if (catchall === undefined) reportUnknownKey(key, Object.keys(shape), [...path, key], add, version);
         // strict tables: zod already reported an error; loose tables: only partly modelled, stay quiet.
       }
       return;
     }
     case "record":
-      if (isTable(value)) for (const [key, child] of Object.entries(value)) findUnknownKeys(d.valueType as AnySchema, child, [...path, key], add);
+      if (isTable(value)) for (const [key, child] of Object.entries(value)) findUnknownKeys(d.valueType as AnySchema, child, [...path, key], add, schemas, version);
       return;
     case "array":
-      if (Array.isArray(value)) value.forEach((child, i) => findUnknownKeys(d.element as AnySchema, child, [...path, i], add));
+      if (Array.isArray(value)) value.forEach((child, i) => findUnknownKeys(d.element as AnySchema, child, [...path, i], add, schemas, version));
       return;
     case "union": {
       const option = (d.options as AnySchema[]).find((o) => o.safeParse(value).success);
-      if (option) findUnknownKeys(option, value, path, add);
+      if (option) findUnknownKeys(option, value, path, add, schemas, version);
       return;
     }
   }
 }
 
-function reportUnknownKey(key: string, known: string[], path: Seg[], add: Add) {
+function reportUnknownKey(key: string, known: string[], path: Seg[], add: Add, version: string) {
   const where = path.length > 1 ? ` in ${code(path.slice(0, -1))}` : "";
   const hint = KEY_HINTS[key];
   const guess = hint ? undefined : closest(key, known);
   const advice = hint ? ` (${hint})` : guess ? `; did you mean \`${guess}\`?` : "";
-  add("warning", "unknown-key", path, `\`${key}\` is not a key Codex ${CODEX_VERSION} knows${where}; Codex silently ignores it${advice}`);
+  add("warning", "unknown-key", path, `\`${key}\` is not a key Codex ${version} knows${where}; Codex silently ignores it${advice}`);
 }
 
 /** The nearest known key by edit distance, when close enough to be a typo. */

@@ -169,6 +169,20 @@ describe("publishing versions", () => {
     expect(await listVersions(db, ctx)).toEqual([]);
   });
 
+  it("refuses a draft that only some Codex versions of the fleet load, naming the versions that would refuse it", async () => {
+    const { ctx } = await owner();
+    // `otel.headers_helper` is new in 0.171.0; 0.169.0 refuses the unknown field.
+    await saveDraft(db, ctx, { toml: '[otel]\nheaders_helper = "/usr/local/bin/otel-headers"\n', baseRevision: 0 });
+    const err = await errorOf(publishDraft(db, ctx, { note: "helper" }));
+    expect(err.code).toBe("validation_failed");
+    expect(err.message).toMatch(/^Codex 0\.169\.0 would refuse this policy \(line 2: /);
+    const details = err.details as { refusedBy: string[]; versions: { codexVersion: string; valid: boolean }[]; diagnostics: { severity: string; code: string }[] };
+    expect(details.refusedBy).toEqual(["0.169.0"]);
+    expect(details.versions.map((v) => [v.codexVersion, v.valid])).toEqual([["0.169.0", false], ["0.171.0", true]]);
+    expect(details.diagnostics).toContainEqual(expect.objectContaining({ severity: "error", code: "unknown-field" }));
+    expect(await listVersions(db, ctx)).toEqual([]);
+  });
+
   it("refuses an empty note, an unchanged text and a stale base revision", async () => {
     const { ctx } = await owner();
     await publishText(ctx, V1);

@@ -22,7 +22,33 @@ describe("charter validate", () => {
     const p = file("ok.toml", 'allowed_sandbox_modes = ["read-only"]\n');
     const r = await run(["validate", p]);
     expect(r.code).toBe(0);
-    expect(r.out.at(-1)).toBe(`${p}: Codex 0.169.0 would load this file (0 error(s), 0 warning(s), 0 info)`);
+    expect(r.out.at(-1)).toBe(`${p}: Codex 0.171.0 would load this file (0 error(s), 0 warning(s), 0 info)`);
+  });
+
+  it("--codex VERSION checks as that version: a file only 0.171.0 loads is refused by 0.169.0", async () => {
+    const p = file("helper.toml", '[otel]\nheaders_helper = "/usr/local/bin/otel-headers"\n');
+    const old = await run(["validate", "--codex", "0.169.0", p]);
+    expect(old.code).toBe(1);
+    expect(old.out.at(-1)).toBe(`${p}: Codex 0.169.0 would refuse this file and not start (1 error(s), 0 warning(s), 0 info)`);
+    const newest = await run(["validate", p, "--codex", "0.171.0"]);
+    expect(newest.code).toBe(0);
+    expect(newest.out.at(-1)).toContain("Codex 0.171.0 would load this file");
+  });
+
+  it("--codex with an unknown version exits 2 naming the known versions", async () => {
+    const p = file("any.toml", "");
+    const r = await run(["validate", "--codex", "0.99.0", p]);
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe("charter validate: Codex 0.99.0 is not a version Charter models; known versions: 0.169.0, 0.171.0");
+    expect((await run(["validate", p, "--codex"])).code).toBe(2);
+  });
+
+  it("refuses a file whose bytes are not UTF-8, pointing at the first bad byte", async () => {
+    const p = join(dir, "latin1.toml");
+    writeFileSync(p, Buffer.from([...Buffer.from("# caf"), 0xe9, ...Buffer.from("\nallow_login_shell = true\n")]));
+    const r = await run(["validate", p]);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toBe(`${p}:1:6 error (file): the file is not UTF-8 (an invalid byte at offset 5); Codex refuses to read it`);
   });
 
   it("exits 1 and prints file:line:column severity path: message for a file Codex refuses", async () => {

@@ -6,7 +6,10 @@ const find = (text: string, code: string, opts?: Parameters<typeof validateRequi
 
 describe("validateRequirements", () => {
   it("names the Codex version it models", () => {
-    expect(CODEX_VERSION).toBe("0.169.0");
+    expect(CODEX_VERSION).toBe("0.171.0");
+    expect(validateRequirements("").codexVersion).toBe("0.171.0");
+    expect(validateRequirements("", { codex: "0.169.0" }).codexVersion).toBe("0.169.0");
+    expect(() => validateRequirements("", { codex: "1.0.0" })).toThrow(/known versions: 0.169.0, 0.171.0/);
   });
 
   it("says what Codex does in an error message, naming the key in backticks", () => {

@@ -1,19 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { validateRequirements } from "../../../lib/requirements/index";
-import { vectors } from "./vectors";
+import { decodeRequirementsBytes } from "../../../lib/requirements/toml";
+import { validateRequirementsBytes } from "../../../lib/requirements/validate";
+import { KNOWN_CODEX_VERSIONS, vectors, verdictFor, type Vector } from "./vectors";
 
-describe("requirements vectors (verdicts checked against the Codex 0.169.0 binary)", () => {
-  it("the table holds at least 150 vectors with unique names", () => {
+const check = (vec: Vector, codex: string) => (vec.bytes ? validateRequirementsBytes(vec.bytes, { codex }) : validateRequirements(vec.toml, { codex }));
+
+describe("requirements vectors (verdicts checked against the real Codex binaries by scripts/codex-oracle.ts)", () => {
+  it("the table holds at least 150 vectors with unique names, and names only known versions", () => {
     expect(vectors.length).toBeGreaterThanOrEqual(150);
     expect(new Set(vectors.map((v) => v.name)).size).toBe(vectors.length);
+    for (const v of vectors) for (const version of Object.keys(v.byVersion ?? {})) expect(KNOWN_CODEX_VERSIONS).toContain(version);
   });
 
-  it.each(vectors.map((v) => [v.name, v] as const))("%s", (_name, vec) => {
-    const result = validateRequirements(vec.toml);
+  it("byte vectors are not UTF-8 (their toml is only a readable stand-in)", () => {
+    for (const v of vectors.filter((x) => x.bytes)) expect(decodeRequirementsBytes(v.bytes!).ok).toBe(false);
+  });
+
+  const cases = vectors.flatMap((v) => KNOWN_CODEX_VERSIONS.map((version) => [`${version}: ${v.name}`, v, version] as const));
+  it.each(cases)("%s", (_name, vec, version) => {
+    const result = check(vec, version);
+    const want = verdictFor(vec, version);
     const errors = result.diagnostics.filter((d) => d.severity === "error");
-    expect(result.valid, JSON.stringify(result.diagnostics, null, 1)).toBe(vec.valid);
-    expect(errors.length === 0).toBe(vec.valid);
-    if (vec.expect) {
+    expect(result.codexVersion).toBe(version);
+    expect(result.valid, JSON.stringify(result.diagnostics, null, 1)).toBe(want);
+    expect(errors.length === 0).toBe(want);
+    if (vec.expect && want === vec.valid) {
       expect(result.diagnostics).toContainEqual(
         expect.objectContaining({
           code: vec.expect.code,

@@ -1,12 +1,20 @@
 /**
- * Requirements files with the verdict Codex 0.169.0 gives them (`valid` = Codex loads the file and starts).
- * Shared by the unit test (our engine must agree) and scripts/codex-oracle.ts (the real binary must agree).
- * One behaviour per vector; `expect` names the diagnostic that proves the engine saw the right thing.
+ * Requirements files with the verdict each known Codex version gives them (`valid` = Codex loads the file and starts;
+ * `byVersion` where a version decides otherwise). Shared by the unit test (our engine must agree for every version)
+ * and scripts/codex-oracle.ts (the real binaries must agree). One behaviour per vector; `expect` names the diagnostic
+ * that proves the engine saw the right thing (checked for the versions whose verdict is `valid`).
  */
+import { KNOWN_CODEX_VERSIONS } from "../../../lib/requirements/versions";
+import { wrongTypeVectors } from "./wrong-types";
+
 export interface Vector {
   name: string;
   toml: string;
+  /** The file's bytes when they are not UTF-8 text (the oracle writes these; the engine decodes them). */
+  bytes?: Uint8Array;
   valid: boolean;
+  /** Versions whose verdict differs from `valid`. */
+  byVersion?: Record<string, boolean>;
   expect?: { code: string; path?: string; severity?: "error" | "warning" | "info" };
   /** Hook handlers are checked when a session starts: the oracle also runs `codex debug prompt-input`. */
   hooks?: boolean;
@@ -21,7 +29,11 @@ const v = (name: string, toml: string, valid: boolean, expect?: Vector["expect"]
   ...(expect ? { expect } : {}),
   ...extra,
 });
-const err = (code: string, path?: string) => ({ code, ...(path !== undefined ? { path } : {}), severity: "error" as const });
+/** The verdict `version` gives the vector. */
+export const verdictFor = (vec: Vector, version: string): boolean => vec.byVersion?.[version] ?? vec.valid;
+export { KNOWN_CODEX_VERSIONS };
+
+const err = (code = "range", path?: string) => ({ code, ...(path !== undefined ? { path } : {}), severity: "error" as const });
 const warn = (code: string, path?: string) => ({ code, ...(path !== undefined ? { path } : {}), severity: "warning" as const });
 const info = (code: string, path?: string) => ({ code, ...(path !== undefined ? { path } : {}), severity: "info" as const });
 
@@ -242,7 +254,7 @@ export const vectors: Vector[] = [
   v("canonical network table loads", '[experimental_network]\nenabled = true\nhttp_port = 3128\nsocks_port = 1080\ndomains = { "*.corp.example" = "allow", "evil.example" = "deny" }\nunix_sockets = { "/var/run/docker.sock" = "deny" }', true),
   v("network_proxy is another name for experimental_network", '[network_proxy]\nenabled = true\ndomains = { "corp.example" = "allow" }', true),
   v("experimental_network and network_proxy together are refused", "[experimental_network]\nenabled = true\n[network_proxy]\nenabled = true", false, err("network-duplicate")),
-  v("network in both top level and permissions.network is refused", "[experimental_network]\nenabled = true\n[permissions.network]\nenabled = true", false, err("network-surfaces")),
+  v("network in both top level and permissions.network is refused by 0.169.0 (0.171.0 refuses them only when they differ)", "[experimental_network]\nenabled = true\n[permissions.network]\nenabled = true\nallow_local_binding = true", false, err("network-surfaces")),
   v("permissions.network alone loads", "[permissions.network]\nenabled = true", true),
   v("legacy domain lists load", '[experimental_network]\nallowed_domains = ["corp.example"]\ndenied_domains = ["evil.example"]', true),
   v("legacy allowed_domains with domains is refused", '[experimental_network]\nallowed_domains = ["a.example"]\ndomains = { "b.example" = "allow" }', false, err("network-legacy-mix")),
@@ -321,4 +333,127 @@ export const vectors: Vector[] = [
   v("config_server base_url with user info is refused", '[config_server]\nbase_url = "https://admin@config.corp.example/"', false, err("config-server-url")),
   v("config_server oauth without client_id is refused", '[config_server]\nbase_url = "https://config.corp.example"\n[config_server.oauth]\nauthorization_url = "https://a.example"\ntoken_url = "https://b.example"', false, err("missing-field")),
   v("config_server oauth unknown field is refused", '[config_server]\nbase_url = "https://config.corp.example"\n[config_server.oauth]\nauthorization_url = "https://a.example"\ntoken_url = "https://b.example"\nclient_id = "c"\nsecret = "s"', false, err("unknown-field")),
+  // ----- TOML as Codex's parser decides it -----
+  v("integer just inside 64 bits loads", "fancy = 9223372036854775807", true, warn("unknown-key")),
+  v("integer beyond 64 bits is refused even in an unknown key", "fancy = 9223372036854775808", false, err("toml-syntax")),
+  v("negative integer beyond 64 bits is refused", "fancy = -9223372036854775809", false, err("toml-syntax")),
+  v("hex integer beyond 64 bits is refused", "fancy = 0xffffffffffffffff", false, err("toml-syntax")),
+  v("u64 hook timeout beyond i64 is refused by the parser", HOOK('type = "command"\ncommand = "x"\ntimeout = 18446744073709551615'), false, err("toml-syntax"), { hooks: true }),
+  v("February 30 is refused", "fancy = 1979-02-30", false, err("toml-syntax")),
+  v("February 29 of a common year is refused", "fancy = 1979-02-29", false, err("toml-syntax")),
+  v("February 29 of a leap year loads", "fancy = 1980-02-29", true, warn("unknown-key")),
+  v("April 31 is refused", "fancy = 1979-04-31T00:00:00Z", false, err("toml-syntax")),
+  v("a leap second loads", "fancy = 1979-12-31T23:59:60Z", true, warn("unknown-key")),
+  v("a leap second where text is expected loads", "guardian_extra_policy = 1979-12-31T23:59:60Z", true),
+  v("a date-like bare key loads", '1979-05-27 = "x"', true, warn("unknown-key")),
+  v("a date-time as an inline-table key is refused", "fancy = { 1979-05-27T00:00:00Z = 1 }", false, err("toml-syntax")),
+  v("80 nested arrays load", `fancy = ${"[".repeat(80)}${"]".repeat(80)}`, true, warn("unknown-key")),
+  v("81 nested arrays are refused", `fancy = ${"[".repeat(81)}${"]".repeat(81)}`, false, err("toml-syntax")),
+  v("81 nested inline tables are refused", `fancy = ${"{a=".repeat(81)}1${"}".repeat(81)}`, false, err("toml-syntax")),
+  v("a header with 80 parts loads", `[${Array(80).fill("a").join(".")}]`, true, warn("unknown-key")),
+  v("a header with 81 parts is refused", `[${Array(81).fill("a").join(".")}]`, false, err("toml-syntax")),
+  v("a dotted key with 81 parts is refused", `${Array(81).fill("a").join(".")} = 1`, false, err("toml-syntax")),
+  v("two BOMs are refused", '\uFEFF\uFEFFallowed_sandbox_modes = ["read-only"]\n', false, err("toml-syntax")),
+  v("Latin-1 byte in a comment is refused", "# caf\u00e9\nallow_login_shell = true\n", false, err("toml-encoding"), { bytes: Uint8Array.from([...Buffer.from("# caf"), 0xe9, ...Buffer.from("\nallow_login_shell = true\n")]) }),
+  v("lone continuation byte in a string is refused", 'guardian_extra_policy = "x"\n', false, err("toml-encoding"), { bytes: Uint8Array.from([...Buffer.from('guardian_extra_policy = "'), 0x80, ...Buffer.from('"\n')]) }),
+  v("UTF-8 encoded surrogate is refused", 'guardian_extra_policy = "x"\n', false, err("toml-encoding"), { bytes: Uint8Array.from([...Buffer.from('guardian_extra_policy = "'), 0xed, 0xa0, 0x80, ...Buffer.from('"\n')]) }),
+
+  // ----- Rust whitespace -----
+  v("a prefix token of U+0085 is blank in Rust and refused", PREFIX('pattern = [{ token = "\\u0085" }]\ndecision = "prompt"'), false, err("prefix-rule-token")),
+  v("a prefix token of U+FEFF is not whitespace in Rust and loads", PREFIX('pattern = [{ token = "\\uFEFF" }]\ndecision = "prompt"'), true),
+  v("a justification of U+2003 is blank and refused", PREFIX('pattern = [{ token = "git" }]\ndecision = "prompt"\njustification = "\\u2003"'), false, err("prefix-rule-justification")),
+  v("a justification of U+FEFF loads", PREFIX('pattern = [{ token = "git" }]\ndecision = "prompt"\njustification = "\\uFEFF"'), true),
+  v("a model slug ending in U+0085 is refused", 'auto_review = { required_on_models = ["gpt-5\\u0085"] }', false, err("model-slug")),
+  v("a model slug ending in U+FEFF loads", 'auto_review = { required_on_models = ["gpt-5\\uFEFF"] }', true),
+
+  // ----- regexes: hook matchers (Rust regex crate) -----
+  v("hook matcher with (?i) loads", HOOK('type = "command"\ncommand = "x"', "(?i)bash"), true, undefined, { hooks: true }),
+  v("hook matcher with \\pL loads", HOOK('type = "command"\ncommand = "x"', "\\pL+"), true, undefined, { hooks: true }),
+  v("hook matcher with a POSIX class loads", HOOK('type = "command"\ncommand = "x"', "[[:alpha:]]+"), true, undefined, { hooks: true }),
+  v("hook matcher with (?P<name>) loads", HOOK('type = "command"\ncommand = "x"', "(?P<tool>Bash)"), true, undefined, { hooks: true }),
+  v("hook matcher with \\A and \\z loads", HOOK('type = "command"\ncommand = "x"', "\\ABash\\z"), true, undefined, { hooks: true }),
+  v("hook matcher with class intersection loads", HOOK('type = "command"\ncommand = "x"', "[a-z&&[^x]]+"), true, undefined, { hooks: true }),
+  v("hook matcher with (?x) loads", HOOK('type = "command"\ncommand = "x"', "(?x) Bash | Edit"), true, undefined, { hooks: true }),
+  v("hook matcher * matches every tool and loads", HOOK('type = "command"\ncommand = "x"', "*"), true, undefined, { hooks: true }),
+  v("hook matcher ** is refused", HOOK('type = "command"\ncommand = "x"', "**"), false, err("hook-matcher"), { hooks: true }),
+  v("hook matcher Bash|* is refused", HOOK('type = "command"\ncommand = "x"', "Bash|*"), false, err("hook-matcher"), { hooks: true }),
+  v("hook matcher with look-ahead is refused", HOOK('type = "command"\ncommand = "x"', "(?=Bash)"), false, err("hook-matcher"), { hooks: true }),
+  v("hook matcher with a backreference is refused", HOOK('type = "command"\ncommand = "x"', "(a)\\1"), false, err("hook-matcher"), { hooks: true }),
+  v("hook matcher nesting past 250 is refused", HOOK('type = "command"\ncommand = "x"', "(".repeat(251) + ")".repeat(251)), false, err("hook-matcher"), { hooks: true }),
+  v("hook matcher past the compiled-size limit is refused", HOOK('type = "command"\ncommand = "x"', "a{1000}{1000}"), false, err("hook-matcher"), { hooks: true }),
+  v("Stop ignores its matcher: look-ahead loads", '[[hooks.Stop]]\nmatcher = "(?=a)"\n[[hooks.Stop.hooks]]\ntype = "command"\ncommand = "x"', true, undefined, { hooks: true }),
+  v("UserPromptSubmit ignores its matcher", '[[hooks.UserPromptSubmit]]\nmatcher = "(("\n[[hooks.UserPromptSubmit.hooks]]\ntype = "command"\ncommand = "x"', true, undefined, { hooks: true }),
+  v("SessionStart checks its matcher", '[[hooks.SessionStart]]\nmatcher = "(?=a)"\n[[hooks.SessionStart.hooks]]\ntype = "command"\ncommand = "x"', false, err("hook-matcher"), { hooks: true }),
+  v("SubagentStop checks its matcher", '[[hooks.SubagentStop]]\nmatcher = "(?=a)"\n[[hooks.SubagentStop.hooks]]\ntype = "command"\ncommand = "x"', false, err("hook-matcher"), { hooks: true }),
+  v("hook group without a hooks list loads (empty)", '[[hooks.PreToolUse]]\nmatcher = "Bash"', true, undefined, { hooks: true }),
+
+  // ----- regexes: MCP url matchers (regex_lite) -----
+  v("MCP url regex with (?i) loads", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "(?i)https://a" }', true),
+  v("MCP url regex with \\pL is refused by regex_lite", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "\\\\pL+" }', false, err("mcp-regex")),
+  v("MCP url regex with \\p{Greek} is refused by regex_lite", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "\\\\p{Greek}" }', false, err("mcp-regex")),
+  v("MCP url regex with class intersection is refused by regex_lite", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "[a-z&&[^x]]" }', false, err("mcp-regex")),
+  v("MCP url regex with class difference is refused by regex_lite", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "[a-z--x]" }', false, err("mcp-regex")),
+  v("MCP url regex with a POSIX class loads", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "[[:alpha:]]+" }', true),
+  v("MCP url regex with (?P<name>) loads", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "(?P<h>a)" }', true),
+  v("MCP url regex * is refused", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "*" }', false, err("mcp-regex")),
+  v("MCP url regex with look-behind is refused", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "(?<=a)b" }', false, err("mcp-regex")),
+  v("MCP url regex past the size limit is refused", '[mcp_servers.x.identity]\nurl = { match = "regex", expression = "a{1000}{1000}" }', false, err("mcp-regex")),
+  v("plugin MCP url regex with \\pL is refused", '[plugins.p.mcp_servers.x.identity]\nurl = { match = "regex", expression = "\\\\pL" }', false, err("mcp-regex")),
+
+  // ----- otel -----
+  v("otel statsig exporter loads", '[otel]\nexporter = "statsig"', true),
+  v("otel otlp-http as a bare name is refused", '[otel]\nexporter = "otlp-http"', false, err("enum")),
+  v("otel otlp-http with endpoint and protocol loads", '[otel]\nexporter = { otlp-http = { endpoint = "http://127.0.0.1:4318/v1/logs", protocol = "json", headers = { "x-host" = "h1" } } }', true),
+  v("otel otlp-http without endpoint is refused", '[otel]\nexporter = { otlp-http = { protocol = "json" } }', false, err("missing-field")),
+  v("otel otlp-http without protocol is refused", '[otel]\nexporter = { otlp-http = { endpoint = "http://x" } }', false, err("missing-field")),
+  v("otel otlp-http unknown protocol is refused", '[otel]\nexporter = { otlp-http = { endpoint = "http://x", protocol = "xml" } }', false, err("enum")),
+  v("otel otlp-http unknown field is ignored", '[otel]\nexporter = { otlp-http = { endpoint = "http://x", protocol = "json", batch = 1 } }', true),
+  v("otel otlp-grpc with endpoint loads", '[otel]\ntrace_exporter = { otlp-grpc = { endpoint = "http://x", tls = { ca-certificate = "/etc/ca.pem" } } }', true),
+  v("otel exporter naming two exporters is refused", '[otel]\nexporter = { otlp-grpc = { endpoint = "http://x" }, otlp-http = { endpoint = "http://x", protocol = "json" } }', false, err("otel-exporter")),
+  v("otel exporter empty table is refused", '[otel]\nmetrics_exporter = {}', false, err("otel-exporter")),
+  v("otel exporter header value as integer is refused", '[otel]\nexporter = { otlp-grpc = { endpoint = "http://x", headers = { a = 1 } } }', false, err("type")),
+  v("otel tool_result as a table loads", "[otel]\ntool_result = {}", true),
+  v("otel tool_result as a boolean is refused", "[otel]\ntool_result = true", false, err("type")),
+  v("otel span_attributes of strings load", '[otel]\nspan_attributes = { team = "infra" }', true),
+  v("otel span_attributes value as integer is refused", "[otel]\nspan_attributes = { team = 1 }", false, err("type")),
+  v("otel tracestate as a string is refused", '[otel]\ntracestate = "x"', false, err("type")),
+  v("otel tracestate of tables of strings loads", '[otel]\ntracestate = { vendor = { k = "v" } }', true),
+  v("otel headers_helper is new in 0.171.0", '[otel]\nheaders_helper = "/usr/local/bin/otel-headers"', true, undefined, { byVersion: { "0.169.0": false } }),
+  v("otel headers_helper_refresh_interval_ms is new in 0.171.0", "[otel]\nheaders_helper_refresh_interval_ms = 60000", true, undefined, { byVersion: { "0.169.0": false } }),
+  v("otel headers_helper_refresh_interval_ms of zero is refused", "[otel]\nheaders_helper_refresh_interval_ms = 0", false),
+  v("otel headers_helper as integer is refused", "[otel]\nheaders_helper = 1", false),
+
+  // ----- network, per version -----
+  v("permissions.network beside experimental_network with the same policy via legacy lists loads in 0.171.0", '[experimental_network]\nenabled = true\nallowed_domains = ["a.example"]\n[permissions.network]\nenabled = true\ndomains = { "a.example" = "allow" }', true, undefined, { byVersion: { "0.169.0": false } }),
+  v("permissions.network beside network_proxy with the same policy loads in 0.171.0", "[network_proxy]\nhttp_port = 3128\n[permissions.network]\nhttp_port = 3128", true, undefined, { byVersion: { "0.169.0": false } }),
+  v("permissions.network differing from experimental_network is refused", "[experimental_network]\nenabled = true\n[permissions.network]\nenabled = false", false, err("network-surfaces", "permissions.network")),
+  v("permissions.network absent flag differs from false and is refused", "[experimental_network]\nenabled = true\n[permissions.network]\nenabled = true\nallow_local_binding = false", false, err("network-surfaces")),
+  v("an empty permissions.network is read as a profile and refused", "[permissions.network]", false, err("reserved-profile", "permissions.network")),
+  v("permissions.network with a profile key is refused", '[permissions.network]\ndescription = "x"', false, err("reserved-profile", "permissions.network.description")),
+  v("permissions.network with only an unknown key loads", "[permissions.network]\nmitm = 1", true),
+  v("an empty permissions.filesystem loads", "[permissions.filesystem]", true),
+  v("permissions.network beside experimental_network loads in 0.171.0", "[experimental_network]\nenabled = true\n[permissions.network]\nenabled = true", true, undefined, { byVersion: { "0.169.0": false } }),
+  v("transparent_tcp as a boolean loads", "[experimental_network]\ntransparent_tcp = true", true),
+  v("transparent_tcp as a string is refused by 0.171.0 only", '[experimental_network]\ntransparent_tcp = "yes"', false, undefined, { byVersion: { "0.169.0": true } }),
+  v("review_domains as a list loads", '[experimental_network]\nreview_domains = ["corp.example"]', true),
+  v("review_domains as an integer is refused", "[experimental_network]\nreview_domains = 1", false, err("type")),
+
+  // ----- keys modelled this round -----
+  v("windows.allow_mxc loads", "[windows]\nallow_mxc = true", true),
+  v("windows.allow_mxc as integer is refused", "[windows]\nallow_mxc = 1", false, err("type")),
+  v("unsafe_enforce_sqlite_journal_mode loads", "unsafe_enforce_sqlite_journal_mode = true", true),
+  v("unsafe_enforce_sqlite_journal_mode as a string is refused", 'unsafe_enforce_sqlite_journal_mode = "wal"', false, err("type")),
+  v("in_app_browser ignores its fields", "[in_app_browser]\norigins = 1", true),
+  v("browser_use origin policy loads", '[browser_use.origins."https://a.example"]\naccess = "allow"\ndownloads = "deny"\naccess_approval_lifetime = "turn"', true),
+  v("model_provider naming a built-in loads", 'model_provider = "ollama"', true),
+  v("model_provider naming amazon-bedrock loads", 'model_provider = "amazon-bedrock"', true),
+  v("model_provider naming an undefined provider is refused", 'model_provider = "azure"', false, err("model-provider-unknown")),
+  v("model_provider naming a defined provider loads", 'model_provider = "corp"\n[model_providers.corp]\nname = "Corp gateway"\nbase_url = "https://llm.corp.example/v1"', true),
+  v("model_provider as integer is refused", "model_provider = 1", false, err("type")),
+  v("model_providers entry without a name is refused", "[model_providers.corp]\nbase_url = \"https://x\"", false, err("model-provider-name")),
+  v("model_providers entry with a blank name is refused", '[model_providers.corp]\nname = " "', false, err("model-provider-name")),
+  v("model_providers redefining openai is refused", '[model_providers.openai]\nname = "Mine"', false, err("model-provider-reserved")),
+  v("model_providers base_url as integer is refused", '[model_providers.corp]\nname = "x"\nbase_url = 1', false, err("type")),
+  v("empty model_providers loads", "model_providers = {}", true),
+  ...wrongTypeVectors(),
 ];

@@ -5,7 +5,7 @@ import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { getOrgSettings } from "@/lib/orgs/settings";
 import { currentVersion, getDraftOrEmpty } from "@/lib/policies";
-import { CODEX_VERSION } from "@/lib/requirements";
+import { KNOWN_CODEX_VERSIONS } from "@/lib/requirements";
 import { TomlView } from "@/components/toml-view";
 import { RequirementsEditor } from "@/components/editor/requirements-editor";
 
@@ -34,7 +34,7 @@ export default async function RequirementsPage({ params }: { params: Promise<{ o
           published={published ? { number: published.number, toml: published.toml } : null}
           approvalsRequired={settings.approvalsRequired}
           canPublish={can(ctx.role!, "policy:publish")}
-          codexVersion={CODEX_VERSION}
+          codexVersions={[...KNOWN_CODEX_VERSIONS]}
         />
       ) : draft.toml ? (
         <section aria-labelledby="draft-heading" className="max-w-5xl space-y-2">
