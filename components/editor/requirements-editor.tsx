@@ -5,11 +5,11 @@ import { composeReviewerPrompt } from "@/lib/guardian/prompt";
 import { STARTER_TENANT_POLICY } from "@/lib/guardian/starter-policy";
 import { estimateTokens } from "@/lib/guardian/tokens";
 import { validateForFleet, validateRequirements, type Diagnostic } from "@/lib/requirements";
-import { loadRustRegex } from "@/lib/requirements/rust";
 import { compareRequirements } from "@/lib/requirements/compare";
 import { policyVerdict } from "@/lib/policies/verdict";
 import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
-import { createChangeRequestAction, publishAction, saveDraftAction } from "@/lib/ops/policy-actions";
+import { listControl } from "@/lib/requirements/keys";
+import { createChangeRequestAction, publishAction, saveDraftAction, validateAction } from "@/lib/ops/policy-actions";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import { DiagnosticsList } from "./diagnostics-list";
 import { ListControl } from "./list-control";
@@ -27,12 +27,8 @@ interface Conflict {
   yours: string;
 }
 
-const LIST_LABELS: Record<FormListKey, { label: string; help: string }> = {
-  allowed_approval_policies: { label: "approval policies", help: "When agents must ask before acting. The first entry is the default." },
-  allowed_sandbox_modes: { label: "sandbox modes", help: "Codex requires read-only to be allowed. The first entry is the default." },
-  allowed_approvals_reviewers: { label: "approval reviewers", help: "Who reviews approval requests: the user, or Auto-review with the policy below. The first entry is the default." },
-  allowed_web_search_modes: { label: "web search modes", help: "disabled is always allowed, listed or not." },
-};
+/** Label and help of each list control, from the key table. */
+const LIST_LABELS = Object.fromEntries(FORM_LIST_KEYS.map((k) => [k, { label: listControl(k).label, help: listControl(k).help }])) as Record<FormListKey, { label: string; help: string }>;
 
 const storageKey = (org: string) => `charter:draft:${org}`;
 
@@ -91,19 +87,25 @@ export function RequirementsEditor({
   // editors own their text, so nothing typed waits for this.
   const settled = useSettled(text, text.length > SETTLE_AFTER_CHARS ? SETTLE_MS : 0);
   const deferred = useDeferredValue(settled);
-  // Codex compiles regexes with Rust's engine; its WebAssembly build loads once, then the checks run again with it.
-  const [rustRegex, setRustRegex] = useState(false);
+  const local = useMemo(() => validateForFleet(deferred, codexVersions), [deferred, codexVersions]);
+  // Codex compiles hook matchers and MCP url patterns with Rust's regex engine, which runs on the server only: a text
+  // with such regexes gets its verdict from the server.
+  const needsServer = local.diagnostics.some((d) => d.code === "regex-unchecked");
+  const [server, setServer] = useState<{ text: string; result: Pick<typeof local, "valid" | "diagnostics" | "codexVersion" | "versions"> } | null>(null);
   useEffect(() => {
+    if (!needsServer) return;
     let live = true;
-    void loadRustRegex().then((ok) => live && setRustRegex(ok));
+    const timer = setTimeout(() => {
+      void validateAction(org, { toml: deferred }).then((r) => {
+        if (live && r.ok) setServer({ text: deferred, result: r.data });
+      });
+    }, 300);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
-  }, []);
-  const result = useMemo(() => {
-    void rustRegex; // checked again once the engine has loaded
-    return validateForFleet(deferred, codexVersions);
-  }, [deferred, codexVersions, rustRegex]);
+  }, [needsServer, deferred, org]);
+  const result = needsServer && server?.text === deferred ? server.result : local;
   const fields = useMemo(() => readFormFields(settled), [settled]);
   const dirty = text !== base.toml;
 

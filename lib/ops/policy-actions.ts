@@ -10,6 +10,7 @@ import {
   restoreVersionOp,
   saveDraftOp,
   updateChangeRequestOp,
+  validateOp,
   withdrawChangeRequestOp,
 } from "./policy";
 
@@ -18,6 +19,8 @@ import {
 // A stale save comes back as { ok: false, error: { code: "conflict", details: { theirs } } }; the editor keeps its
 // own state after a save, so that one refreshes nothing.
 export const saveDraftAction = serverAction(saveDraftOp, { refresh: false });
+// The editor asks for the server's verdict when the text has regexes (Rust's regex engine runs on the server only).
+export const validateAction = serverAction(validateOp, { refresh: false });
 export const publishAction = serverAction(publishOp);
 export const createChangeRequestAction = serverAction(createChangeRequestOp);
 export const approveAction = serverAction(approveChangeRequestOp);

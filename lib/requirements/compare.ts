@@ -1,6 +1,7 @@
 import { parse, TomlError } from "smol-toml";
 import { assertWithinLimits } from "./limits";
 import { AppError } from "../errors";
+import { ALLOWLISTS, CONSTRAINING_KEYS, KEY_ALIASES, LIST_ORDER, TEXT_KEYS } from "./keys";
 import { formatPath } from "./toml";
 
 /*
@@ -94,11 +95,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 const REVIEWER_ALIASES: Record<string, string> = { guardian_subagent: "auto_review" };
-/** Top-level keys Codex accepts under two names; the first is the one we keep. */
-export const KEY_ALIASES: ReadonlyArray<readonly [canonical: string, alias: string]> = [
-  ["features", "feature_requirements"],
-  ["experimental_network", "network_proxy"],
-];
+/** Top-level keys Codex accepts under two names (key table); the first is the one we keep. */
+export { KEY_ALIASES };
 
 export interface AliasNote {
   message: string;
@@ -153,26 +151,11 @@ function semanticForm(text: string, label: string): TomlPlainTable {
 // ---------------------------------------------------------------------------------------------
 // compareRequirements
 
-/** Lists whose order Codex does not look at (sets, or "most restrictive wins"). Reordering them is not a change. */
-const ORDER_INSENSITIVE = new Set([
-  "permissions.filesystem.deny_read",
-  "auto_review.required_on_models",
-  "allowed_web_search_modes", // the initial mode comes from a fixed preference, not from the list order
-  "allowed_chatgpt_workspaces",
-  "rules.prefix_rules",
-  "remote_sandbox_config[].hostname_patterns",
-]);
-/** Lists whose first entry is the initial value agents start with. */
-const DEFAULT_FIRST = new Set([
-  "allowed_approval_policies",
-  "allowed_approvals_reviewers",
-  "allowed_sandbox_modes",
-  "remote_sandbox_config[].allowed_sandbox_modes",
-]);
-/** Lists where the first matching entry applies. */
-const FIRST_MATCH = new Set(["remote_sandbox_config"]);
-/** Free text shown by size, never inline. */
-const TEXT_KEYS = new Set(["guardian_policy_config", "guardian_extra_policy", "additional_developer_instructions"]);
+/** List semantics from the key table: order Codex ignores, a first entry that is the default, a first match that applies. */
+const listsWith = (order: string) => new Set([...LIST_ORDER].filter(([, o]) => o === order).map(([shape]) => shape));
+const ORDER_INSENSITIVE = listsWith("insensitive");
+const DEFAULT_FIRST = listsWith("default-first");
+const FIRST_MATCH = listsWith("first-match");
 
 function shapeOf(segments: readonly PathSegment[]): string {
   return formatPath(segments.map((s) => (typeof s === "number" ? 0 : s))).replace(/\[0\]/g, "[]");
@@ -584,31 +567,6 @@ function checkLeaves(root: Doc, before: TomlPlainValue | undefined, after: TomlP
 }
 
 /** Top-level keys that constrain agents: removing one lifts the constraint. */
-const CONSTRAINING_KEYS = [
-  "allowed_approval_policies",
-  "allowed_approvals_reviewers",
-  "allowed_sandbox_modes",
-  "allowed_web_search_modes",
-  "allowed_permission_profiles",
-  "remote_sandbox_config",
-  "enforce_residency",
-  "features",
-  "mcp_servers",
-  "plugins",
-  "marketplaces",
-  "apps",
-  "rules",
-  "hooks",
-  "experimental_network",
-  "permissions",
-  "application",
-  "windows",
-  "computer_use",
-  "browser_use",
-  "in_app_browser",
-  "auto_review",
-  "guardian_policy_config",
-];
 
 /**
  * Whether the change gives agents more freedom than before. Conservative: anything that lifts, loosens or drops a
@@ -618,9 +576,7 @@ export function widenedAccess(beforeText: string, afterText: string): WideningVe
   const b = semanticForm(beforeText, "before");
   const a = semanticForm(afterText, "after");
   const reasons: string[] = [];
-  checkAllowlist(b, a, ["allowed_approval_policies"], "approval policy", reasons);
-  checkAllowlist(b, a, ["allowed_sandbox_modes"], "sandbox mode", reasons);
-  checkAllowlist(b, a, ["allowed_web_search_modes"], "web search mode", reasons, ["disabled"]); // disabled is always allowed
+  for (const list of ALLOWLISTS) checkAllowlist(b, a, [list.key], list.what, reasons, [...list.always]);
   checkAllowlist(b, a, ["windows", "allowed_sandbox_implementations"], "Windows sandbox implementation", reasons);
   checkReviewers(b, a, reasons);
   checkRemoteSandbox(b, a, reasons);

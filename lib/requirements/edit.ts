@@ -9,16 +9,12 @@ import { AppError } from "../errors";
 import { deepEqual } from "./compare";
 import { stripBom } from "./toml";
 
-/** The keys the console's form controls edit. */
-export const FORM_LIST_KEYS = ["allowed_approval_policies", "allowed_sandbox_modes", "allowed_approvals_reviewers", "allowed_web_search_modes"] as const;
-export type FormListKey = (typeof FORM_LIST_KEYS)[number];
+import { FORM_LIST_KEYS, listControl, type FormListKey } from "./keys";
 
-export const FORM_OPTIONS: Record<FormListKey, readonly string[]> = {
-  allowed_approval_policies: ["untrusted", "on-failure", "on-request", "never"],
-  allowed_sandbox_modes: ["read-only", "workspace-write", "danger-full-access", "external-sandbox"],
-  allowed_approvals_reviewers: ["user", "auto_review"],
-  allowed_web_search_modes: ["disabled", "cached", "indexed", "live"],
-};
+/** The keys the console's list controls edit and their options: from the key table (keys.ts). */
+export { FORM_LIST_KEYS, type FormListKey };
+export const FORM_OPTIONS = {} as Record<FormListKey, readonly string[]>;
+for (const key of FORM_LIST_KEYS) FORM_OPTIONS[key] = listControl(key).options;
 
 export interface FormFields {
   /** undefined = key absent (unconstrained). `editable` is false when the list holds entries the form cannot show. */

@@ -11,6 +11,7 @@ import {
   type TomlPlainTable,
   type TomlPlainValue,
 } from "./compare";
+import { LOCAL_ONLY_KEYS, mergeRuleOf } from "./keys";
 
 /*
  * "Effective requirements": the requirement layers of one agent host composed the way Codex 0.169 does it
@@ -72,27 +73,18 @@ const KIND_LABEL: Record<LayerKind, string> = {
   mdm: "MDM requirements",
 };
 
-/** Auth settings Codex only takes from local sources (`LOCAL_ONLY_AUTH_REQUIREMENTS`). */
-export const LOCAL_ONLY_AUTH_REQUIREMENTS = [
-  "allowed_login_methods",
-  "allowed_chatgpt_workspaces",
-  "cli_auth_credentials_store",
-  "chatgpt_base_url",
-] as const;
+/** Auth settings Codex only takes from local sources (`LOCAL_ONLY_AUTH_REQUIREMENTS`): the key table's local-only keys. */
+export const LOCAL_ONLY_AUTH_REQUIREMENTS = LOCAL_ONLY_KEYS;
 
-/** Lists concatenated across layers, highest precedence first. */
-const APPENDED = new Set(["rules.prefix_rules"]);
-/** Lists unioned across layers, highest precedence first, duplicates dropped. */
-const UNIONED = new Set(["permissions.filesystem.deny_read", "auto_review.required_on_models"]);
-
+/** Lists concatenated across layers, highest precedence first (key table: merge "append"). */
 function isAppended(segments: readonly PathSegment[], value: unknown): boolean {
-  const shape = segments.join(".");
-  // Every list directly under [hooks] is an event list (PreToolUse, Stop, ...); managed_dir is a scalar.
-  return APPENDED.has(shape) || (segments.length === 2 && segments[0] === "hooks" && Array.isArray(value));
+  // `hooks.*` covers the event lists (PreToolUse, Stop, ...); managed_dir is a scalar and merges as usual.
+  return Array.isArray(value) && mergeRuleOf(segments) === "append";
 }
 
+/** Lists unioned across layers, highest precedence first, duplicates dropped (key table: merge "union"). */
 function isUnioned(segments: readonly PathSegment[]): boolean {
-  return UNIONED.has(segments.join("."));
+  return mergeRuleOf(segments) === "union";
 }
 
 function ref(layer: Layer): LayerRef {

@@ -4,10 +4,10 @@
  * `regex` crate itself, compiled to WebAssembly (the `rregex` package), with the crate's default limits, as Codex
  * uses them (nesting 250, compiled size 10 MiB).
  *
- * On the server and in the CLI the engine loads synchronously. In the browser it loads asynchronously
- * (`loadRustRegex`); until then a regex is reported as not checked yet instead of being guessed at.
+ * The engine is loaded with Node's own `require` (synchronously, on the server, in the CLI and in tests); bundlers do not
+ * see it, so the browser bundle stays free of it. In the browser a regex is reported as not checked instead of being
+ * guessed at, and the editor asks the server (which checks it) for the verdict.
  */
-import * as rregex from "rregex";
 
 /** Unicode White_Space, which Rust's `char::is_whitespace` uses: U+0085 counts, U+FEFF (a BOM) does not. */
 const RUST_WHITESPACE = new Set([
@@ -31,34 +31,39 @@ export function rustTrim(s: string): string {
 export const isRustBlank = (s: string) => rustTrim(s) === "";
 
 type Engine = new (pattern: string) => { free?: () => void };
-let ready: Engine | undefined;
+let ready: Engine | null | undefined;
 
-function engine(): Engine | undefined {
-  if (ready) return ready;
-  const RRegex = (rregex as { RRegex?: Engine }).RRegex;
-  if (!RRegex) return undefined;
-  try {
-    new RRegex("a").free?.();
-    ready = RRegex;
-  } catch {
-    // The browser build needs its WebAssembly loaded first (loadRustRegex).
-  }
-  return ready;
-}
-
-/** Loads the engine where it loads asynchronously (the browser); resolves to whether regexes can be checked. */
-export async function loadRustRegex(): Promise<boolean> {
-  if (engine()) return true;
-  const init = (rregex as { default?: unknown }).default;
-  if (typeof init === "function") {
+/** Node's require, reached through `process.getBuiltinModule` so that no bundler follows it into the browser. */
+function nodeRequire(): ((id: string) => unknown) | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; cwd?: () => string } }).process;
+  if (typeof window !== "undefined" || !proc?.getBuiltinModule) return undefined;
+  const { createRequire } = proc.getBuiltinModule("node:module") as typeof import("node:module");
+  for (const from of [import.meta.url, `${proc.cwd?.() ?? "."}/package.json`]) {
     try {
-      await (init as () => Promise<unknown>)();
+      const req = createRequire(from);
+      req.resolve("rregex");
+      return req;
     } catch {
-      return false;
+      // not resolvable from here: try the next base
     }
   }
-  return engine() !== undefined;
+  return undefined;
 }
+
+function engine(): Engine | undefined {
+  if (ready !== undefined) return ready ?? undefined;
+  try {
+    const RRegex = (nodeRequire()?.("rregex") as { RRegex?: Engine } | undefined)?.RRegex;
+    if (RRegex) new RRegex("a").free?.();
+    ready = RRegex ?? null;
+  } catch {
+    ready = null;
+  }
+  return ready ?? undefined;
+}
+
+/** Whether regexes can be checked here (false in the browser). */
+export const canCheckRustRegex = () => engine() !== undefined;
 
 export type RegexCheck = { ok: true } | { ok: false; error: string } | { ok: "unchecked" };
 

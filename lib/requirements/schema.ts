@@ -35,8 +35,7 @@ const textList = () => z.array(text());
 export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access", "external-sandbox"] as const;
 export const APPROVAL_POLICIES = ["untrusted", "on-failure", "on-request", "never"] as const;
 export const REVIEWERS = ["user", "auto_review", "guardian_subagent"] as const;
-/** Cloud-delivered layers silently drop these (`LOCAL_ONLY_AUTH_REQUIREMENTS`). */
-export const LOCAL_ONLY_KEYS = ["allowed_login_methods", "allowed_chatgpt_workspaces", "cli_auth_credentials_store", "chatgpt_base_url"] as const;
+export const WEB_SEARCH_MODES = ["disabled", "cached", "indexed", "live"] as const;
 /** Built-in permission profiles (a leading colon), usable without a `[permissions.<name>]` table. */
 export const BUILTIN_PROFILES = [":read-only", ":workspace", ":danger-full-access"] as const;
 /** `additional_developer_instructions` budget: 10,000 estimated tokens at 4 bytes each, context markers included. */
@@ -380,7 +379,7 @@ function shapeFor(v: CodexVersionTraits) {
   allowed_permission_profiles: z.record(z.string(), bool()).optional(),
   default_permissions: text().optional(),
   remote_sandbox_config: z.array(z.object({ hostname_patterns: textList(), allowed_sandbox_modes: sandboxModes() })).optional(),
-  allowed_web_search_modes: z.array(z.enum(["disabled", "cached", "indexed", "live"])).optional(),
+  allowed_web_search_modes: z.array(z.enum(WEB_SEARCH_MODES)).optional(),
   enforce_residency: z.enum(["us"]).optional(),
   features: z.record(z.string(), bool()).optional(),
   feature_requirements: z.record(z.string(), bool()).optional(),
@@ -454,7 +453,7 @@ export function isValidModelSlug(slug: string): boolean {
 /** A regex Codex compiles: refused with the crate's own words, or not checked yet (browser engine still loading). */
 function checkRegex(ctx: Ctx, path: (string | number)[], check: RegexCheck, code: string, what: string, consequence: string) {
   if (check.ok === "unchecked")
-    fail(ctx, path, "regex-unchecked", `${what} is compiled by Codex with Rust's regex engine, which is still loading here; it is checked on save`);
+    fail(ctx, path, "regex-unchecked", `${what} is compiled by Codex with Rust's regex engine, which only the server runs; the server checks it`);
   else if (!check.ok) fail(ctx, path, code, `${what} is not a valid regular expression for Codex (${check.error}); ${consequence}`);
 }
 

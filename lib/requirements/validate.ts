@@ -12,7 +12,8 @@
  */
 import type { z } from "zod";
 import { decodeRequirementsBytes, formatPath, locateKeys, parseToml, positionOf, type KeyLocations, type Position } from "./toml";
-import { CODEX_VERSION, LOCAL_ONLY_KEYS, schemasFor, type Requirements, type VersionSchemas } from "./schema";
+import { LOCAL_ONLY_KEYS } from "./keys";
+import { CODEX_VERSION, schemasFor, type Requirements, type VersionSchemas } from "./schema";
 import { KNOWN_CODEX_VERSIONS } from "./versions";
 
 export type Severity = "error" | "warning" | "info";
