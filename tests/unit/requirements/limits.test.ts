@@ -54,7 +54,7 @@ describe("requirements limits", () => {
   });
 
   it("leaves every document of the Codex vector table alone", () => {
-    for (const v of vectors) expect(findLimitViolation(v.toml), v.name).toBeNull();
+    for (const v of vectors.filter((x) => !x.charterLimit)) expect(findLimitViolation(v.toml), v.name).toBeNull();
   });
 
   it("reports a broken limit as one diagnostic instead of walking the document", () => {
