@@ -7,7 +7,8 @@ export default defineConfig({
   resolve: { alias: { "@": root.replace(/\/$/, "") } },
   test: {
     // A fixed key for tests only: secrets sealed in one test run are never kept.
-    env: { CHARTER_MASTER_KEY: "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=" },
+    // No Codex prompt kits: whatever was captured on this machine (scripts/codex-prompt.ts) does not change test results.
+    env: { CHARTER_MASTER_KEY: "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE=", CHARTER_CODEX_DIR: "/nonexistent/charter-codex-for-tests" },
     projects: [
       {
         extends: true,

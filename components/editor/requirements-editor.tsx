@@ -312,7 +312,7 @@ function PromptPreview({ policy }: { policy: string | undefined }) {
   return (
     <>
       <p className="text-xs text-muted">
-        The instructions the Auto-review model receives: the template, with {prompt.usedDefaultPolicy ? "the starter policy (no policy set)" : "your policy"} in its Policy Configuration section, then the output contract. About {estimateTokens(prompt.text)} tokens.
+        Charter&apos;s approximation of the instructions the Auto-review model receives: the template, with {prompt.usedDefaultPolicy ? "the starter policy (no policy set)" : "your policy"} in its Policy Configuration section, then the output contract. About {estimateTokens(prompt.text)} tokens. Sandbox runs send Codex&apos;s own prompt when it has been captured on the server.
       </p>
       <pre data-testid="prompt-preview" tabIndex={0} className="max-h-[36rem] overflow-auto whitespace-pre-wrap rounded-lg border border-line bg-panel p-3 font-mono text-xs">{prompt.text}</pre>
     </>

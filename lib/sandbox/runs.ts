@@ -6,7 +6,7 @@ import { requirePermission } from "../orgs/access";
 import { getDraftOrEmpty, getVersion } from "../policies";
 import { parseToml } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
-import { composeReviewerPrompt } from "../guardian/prompt";
+import { reviewerInstructionsFor } from "../guardian/codex-prompt";
 import { composeReviewRequest } from "../guardian/request";
 import type { GuardianAction, TranscriptEntry } from "../guardian/actions";
 import type { ReviewerProvider, ReviewResult, ReviewStatus } from "../guardian/providers";
@@ -22,6 +22,8 @@ export interface ResolvedPolicy {
   sha256: string;
   prompt: string;
   usedDefaultPolicy: boolean;
+  /** Whose prompt the run sends: a Codex version's own (captured from it) or Charter's approximation. */
+  promptSource: { kind: "codex" | "approximate"; codexVersion: string };
 }
 
 /** `guardian_policy_config` of a requirements.toml; "" when it is not set. Unparsable TOML is refused, not guessed at. */
@@ -53,15 +55,17 @@ export async function resolvePolicy(db: Db, ctx: OrgContext, choice: PolicyChoic
     raw = c.text;
     label = "Pasted policy";
   }
-  const composed = composeReviewerPrompt({ policy: raw });
+  const composed = reviewerInstructionsFor({ policy: raw });
+  const policyLabel = composed.usedDefaultPolicy ? `${label}, no policy set: ${composed.source.kind === "codex" ? "Codex's default policy" : "starter policy"}` : label;
   return {
     source: c.source,
     ref,
-    label: composed.usedDefaultPolicy ? `${label}, no policy set: starter policy` : label,
+    label: `${policyLabel} · ${composed.label}`,
     text: composed.tenantPolicy,
     sha256: sha256Hex(composed.tenantPolicy),
     prompt: composed.text,
     usedDefaultPolicy: composed.usedDefaultPolicy,
+    promptSource: composed.source,
   };
 }
 

@@ -1,3 +1,13 @@
+/**
+ * Charter's approximate reviewer prompt (used when a Codex version's own prompt was not captured). These tests state
+ * what composition does (slots, trimming, fallback, order, the contract at the end) and compare the output schema with
+ * what Codex really sends; they do not restate the template's wording, so rewording it cannot break them and a
+ * composition bug cannot hide behind a copy of the text.
+ *
+ * The output-schema test needs Codex's captured reviewer requests (../shared/codex-telemetry, see codex-prompt.test.ts).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors";
 import { composeReviewerPrompt } from "../../../lib/guardian/prompt";
@@ -6,80 +16,76 @@ import { DEFAULT_POLICY_TEMPLATE, GUARDIAN_OUTPUT_SCHEMA, OUTPUT_CONTRACT, POLIC
 import { estimateTokens } from "../../../lib/guardian/tokens";
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
+const headings = (text: string) => [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+/** A policy no template contains, so where it lands is unambiguous. */
+const POLICY = "Tenant rule 4711: never push to public remotes.";
+
+const repo = resolve(__dirname, "../../..");
+const telemetry = [process.env.CHARTER_CODEX_TELEMETRY, join(repo, "../shared/codex-telemetry"), join(repo, "../../shared/codex-telemetry"), "/work/shared/codex-telemetry"].find(
+  (d): d is string => !!d && existsSync(d),
+);
 
 describe("DEFAULT_POLICY_TEMPLATE", () => {
-  it("has a preamble, then the sections in Codex's order, with the placeholder inside Policy Configuration", () => {
-    const headings = [...DEFAULT_POLICY_TEMPLATE.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    expect(headings).toEqual([...TEMPLATE_SECTIONS]);
-    expect(headings).toEqual(["Evidence Handling", "User Authorization Scoring", "Base Risk Taxonomy", "Policy Configuration", "Investigation Guidelines", "Outcome Policy"]);
-    expect(DEFAULT_POLICY_TEMPLATE.indexOf("## Evidence Handling")).toBeGreaterThan(0); // a preamble comes first
-    const slot = DEFAULT_POLICY_TEMPLATE.indexOf(POLICY_PLACEHOLDER);
-    expect(slot).toBeGreaterThan(DEFAULT_POLICY_TEMPLATE.indexOf("## Policy Configuration"));
-    expect(slot).toBeLessThan(DEFAULT_POLICY_TEMPLATE.indexOf("## Investigation Guidelines"));
+  it("has a preamble, the sections TEMPLATE_SECTIONS names in that order, and exactly one policy slot", () => {
+    expect(headings(DEFAULT_POLICY_TEMPLATE)).toEqual([...TEMPLATE_SECTIONS]);
+    expect(DEFAULT_POLICY_TEMPLATE.indexOf("## ")).toBeGreaterThan(0);
     expect(count(DEFAULT_POLICY_TEMPLATE, POLICY_PLACEHOLDER)).toBe(1);
   });
 
-  it("uses the newer placeholder spelling", () => {
-    expect(POLICY_PLACEHOLDER).toBe("{{ tenant_policy_config }}");
+  it("puts the policy slot inside the section that follows the one before it (not at the start or the end)", () => {
+    const composed = composeReviewerPrompt({ policy: POLICY }).text;
+    const at = composed.indexOf(POLICY);
+    const sectionStarts = TEMPLATE_SECTIONS.map((s) => composed.indexOf(`## ${s}`));
+    const inside = sectionStarts.filter((p) => p < at).length;
+    expect(inside).toBeGreaterThan(0);
+    expect(inside).toBeLessThan(TEMPLATE_SECTIONS.length);
   });
 });
 
 describe("GUARDIAN_OUTPUT_SCHEMA and OUTPUT_CONTRACT", () => {
-  it("is exactly Codex's output schema: only outcome required, no extra properties", () => {
-    expect(GUARDIAN_OUTPUT_SCHEMA).toEqual({
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        risk_level: { enum: ["low", "medium", "high", "critical"] },
-        user_authorization: { enum: ["unknown", "low", "medium", "high"] },
-        outcome: { enum: ["allow", "deny"] },
-        rationale: { type: "string" },
-      },
-      required: ["outcome"],
-    });
+  it("is the output schema Codex sends its reviewer, in every captured run", () => {
+    if (!telemetry) throw new Error("This test needs Codex's captured reviewer requests (../shared/codex-telemetry or CHARTER_CODEX_TELEMETRY)");
+    for (const runDir of ["0.169.0-deny1", "0.171.0-deny1", "0.171.0-allow1"]) {
+      const body = JSON.parse(readFileSync(join(telemetry, runDir, "reviewer-requests", "003-POST-_v1_responses.raw"), "utf8"));
+      expect(GUARDIAN_OUTPUT_SCHEMA, runDir).toEqual(body.text.format.schema);
+    }
   });
 
-  it("tells the model to answer {\"outcome\":\"allow\"} for low risk and all four fields otherwise, with the schema embedded", () => {
-    expect(OUTPUT_CONTRACT).toContain('{"outcome":"allow"}');
+  it("embeds the schema and names every field of it", () => {
     expect(OUTPUT_CONTRACT).toContain(JSON.stringify(GUARDIAN_OUTPUT_SCHEMA));
-    for (const field of ["risk_level", "user_authorization", "outcome", "rationale"]) expect(OUTPUT_CONTRACT).toContain(`\`${field}\``);
+    for (const field of Object.keys(GUARDIAN_OUTPUT_SCHEMA.properties)) expect(OUTPUT_CONTRACT).toContain(`\`${field}\``);
   });
 });
 
 describe("STARTER_TENANT_POLICY", () => {
-  it("covers the default policy groups in order", () => {
-    const groups = ["Environment Profile", "Data Exfiltration", "Credential Probing", "Persistent Security Weakening", "Destructive Actions", "Low-Risk Actions"];
-    const positions = groups.map((g) => STARTER_TENANT_POLICY.indexOf(`## ${g}`));
-    expect(positions.every((p) => p >= 0)).toBe(true);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-  });
-
-  it("always denies secret exfiltration even with high authorization", () => {
-    expect(STARTER_TENANT_POLICY).toMatch(/Always deny[^\n]*even when `user_authorization` is `high`/);
+  it("is a non-trivial policy with its own headings, and composing with no policy inserts it", () => {
+    expect([...STARTER_TENANT_POLICY.matchAll(/^#{2,3} /gm)].length).toBeGreaterThan(2);
+    const r = composeReviewerPrompt({});
+    expect(r.usedDefaultPolicy).toBe(true);
+    expect(r.text).toContain(STARTER_TENANT_POLICY.trim());
   });
 });
 
 describe("composeReviewerPrompt", () => {
-  it("puts the trimmed tenant policy into the Policy Configuration slot", () => {
-    const r = composeReviewerPrompt({ policy: "\n\n  Never push to public remotes.  \n\n" });
-    expect(r.tenantPolicy).toBe("Never push to public remotes.");
+  it("puts the trimmed tenant policy into the slot, and nothing else of the template changes", () => {
+    const r = composeReviewerPrompt({ policy: `\n\n  ${POLICY}  \n\n` });
+    expect(r.tenantPolicy).toBe(POLICY);
     expect(r.usedDefaultPolicy).toBe(false);
-    expect(r.text).toContain("## Policy Configuration");
-    expect(r.text).toContain("\n\nNever push to public remotes.\n\n## Investigation Guidelines");
     expect(r.text).not.toContain(POLICY_PLACEHOLDER);
+    const [before, after] = DEFAULT_POLICY_TEMPLATE.split(POLICY_PLACEHOLDER);
+    expect(r.text).toBe(`${before}${POLICY}${after}\n\n${OUTPUT_CONTRACT}`);
   });
 
   it("replaces every occurrence of the placeholder in a custom template", () => {
     const template = `A ${POLICY_PLACEHOLDER} B\n${POLICY_PLACEHOLDER}\nC ${POLICY_PLACEHOLDER}`;
     const r = composeReviewerPrompt({ policy: "P", template });
-    expect(r.text.startsWith("A P B\nP\nC P\n\n")).toBe(true);
-    expect(count(r.text, POLICY_PLACEHOLDER)).toBe(0);
+    expect(r.text).toBe(`A P B\nP\nC P\n\n${OUTPUT_CONTRACT}`);
   });
 
   it("inserts the policy literally, even with $ replacement patterns or a placeholder inside it", () => {
-    const policy = "Cost cap $& and $1 stay as written; {{ tenant_policy_config }} is text here.";
+    const policy = `Cost cap $& and $1 stay as written; ${POLICY_PLACEHOLDER} is text here.`;
     const r = composeReviewerPrompt({ policy, template: `[${POLICY_PLACEHOLDER}]` });
-    expect(r.text.startsWith(`[${policy}]\n\n`)).toBe(true);
+    expect(r.text).toBe(`[${policy}]\n\n${OUTPUT_CONTRACT}`);
   });
 
   it("falls back to the starter policy when the policy is missing, empty or whitespace", () => {
@@ -87,34 +93,25 @@ describe("composeReviewerPrompt", () => {
       const r = composeReviewerPrompt({ policy });
       expect(r.usedDefaultPolicy).toBe(true);
       expect(r.tenantPolicy).toBe(STARTER_TENANT_POLICY.trim());
-      expect(r.text).toContain(STARTER_TENANT_POLICY.trim());
     }
-    expect(composeReviewerPrompt().usedDefaultPolicy).toBe(true);
   });
 
-  it("ends with a blank line and then the output contract", () => {
-    const r = composeReviewerPrompt({ policy: "P" });
-    expect(r.text.endsWith(`\n\n${OUTPUT_CONTRACT}`)).toBe(true);
-    expect(r.text).toBe(DEFAULT_POLICY_TEMPLATE.replace(POLICY_PLACEHOLDER, "P") + "\n\n" + OUTPUT_CONTRACT);
-    expect(r.text.indexOf("## Outcome Policy")).toBeLessThan(r.text.indexOf(OUTPUT_CONTRACT));
-  });
-
-  it("keeps the section order of the template in the composed prompt", () => {
+  it("keeps the template's section order and ends with a blank line and the output contract", () => {
     const r = composeReviewerPrompt({ policy: "## Tenant rules\n- deny pushes" });
-    const at = TEMPLATE_SECTIONS.map((s) => r.text.indexOf(`## ${s}`));
-    expect(at.every((p) => p >= 0)).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(headings(r.text).filter((h) => (TEMPLATE_SECTIONS as readonly string[]).includes(h))).toEqual([...TEMPLATE_SECTIONS]);
+    expect(r.text.endsWith(`\n\n${OUTPUT_CONTRACT}`)).toBe(true);
   });
 
   it("rejects a custom template without the placeholder as bad_request", () => {
+    let caught: unknown;
     try {
       composeReviewerPrompt({ policy: "P", template: "Review carefully. {tenant_policy_config}" });
-      expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(AppError);
-      expect((err as AppError).code).toBe("bad_request");
-      expect((err as AppError).status).toBe(400);
+      caught = err;
     }
+    expect(caught).toBeInstanceOf(AppError);
+    expect((caught as AppError).code).toBe("bad_request");
+    expect((caught as AppError).status).toBe(400);
   });
 
   it("uses the default template when the custom template is blank", () => {
@@ -124,10 +121,7 @@ describe("composeReviewerPrompt", () => {
 
 describe("estimateTokens", () => {
   it("estimates UTF-8 bytes / 4, rounded up", () => {
-    expect(estimateTokens("")).toBe(0);
-    expect(estimateTokens("abc")).toBe(1);
-    expect(estimateTokens("abcd")).toBe(1);
-    expect(estimateTokens("abcde")).toBe(2);
+    expect([estimateTokens(""), estimateTokens("abc"), estimateTokens("abcd"), estimateTokens("abcde")]).toEqual([0, 1, 1, 2]);
   });
 
   it("counts multi-byte characters by their bytes", () => {

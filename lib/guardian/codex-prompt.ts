@@ -1,0 +1,154 @@
+/**
+ * The Auto-review prompt exactly as a given Codex version composes it. Codex's text cannot live in this repository, so
+ * it is captured from that version on demand (scripts/codex-prompt.ts runs the real binary against a local stand-in
+ * for the model API) and cached per version outside the repository as a "prompt kit": the reviewer's developer
+ * message for each combination of a set/unset `guardian_policy_config` and `guardian_extra_policy`, with marker strings
+ * of ours where the admin's texts go, plus the output schema Codex sends. Server-only (reads the cache from disk).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { rustTrim } from "../requirements/rust";
+import { NEWEST_CODEX_VERSION } from "../requirements/versions";
+import { composeReviewerPrompt } from "./prompt";
+
+/** Our stand-ins for the admin's texts during a capture; unique enough never to occur in Codex's own words. */
+export const POLICY_MARKER = "CHARTER-TENANT-POLICY-7f3a9c";
+export const EXTRA_POLICY_MARKER = "CHARTER-EXTRA-POLICY-7f3a9c";
+
+export interface CapturedRequest {
+  /** Sent by the reviewer sub-agent (`x-openai-subagent: guardian`). */
+  review: boolean;
+  body: { model?: string; input?: unknown[]; text?: { format?: { schema?: unknown } } };
+}
+
+export interface CodexPromptKit {
+  codexVersion: string;
+  capturedAt: string;
+  model: string;
+  /** The developer message Codex sends its reviewer, per case; markers stand where the texts go. */
+  developer: {
+    policyAndExtra: string;
+    policyOnly: string;
+    defaultPolicy: string;
+    defaultPolicyAndExtra: string;
+  };
+  outputSchema: unknown;
+}
+
+/** The developer texts of a request, in order. */
+export function developerTexts(body: CapturedRequest["body"]): string[] {
+  const out: string[] = [];
+  for (const item of body.input ?? []) {
+    const msg = item as { type?: string; role?: string; content?: { type?: string; text?: string }[] };
+    if (msg.role !== "developer" || !Array.isArray(msg.content)) continue;
+    for (const c of msg.content) if (c.type === "input_text" && typeof c.text === "string") out.push(c.text);
+  }
+  return out;
+}
+
+/** The reviewer's instructions: the first developer text of the first review request. */
+export function reviewerInstructions(requests: readonly CapturedRequest[]): { text: string; model: string; outputSchema: unknown } {
+  const review = requests.find((r) => r.review);
+  if (!review) throw new Error("no review request among the captured requests");
+  const [text] = developerTexts(review.body);
+  if (text === undefined) throw new Error("the review request has no developer message");
+  return { text, model: review.body.model ?? "", outputSchema: review.body.text?.format?.schema ?? null };
+}
+
+export type CaptureCase = keyof CodexPromptKit["developer"];
+
+/** The requirements each capture case runs with. */
+export const CAPTURE_CASES: Record<CaptureCase, { policy: boolean; extra: boolean }> = {
+  policyAndExtra: { policy: true, extra: true },
+  policyOnly: { policy: true, extra: false },
+  defaultPolicy: { policy: false, extra: false },
+  defaultPolicyAndExtra: { policy: false, extra: true },
+};
+
+export function kitFromCaptures(codexVersion: string, captures: Record<CaptureCase, readonly CapturedRequest[]>): CodexPromptKit {
+  const developer = {} as CodexPromptKit["developer"];
+  let model = "";
+  let outputSchema: unknown = null;
+  for (const c of Object.keys(CAPTURE_CASES) as CaptureCase[]) {
+    const r = reviewerInstructions(captures[c]);
+    const { policy, extra } = CAPTURE_CASES[c];
+    if (r.text.includes(POLICY_MARKER) !== policy) throw new Error(`capture ${c}: the tenant policy marker is ${policy ? "missing" : "present"}`);
+    if (r.text.includes(EXTRA_POLICY_MARKER) !== extra) throw new Error(`capture ${c}: the extra policy marker is ${extra ? "missing" : "present"}`);
+    developer[c] = r.text;
+    model = r.model;
+    outputSchema = r.outputSchema;
+  }
+  return { codexVersion, capturedAt: new Date().toISOString(), model, developer, outputSchema };
+}
+
+/** Where a version's kit is cached ($CHARTER_CODEX_DIR, default ~/.cache/charter-codex, as the oracle uses). */
+export function kitPath(version: string, env: Record<string, string | undefined> = process.env): string {
+  return join(env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex"), version, "reviewer-prompt.json");
+}
+
+/** The cached kit of a version, or undefined when that version's prompt was never captured here. */
+export function loadPromptKit(version: string, env: Record<string, string | undefined> = process.env): CodexPromptKit | undefined {
+  const path = kitPath(version, env);
+  if (!existsSync(path)) return undefined;
+  try {
+    const kit = JSON.parse(readFileSync(path, "utf8")) as CodexPromptKit;
+    return kit.codexVersion === version && typeof kit.developer?.defaultPolicy === "string" ? kit : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The reviewer's developer message for a policy and extra policy, as the kit's Codex version composes it: blank texts
+ * count as unset, set ones are trimmed the way Rust trims.
+ */
+export function composeWithKit(kit: CodexPromptKit, input: { policy?: string | null; extraPolicy?: string | null }): string {
+  const policy = rustTrim(input.policy ?? "");
+  const extra = rustTrim(input.extraPolicy ?? "");
+  const c: CaptureCase = policy ? (extra ? "policyAndExtra" : "policyOnly") : extra ? "defaultPolicyAndExtra" : "defaultPolicy";
+  // split/join: the admin's text is inserted literally ("$&" stays "$&").
+  return kit.developer[c].split(POLICY_MARKER).join(policy).split(EXTRA_POLICY_MARKER).join(extra);
+}
+
+export interface ReviewerInstructions {
+  /** The reviewer's instructions (developer message). */
+  text: string;
+  /** The tenant policy as inserted (trimmed), or Charter's starter policy when Codex's was not captured. */
+  tenantPolicy: string;
+  usedDefaultPolicy: boolean;
+  /** Whose words: the named Codex version's (captured from it), or Charter's approximation. */
+  source: { kind: "codex" | "approximate"; codexVersion: string };
+  /** One line for the sandbox: which prompt a run used. */
+  label: string;
+}
+
+/**
+ * The instructions the sandbox sends: Codex's own, byte for byte, when that version's prompt kit is cached; otherwise
+ * Charter's approximation, labelled as such.
+ */
+export function reviewerInstructionsFor(
+  input: { policy?: string | null; extraPolicy?: string | null; codexVersion?: string },
+  env: Record<string, string | undefined> = process.env,
+): ReviewerInstructions {
+  const codexVersion = input.codexVersion ?? NEWEST_CODEX_VERSION;
+  const kit = loadPromptKit(codexVersion, env);
+  if (kit) {
+    const tenantPolicy = rustTrim(input.policy ?? "");
+    return {
+      text: composeWithKit(kit, input),
+      tenantPolicy,
+      usedDefaultPolicy: tenantPolicy === "",
+      source: { kind: "codex", codexVersion },
+      label: `Codex ${codexVersion}'s prompt`,
+    };
+  }
+  const approx = composeReviewerPrompt({ policy: input.policy });
+  return {
+    text: approx.text,
+    tenantPolicy: approx.tenantPolicy,
+    usedDefaultPolicy: approx.usedDefaultPolicy,
+    source: { kind: "approximate", codexVersion },
+    label: `approximate prompt (Codex ${codexVersion}'s was not captured on this server: npx tsx scripts/codex-prompt.ts)`,
+  };
+}
