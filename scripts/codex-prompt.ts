@@ -7,8 +7,9 @@
  * For each version: installs it like scripts/codex-oracle.ts does, runs `codex exec` against a local stand-in for the
  * model API that asks for one command needing approval, with managed requirements whose `guardian_policy_config` and
  * `guardian_extra_policy` are marker strings, in a private mount namespace (root; the real /etc is never touched).
- * The reviewer request Codex sends is split at the markers into a prompt kit (lib/guardian/codex-prompt.ts) and
- * written to $CHARTER_CODEX_DIR/VERSION/reviewer-prompt.json, where the sandbox finds it.
+ * The reviewer request Codex sends is kept with the markers as a prompt kit (lib/guardian/codex-prompt.ts) and written
+ * to $CHARTER_CODEX_DIR/VERSION/reviewer-prompt.json, where the sandbox finds it; once more for each reviewer model with
+ * a prompt of its own (`codex-auto-review`: reviewer-prompt.codex-auto-review.json).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,7 +17,17 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CAPTURE_CASES, EXTRA_POLICY_MARKER, kitFromCaptures, kitPath, POLICY_MARKER, type CaptureCase, type CapturedRequest } from "../lib/guardian/codex-prompt";
+import {
+  CAPTURE_CASES,
+  EXTRA_POLICY_MARKER,
+  GENERAL_CAPTURE_MODEL,
+  kitFromCaptures,
+  kitPath,
+  MODELS_WITH_OWN_PROMPT,
+  POLICY_MARKER,
+  type CaptureCase,
+  type CapturedRequest,
+} from "../lib/guardian/codex-prompt";
 import { KNOWN_CODEX_VERSIONS } from "../lib/requirements/versions";
 import { findCodexBinary } from "./codex-oracle";
 
@@ -34,7 +45,7 @@ function sse(items: object[], id: string): string {
 
 const text = (s: string) => ({ type: "message", role: "assistant", id: `msg_${Date.now()}`, content: [{ type: "output_text", text: s }] });
 
-async function capture(version: string, requirements: { policy: boolean; extra: boolean }): Promise<CapturedRequest[]> {
+async function capture(version: string, requirements: { policy: boolean; extra: boolean }, model: string): Promise<CapturedRequest[]> {
   const bin = findCodexBinary(version);
   if (!bin) throw new Error(`Codex ${version} is not installed; run scripts/codex-oracle.ts --codex ${version} first (it installs it)`);
   const captured: CapturedRequest[] = [];
@@ -94,7 +105,7 @@ async function capture(version: string, requirements: { policy: boolean; extra: 
     writeFileSync(
       join(home, "config.toml"),
       [
-        'model = "gpt-5.4"',
+        `model = "${model}"`,
         'model_provider = "capture"',
         'approval_policy = "on-request"',
         'approvals_reviewer = "auto_review"',
@@ -132,17 +143,19 @@ async function capture(version: string, requirements: { policy: boolean; extra: 
 
 async function main() {
   for (const version of versions.length > 0 ? versions : KNOWN_CODEX_VERSIONS) {
-    const path = kitPath(version);
-    if (existsSync(path) && !force) {
-      console.log(`Codex ${version}: prompt kit already cached at ${path} (--force to capture again)`);
-      continue;
+    for (const model of [GENERAL_CAPTURE_MODEL, ...MODELS_WITH_OWN_PROMPT]) {
+      const path = kitPath(version, process.env, model);
+      if (existsSync(path) && !force) {
+        console.log(`Codex ${version} (${model}): prompt kit already cached at ${path} (--force to capture again)`);
+        continue;
+      }
+      const captures = {} as Record<CaptureCase, CapturedRequest[]>;
+      for (const c of Object.keys(CAPTURE_CASES) as CaptureCase[]) captures[c] = await capture(version, CAPTURE_CASES[c], model);
+      const kit = kitFromCaptures(version, captures);
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, JSON.stringify(kit, null, 2));
+      console.log(`Codex ${version} (${model}): reviewer prompt captured (${kit.developer.defaultPolicy.length} characters with the default policy) into ${path}`);
     }
-    const captures = {} as Record<CaptureCase, CapturedRequest[]>;
-    for (const c of Object.keys(CAPTURE_CASES) as CaptureCase[]) captures[c] = await capture(version, CAPTURE_CASES[c]);
-    const kit = kitFromCaptures(version, captures);
-    mkdirSync(join(path, ".."), { recursive: true });
-    writeFileSync(path, JSON.stringify(kit, null, 2));
-    console.log(`Codex ${version}: reviewer prompt captured (${kit.developer.defaultPolicy.length} characters with the default policy) into ${path}`);
   }
 }
 

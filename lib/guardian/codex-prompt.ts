@@ -82,14 +82,24 @@ export function kitFromCaptures(codexVersion: string, captures: Record<CaptureCa
   return { codexVersion, capturedAt: new Date().toISOString(), model, developer, outputSchema };
 }
 
+/**
+ * Reviewer models for which Codex uses its own default policy (captured separately); every other model gets the
+ * general kit. Found by capturing: only the default-policy case differs.
+ */
+export const MODELS_WITH_OWN_PROMPT = ["codex-auto-review"] as const;
+/** The model the general kit is captured with. */
+export const GENERAL_CAPTURE_MODEL = "gpt-5.4";
+const ownPrompt = (model: string | undefined) => (MODELS_WITH_OWN_PROMPT as readonly string[]).includes(model ?? "");
+
 /** Where a version's kit is cached ($CHARTER_CODEX_DIR, default ~/.cache/charter-codex, as the oracle uses). */
-export function kitPath(version: string, env: Record<string, string | undefined> = process.env): string {
-  return join(env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex"), version, "reviewer-prompt.json");
+export function kitPath(version: string, env: Record<string, string | undefined> = process.env, model?: string): string {
+  const file = ownPrompt(model) ? `reviewer-prompt.${model}.json` : "reviewer-prompt.json";
+  return join(env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex"), version, file);
 }
 
-/** The cached kit of a version, or undefined when that version's prompt was never captured here. */
-export function loadPromptKit(version: string, env: Record<string, string | undefined> = process.env): CodexPromptKit | undefined {
-  const path = kitPath(version, env);
+/** The cached kit of a version (for a reviewer model), or undefined when it was never captured here. */
+export function loadPromptKit(version: string, env: Record<string, string | undefined> = process.env, model?: string): CodexPromptKit | undefined {
+  const path = kitPath(version, env, model);
   if (!existsSync(path)) return undefined;
   try {
     const kit = JSON.parse(readFileSync(path, "utf8")) as CodexPromptKit;
@@ -128,11 +138,11 @@ export interface ReviewerInstructions {
  * Charter's approximation, labelled as such.
  */
 export function reviewerInstructionsFor(
-  input: { policy?: string | null; extraPolicy?: string | null; codexVersion?: string },
+  input: { policy?: string | null; extraPolicy?: string | null; codexVersion?: string; model?: string },
   env: Record<string, string | undefined> = process.env,
 ): ReviewerInstructions {
   const codexVersion = input.codexVersion ?? NEWEST_CODEX_VERSION;
-  const kit = loadPromptKit(codexVersion, env);
+  const kit = loadPromptKit(codexVersion, env, input.model);
   if (kit) {
     const tenantPolicy = rustTrim(input.policy ?? "");
     return {
@@ -140,7 +150,7 @@ export function reviewerInstructionsFor(
       tenantPolicy,
       usedDefaultPolicy: tenantPolicy === "",
       source: { kind: "codex", codexVersion },
-      label: `Codex ${codexVersion}'s prompt`,
+      label: `Codex ${codexVersion}'s prompt${ownPrompt(input.model) ? ` for ${input.model}` : ""}`,
     };
   }
   const approx = composeReviewerPrompt({ policy: input.policy });
@@ -149,6 +159,6 @@ export function reviewerInstructionsFor(
     tenantPolicy: approx.tenantPolicy,
     usedDefaultPolicy: approx.usedDefaultPolicy,
     source: { kind: "approximate", codexVersion },
-    label: `approximate prompt (Codex ${codexVersion}'s was not captured on this server: npx tsx scripts/codex-prompt.ts)`,
+    label: `approximate prompt (Codex ${codexVersion}'s${ownPrompt(input.model) ? ` for ${input.model}` : ""} was not captured on this server: npx tsx scripts/codex-prompt.ts)`,
   };
 }

@@ -36,7 +36,7 @@ export function policyFromToml(toml: string, what: string): string {
   return value;
 }
 
-export async function resolvePolicy(db: Db, ctx: OrgContext, choice: PolicyChoice): Promise<ResolvedPolicy> {
+export async function resolvePolicy(db: Db, ctx: OrgContext, choice: PolicyChoice, reviewerModel?: string): Promise<ResolvedPolicy> {
   const c = policyChoiceSchema.parse(choice);
   let raw: string;
   let label: string;
@@ -55,7 +55,7 @@ export async function resolvePolicy(db: Db, ctx: OrgContext, choice: PolicyChoic
     raw = c.text;
     label = "Pasted policy";
   }
-  const composed = reviewerInstructionsFor({ policy: raw });
+  const composed = reviewerInstructionsFor({ policy: raw, model: reviewerModel });
   const policyLabel = composed.usedDefaultPolicy ? `${label}, no policy set: ${composed.source.kind === "codex" ? "Codex's default policy" : "starter policy"}` : label;
   return {
     source: c.source,
@@ -97,9 +97,10 @@ export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request
   if (ids.length * r.repeat > MAX_REVIEWS_PER_RUN) throw new AppError("validation_failed", `A run reviews at most ${MAX_REVIEWS_PER_RUN} times (samples × repeat); this one asks for ${ids.length * r.repeat}.`);
   const samples = await db.sampleRequest.findMany({ where: { orgId: ctx.org.id, id: { in: ids } }, orderBy: { name: "asc" } });
   if (samples.length !== ids.length) throw new AppError("validation_failed", "Some chosen samples do not exist in this organisation (deleted meanwhile?). Reload and choose again.");
-  const policy = await resolvePolicy(db, ctx, r.policy);
   const resolved = deps.provider ? { provider: deps.provider, concurrency: 4, timeoutMs: 0 } : await resolveProvider(db, ctx, r.provider, r.model, deps.env);
   const { provider } = resolved;
+  // Codex's prompt depends on the reviewer model (codex-auto-review has its own default policy).
+  const policy = await resolvePolicy(db, ctx, r.policy, provider.model);
 
   const jobs: Job[] = samples.flatMap((s) => {
     const action = s.action as unknown as GuardianAction;

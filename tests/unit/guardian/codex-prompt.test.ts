@@ -101,5 +101,10 @@ describe("the reviewer prompt as Codex composes it (captured requests in ../shar
     expect(exact.label).toBe("Codex 0.171.0's prompt");
     expect(exact.text).toBe(reviewerInstructions(run("0.171.0-deny1")).text);
     expect(loadPromptKit("0.169.0", env)).toBeUndefined();
+    // codex-auto-review has a default policy of its own, so its kit is separate; other models share the general one.
+    expect(reviewerInstructionsFor({ policy: "", model: "codex-auto-review" }, env).source.kind).toBe("approximate");
+    writeFileSync(kitPath("0.171.0", env, "codex-auto-review"), JSON.stringify({ ...kit, developer: { ...kit.developer, defaultPolicy: "own" } }));
+    expect(reviewerInstructionsFor({ policy: "", model: "codex-auto-review" }, env)).toMatchObject({ text: "own", label: "Codex 0.171.0's prompt for codex-auto-review" });
+    expect(reviewerInstructionsFor({ policy: "", model: "gpt-5.4-mini" }, env).text).toBe(exact.text);
   });
 });
