@@ -129,7 +129,7 @@ export interface ReviewerInstructions {
   usedDefaultPolicy: boolean;
   /** Whose words: the named Codex version's (captured from it), or Charter's approximation. */
   source: { kind: "codex" | "approximate"; codexVersion: string };
-  /** One line for the sandbox: which prompt a run used. */
+  /** A few words for the sandbox run's label: which prompt the run used. */
   label: string;
 }
 
@@ -150,7 +150,7 @@ export function reviewerInstructionsFor(
       tenantPolicy,
       usedDefaultPolicy: tenantPolicy === "",
       source: { kind: "codex", codexVersion },
-      label: `Codex ${codexVersion}'s prompt${ownPrompt(input.model) ? ` for ${input.model}` : ""}`,
+      label: `Codex ${codexVersion} prompt${ownPrompt(input.model) ? ` for ${input.model}` : ""}`,
     };
   }
   const approx = composeReviewerPrompt({ policy: input.policy });
@@ -159,6 +159,7 @@ export function reviewerInstructionsFor(
     tenantPolicy: approx.tenantPolicy,
     usedDefaultPolicy: approx.usedDefaultPolicy,
     source: { kind: "approximate", codexVersion },
-    label: `approximate prompt (Codex ${codexVersion}'s${ownPrompt(input.model) ? ` for ${input.model}` : ""} was not captured on this server: npx tsx scripts/codex-prompt.ts)`,
+    // Codex's own was not captured on this server (scripts/codex-prompt.ts); the README says how.
+    label: "approximate prompt",
   };
 }

@@ -179,7 +179,7 @@ describe("runs", () => {
     expect(view.counts).toEqual({ allow: 0, deny: 1, failed_closed: 2, timed_out: 1, abstained: 0 });
     expect(view.policyLabel).toContain("starter policy");
     // No Codex prompt kit in the tests' CHARTER_CODEX_DIR: the run says its prompt was Charter's approximation.
-    expect(view.policyLabel).toContain("approximate prompt (Codex 0.171.0's was not captured");
+    expect(view.policyLabel).toBe("Pasted policy, no policy set: starter policy · approximate prompt");
   });
 
   it("refuses the org provider when none is set, and a version that does not exist", async () => {
