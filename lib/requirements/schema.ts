@@ -622,11 +622,14 @@ function permissionRules(r: Structured, ctx: Ctx) {
   const profiles: [string, z.output<typeof permissionProfile>][] = [];
   for (const [name, value] of Object.entries(r.permissions ?? {})) {
     if (name === "filesystem" || name === "network") continue;
+    if (name.startsWith(":"))
+      fail(ctx, ["permissions", name], "reserved-profile", `permission profile \`${name}\` uses the prefix \`:\` reserved for built-in profiles; rename it, Codex refuses to start`);
     defined.add(name);
     profiles.push([name, value as z.output<typeof permissionProfile>]);
   }
   const allowed = r.allowed_permission_profiles;
   const dflt = r.default_permissions;
+  if (dflt !== undefined) loadedProfileRules(dflt, profiles, ctx);
   if (profiles.length > 0 && dflt === undefined)
     fail(ctx, ["permissions", profiles[0][0]], "profiles-need-default", "`[permissions]` defines profiles but `default_permissions` is not set; Codex refuses to start unless the user's config sets it");
   if (dflt !== undefined && allowed === undefined)
@@ -658,6 +661,42 @@ function permissionRules(r: Structured, ctx: Ctx) {
       seen.push(next);
       next = profiles.find(([n]) => n === next)?.[1].extends;
     }
+  }
+}
+
+/** Built-in profiles a managed profile may extend (`:danger-full-access` may not be extended). */
+export const EXTENDABLE_BUILTIN_PROFILES = [":read-only", ":workspace"] as const;
+
+/**
+ * Codex resolves the profile it loads (the default and what it extends) and refuses it when a filesystem path is not
+ * absolute, `~`, `~/…` or a `:special` path, when a scoped sub-path is absolute or has `.`/`..` parts, or when it
+ * extends a built-in that cannot be extended. Profiles it does not load are not checked.
+ */
+function loadedProfileRules(dflt: string, profiles: [string, z.output<typeof permissionProfile>][], ctx: Ctx) {
+  const seen = new Set<string>();
+  let name: string | undefined = dflt;
+  while (name !== undefined && !seen.has(name)) {
+    seen.add(name);
+    const profile = profiles.find(([n]) => n === name)?.[1];
+    // Profiles are checked field by field elsewhere; a wrongly typed one is already an error there.
+    if (!profile || typeof profile !== "object") return;
+    const fs = profile.filesystem && typeof profile.filesystem === "object" ? profile.filesystem : {};
+    for (const [path, access] of Object.entries(fs)) {
+      const at = ["permissions", name, "filesystem", path];
+      if (!(path.startsWith("/") || path === "~" || path.startsWith("~/") || path.startsWith(":")))
+        fail(ctx, at, "profile-path", `filesystem path \`${path}\` of profile \`${name}\` must be absolute, \`~/…\` or a \`:special\` path; Codex refuses to start`);
+      if (access && typeof access === "object")
+        for (const sub of Object.keys(access)) {
+          const parts = sub.split(/[\\/]/);
+          if (sub.startsWith("/") || parts.some((p) => p === "." || p === ".."))
+            fail(ctx, [...at, sub], "profile-path", `filesystem sub-path \`${sub}\` of profile \`${name}\` must be a descendant path without \`.\` or \`..\` parts; Codex refuses to start`);
+        }
+    }
+    const ext: unknown = profile.extends;
+    if (typeof ext !== "string") return;
+    if (ext.startsWith(":") && !(EXTENDABLE_BUILTIN_PROFILES as readonly string[]).includes(ext))
+      fail(ctx, ["permissions", name, "extends"], "profile-extends", `profile \`${name}\` cannot extend the built-in profile \`${ext}\` (only ${EXTENDABLE_BUILTIN_PROFILES.join(", ")}); Codex refuses to start`);
+    name = ext;
   }
 }
 
