@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { Plus, Trash2 } from "lucide-react";
 import { effectiveRequirements, LAYER_MODEL_CODEX_VERSION, type Layer, type LayerKind } from "@/lib/requirements/layers";
 import { formatPath, isTable, type PathSegment, type TomlPlainValue } from "@/lib/requirements/compare";
+import { effectiveConfig, layersFromBundle, parseCloudBundle } from "@/lib/requirements/cloud-bundle";
 import { CodeEditor } from "./editor/code-editor";
 
 const KINDS: { kind: LayerKind; label: string; name: string }[] = [
@@ -37,8 +38,23 @@ function flatten(value: TomlPlainValue, segments: PathSegment[] = [], out: Row[]
 export function EffectiveView({ draft }: { draft: string }) {
   const [layers, setLayers] = useState<Layer[]>([]);
   const [hostname, setHostname] = useState("");
-  const all: Layer[] = useMemo(() => [{ kind: "system", name: "/etc/codex/requirements.toml (this draft)", text: draft }, ...layers], [draft, layers]);
+  // A cloud config bundle as Codex fetches it: its requirement fragments join the layers, its config fragments make
+  // the baseline and system-overlay config layers below.
+  const [bundleText, setBundleText] = useState("");
+  const bundle = useMemo(() => {
+    if (bundleText.trim() === "") return { layers: { requirements: [] as Layer[], config: [] }, error: null as string | null };
+    try {
+      return { layers: layersFromBundle(parseCloudBundle(bundleText)), error: null };
+    } catch (err) {
+      return { layers: { requirements: [] as Layer[], config: [] }, error: (err as Error).message };
+    }
+  }, [bundleText]);
+  const all: Layer[] = useMemo(
+    () => [{ kind: "system", name: "/etc/codex/requirements.toml (this draft)", text: draft }, ...layers, ...bundle.layers.requirements],
+    [draft, layers, bundle],
+  );
   const result = useMemo(() => effectiveRequirements(all, { hostname: hostname.trim() || undefined }), [all, hostname]);
+  const config = useMemo(() => (bundle.layers.config.length > 0 ? effectiveConfig(bundle.layers.config, result.value) : null), [bundle, result]);
   const rows = useMemo(() => flatten(result.value), [result]);
   const update = (i: number, patch: Partial<Layer>) => setLayers((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
 
@@ -72,6 +88,13 @@ export function EffectiveView({ draft }: { draft: string }) {
           className="flex items-center gap-1.5 rounded-md border border-line px-3 py-1.5 text-sm hover:bg-panel">
           <Plus aria-hidden className="size-4" /> Add a layer
         </button>
+        <label className="block text-xs font-medium" htmlFor="cloud-bundle">
+          Cloud config bundle (JSON body of <code className="font-mono">GET /api/codex/config/bundle</code>, optional)
+        </label>
+        <textarea id="cloud-bundle" value={bundleText} onChange={(e) => setBundleText(e.target.value)} rows={5} spellCheck={false}
+          placeholder='{"requirements_toml": {"enterprise_managed": [{"id": "req_1", "name": "Base", "contents": "…"}]}, "config_toml": {"product_defaults": [], "enterprise_managed": []}}'
+          className="w-full rounded-md border border-line px-3 py-1.5 font-mono text-xs" data-testid="cloud-bundle" />
+        {bundle.error ? <p role="alert" className="text-xs text-danger">{bundle.error}</p> : null}
       </section>
       <section aria-labelledby="effective-heading" className="min-w-0 space-y-3">
         <h2 id="effective-heading" className="text-sm font-medium">Effective requirements</h2>
@@ -100,6 +123,32 @@ export function EffectiveView({ draft }: { draft: string }) {
           </tbody>
         </table>
         </div>
+        {config ? (
+          <>
+            <h2 className="pt-2 text-sm font-medium">Config from the cloud bundle, under these requirements</h2>
+            <p className="text-xs text-muted">
+              Baseline (product defaults) lies below the host&apos;s /etc/codex/config.toml, the system overlay (enterprise-managed config) above it and below
+              the user&apos;s own config; the first fragment of each wins. Values the requirements do not allow fall back to the first allowed entry.
+            </p>
+            {config.errors.length > 0 ? (
+              <ul role="alert" className="space-y-1 text-xs text-danger">{config.errors.map((e, i) => <li key={i}>{e.layer}: {e.message}</li>)}</ul>
+            ) : null}
+            <table className="w-full text-left text-xs" data-testid="effective-config-table">
+              <thead className="border-b border-line text-muted">
+                <tr><th className="py-1 pr-2 font-medium">Key</th><th className="py-1 pr-2 font-medium">Value</th><th className="py-1 font-medium">Source</th></tr>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {config.values.map((v) => (
+                  <tr key={v.path}>
+                    <td className="py-1 pr-2 align-top font-mono">{v.path}</td>
+                    <td className="break-all py-1 pr-2 align-top font-mono">{JSON.stringify(v.value)}</td>
+                    <td className="py-1 align-top text-muted">{v.source}{v.note ? ` — ${v.note}` : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
       </section>
     </div>
   );

@@ -24,3 +24,30 @@ test("what agents will actually enforce: the draft as the system file, a cloud f
   await expect(page.getByText(/allowed_login_methods/).first()).toBeVisible();
   await expectAccessible(page);
 });
+
+test("a pasted cloud config bundle adds its requirement fragments (first wins) and shows the config its baseline and overlay give under the requirements", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\//);
+  await page.goto("/o/acme/requirements/effective");
+  const bundle = {
+    requirements_toml: {
+      enterprise_managed: [
+        { id: "req_1", name: "Base", contents: 'allowed_approval_policies = ["on-request"]' },
+        { id: "req_2", name: "Older", contents: 'allowed_approval_policies = ["never"]' },
+      ],
+    },
+    config_toml: { product_defaults: [{ id: "pd_1", name: "Defaults", contents: 'model = "gpt-5.4"' }], enterprise_managed: [{ id: "cfg_1", name: "Overlay", contents: 'approval_policy = "never"' }] },
+  };
+  await page.getByTestId("cloud-bundle").fill(JSON.stringify(bundle));
+  const table = page.getByTestId("effective-table");
+  const row = (t: typeof table, key: string) => t.getByRole("row").filter({ has: page.getByRole("cell", { name: key, exact: true }) });
+  await expect(row(table, "allowed_approval_policies")).toContainText('["on-request"]');
+  await expect(row(table, "allowed_approval_policies")).toContainText("enterprise-managed requirements Base (req_1)");
+  const config = page.getByTestId("effective-config-table");
+  await expect(row(config, "model")).toContainText("cloud baseline (product defaults) Defaults (pd_1)");
+  await expect(row(config, "approval_policy")).toContainText('"on-request"');
+  await expect(row(config, "approval_policy")).toContainText("does not allow");
+  await page.getByTestId("cloud-bundle").fill("{not json");
+  await expect(page.getByRole("alert").filter({ hasText: "not JSON" })).toBeVisible();
+  await expectAccessible(page);
+});
