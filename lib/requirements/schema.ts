@@ -496,8 +496,31 @@ function codexRules(v: CodexVersionTraits, r: Structured, ctx: Ctx) {
     if (!n) continue;
     if (n.domains && (n.allowed_domains || n.denied_domains))
       fail(ctx, [...path, n.allowed_domains ? "allowed_domains" : "denied_domains"], "network-legacy-mix", `\`${path.join(".")}.domains\` cannot be combined with the legacy \`allowed_domains\`/\`denied_domains\` lists (even empty ones); Codex refuses to start`);
+    // The proxy takes exact hosts or scoped wildcards (`*.example.com`, `**.example.com`); a bare `*` is refused.
+    const patterns: [(string | number)[], string][] = [
+      ...Object.keys(n.domains ?? {}).map((d): [(string | number)[], string] => [[...path, "domains", d], d]),
+      ...(["allowed_domains", "denied_domains"] as const).flatMap((k) => (n[k] ?? []).map((d, i): [(string | number)[], string] => [[...path, k, i], d])),
+    ];
+    for (const [at, d] of patterns)
+      if (rustTrim(d) === "*")
+        fail(ctx, at, "network-domain", `\`${path.join(".")}\` allows or denies every host with \`*\`; Codex accepts exact hosts or scoped wildcards like \`*.example.com\` and refuses to start`);
     if (n.unix_sockets && n.allow_unix_sockets)
       fail(ctx, [...path, "allow_unix_sockets"], "network-legacy-mix", `\`${path.join(".")}.unix_sockets\` cannot be combined with the legacy \`allow_unix_sockets\` list (even an empty one); Codex refuses to start`);
+  }
+
+  // The desktop app's network allowlist takes exact ASCII domain names only.
+  // Names are compared lowercased without a trailing dot: two spellings of one name are refused.
+  const appDomains = new Set<string>();
+  for (const d of Object.keys(r.application?.network?.domains ?? {})) {
+    const at = ["application", "network", "domains", d];
+    if (!APP_DOMAIN.test(d)) {
+      fail(ctx, at, "app-domain", `\`application.network.domains\` entry ${JSON.stringify(d)} is not an exact ASCII domain name (no URLs, ports or wildcards); Codex refuses to start`);
+      continue;
+    }
+    const normal = d.toLowerCase().replace(/\.$/, "");
+    if (appDomains.has(normal))
+      fail(ctx, at, "app-domain", `\`application.network.domains\` names ${JSON.stringify(normal)} twice (names are compared lowercased, without a trailing dot); Codex refuses to start`);
+    appDomains.add(normal);
   }
 
   // Exec-policy prefix rules.
@@ -663,6 +686,10 @@ function permissionRules(r: Structured, ctx: Ctx) {
     }
   }
 }
+
+const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
+/** An exact ASCII domain name: letter/digit labels with inner hyphens, an optional trailing dot. */
+const APP_DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /** Built-in profiles a managed profile may extend (`:danger-full-access` may not be extended). */
 export const EXTENDABLE_BUILTIN_PROFILES = [":read-only", ":workspace"] as const;
