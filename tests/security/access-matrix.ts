@@ -20,6 +20,7 @@ import {
   restoreVersionOp,
   saveDraftOp,
   updateChangeRequestOp,
+  validateOp,
   withdrawChangeRequestOp,
 } from "../../lib/ops/policy";
 import { createGroupOp, deleteGroupOp, pauseRolloutOp, previewOverlayOp, promoteRolloutOp, publishOverlayOp, resumeRolloutOp, rollbackRolloutOp, rolloutSettingsOp, saveOverlayDraftOp, updateGroupOp } from "../../lib/ops/groups";
@@ -218,6 +219,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   operationAction("app/o/[org]/rollouts/actions.ts", "rollbackRolloutAction", rollbackRolloutOp),
   operationAction("app/o/[org]/rollouts/actions.ts", "rolloutSettingsAction", rolloutSettingsOp),
   operationAction(POLICY, "saveDraftAction", saveDraftOp),
+  operationAction(POLICY, "validateAction", validateOp),
   operationAction(POLICY, "publishAction", publishOp),
   operationAction(POLICY, "createChangeRequestAction", createChangeRequestOp),
   operationAction(POLICY, "approveAction", approveChangeRequestOp),
