@@ -251,7 +251,7 @@ describe("compare and evidence", () => {
     const numbers = await policyImpact(db, ctx, view.attachments);
     expect(numbers?.towardAllow).toBeGreaterThanOrEqual(1);
     expect(numbers?.comparison.rows.find((r) => r.sampleName === "force-with-lease-feature")?.change).toBe("deny_to_allow");
-    expect(numbers?.comparison.a.policyLabel).toBe("Version 1");
+    expect(numbers?.comparison.a.policyLabel).toBe("Version 1 · approximate prompt");
 
     // Same policy text (only a structured key changed): no impact evidence.
     await saveDraft(db, ctx, { toml: STRICT.replace('["auto_review", "user"]', '["user", "auto_review"]'), baseRevision: 2 });
