@@ -1,26 +1,33 @@
-/** Hosts per installed version as bars (plain SVG, like the Agents page); the numbers are also text. */
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+/**
+ * Hosts per installed version (recharts bars): green for the rolled-out version or newer, amber for older, grey for
+ * hosts that reported nothing yet. The same numbers are in the caption, for screen readers and for reading exactly.
+ */
 export function AdoptionChart({ data, target }: { data: { version: number | null; hosts: number }[]; target: number }) {
   if (data.length === 0) return <p className="text-sm text-muted">No hosts yet.</p>;
-  const max = Math.max(...data.map((d) => d.hosts));
-  const row = 28;
-  const label = 120;
-  const width = 640;
-  const summary = data.map((d) => `${d.version === null ? "not reported" : `version ${d.version}`}: ${d.hosts}`).join(", ");
+  const label = (v: number | null) => (v === null ? "not reported" : `v${v}${v === target ? " (rolling out)" : ""}`);
+  const rows = data.map((d) => ({ name: label(d.version), hosts: d.hosts, colour: d.version === null ? "#9ca3af" : d.version >= target ? "#059669" : "#d97706" }));
   return (
-    <figure className="space-y-2">
-      <svg role="img" aria-label={`Hosts per installed version: ${summary}`} viewBox={`0 0 ${width} ${data.length * row}`} className="w-full max-w-3xl" data-testid="adoption-chart">
-        {data.map((d, i) => {
-          const w = Math.max(2, ((width - label - 60) * d.hosts) / max);
-          return (
-            <g key={String(d.version)} transform={`translate(0 ${i * row})`}>
-              <text x={label - 8} y={row / 2 + 4} textAnchor="end" className="fill-current text-[12px]">{d.version === null ? "not reported" : `v${d.version}${d.version === target ? " (rolling out)" : ""}`}</text>
-              <rect x={label} y={5} width={w} height={row - 10} rx={3} className={d.version === null ? "fill-slate-300" : d.version >= target ? "fill-emerald-600" : "fill-amber-500"} />
-              <text x={label + w + 6} y={row / 2 + 4} className="fill-current text-[12px] tabular-nums">{d.hosts}</text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="text-xs text-muted">Green: the rolled-out version or newer. Amber: older. Grey: not reported yet.</figcaption>
+    <figure className="space-y-2" data-testid="adoption-chart">
+      <div className="h-48 w-full max-w-3xl" aria-hidden>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 0, left: 24 }} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" className="stroke-line" />
+            <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
+            <YAxis type="category" dataKey="name" width={110} tick={{ fontSize: 12 }} />
+            <Tooltip />
+            <Bar dataKey="hosts" name="hosts" isAnimationActive={false}>
+              {rows.map((r) => <Cell key={r.name} fill={r.colour} />)}
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="text-xs text-muted">
+        Hosts per installed version: {data.map((d) => `${label(d.version)} ${d.hosts}`).join(", ")}. Green: the rolled-out version or newer; amber: older; grey: not reported yet.
+      </figcaption>
     </figure>
   );
 }
