@@ -1,5 +1,5 @@
 /**
- * `npm test`: every layer in one command. Unit and integration tests (vitest, real PostgreSQL), a production build,
+ * `npm test`: every layer in one command. Lint (ESLint), unit and integration tests (vitest, real PostgreSQL), a production build,
  * then the browser tests (Playwright in Debian's chromium against `npm start`). Stops at the first failing layer.
  */
 import { spawnSync } from "node:child_process";
@@ -47,6 +47,7 @@ async function main() {
   const next = bin("next", "dist/bin/next");
   const playwright = bin("@playwright/test", "cli.js");
 
+  run("lint (eslint)", [bin("eslint", "bin/eslint.js"), "."]);
   run("unit + integration tests (vitest)", [vitest, "run"]);
   run("production build (next build)", [next, "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
 

@@ -57,38 +57,3 @@ function mapEntries(obj: Record<string, unknown>, f: (v: unknown, k: string) => 
 }
 
 export type FieldDiff = Record<string, { before?: unknown; after?: unknown }>;
-
-/**
- * The fields that differ between two versions of a record, as `{ field: { before, after } }`. Compares by value (deep,
- * Dates as instants). `fields` limits the comparison; by default every field of either side. A missing record (null on
- * create or delete) counts as having no fields; a side where the field is absent is left out of its entry.
- */
-export function fieldDiff(before: object | null | undefined, after: object | null | undefined, fields?: readonly string[]): FieldDiff {
-  const b = (before ?? {}) as Record<string, unknown>;
-  const a = (after ?? {}) as Record<string, unknown>;
-  const names = fields ?? [...new Set([...Object.keys(b), ...Object.keys(a)])];
-  const diff: FieldDiff = {};
-  for (const name of names) {
-    const hasBefore = b[name] !== undefined;
-    const hasAfter = a[name] !== undefined;
-    if (!hasBefore && !hasAfter) continue;
-    const was = hasBefore ? redactFree(b[name]) : undefined;
-    const now = hasAfter ? redactFree(a[name]) : undefined;
-    if (hasBefore === hasAfter && JSON.stringify(sortKeys(was)) === JSON.stringify(sortKeys(now))) continue;
-    diff[name] = { ...(hasBefore ? { before: was } : {}), ...(hasAfter ? { after: now } : {}) };
-  }
-  return diff;
-}
-
-// The JSON form of a value without redaction: fieldDiff reports values; recordAudit redacts them when it stores them.
-function redactFree(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) ?? "null");
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}

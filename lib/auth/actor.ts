@@ -1,5 +1,5 @@
 import type { Role } from "../db";
-import type { AuditActor } from "../audit";
+import type { AuditActor } from "../audit/record";
 
 /** A signed-in person. */
 export interface UserActor {
@@ -34,6 +34,16 @@ export interface OrgContext {
 
 // What each role may do (DESIGN.md "Roles"). Checked inside every action and handler through `can`.
 export type Permission = "org:read" | "policy:edit" | "policy:publish" | "policy:approve" | "audit:export" | "org:manage";
+
+/** Every role, most powerful first, with what a person of that role does (the console's pickers show both). */
+export const ROLES = ["owner", "admin", "approver", "auditor", "viewer"] as const satisfies readonly Role[];
+export const ROLE_HINTS: Record<Role, string> = {
+  owner: "manages everything",
+  admin: "edits and publishes",
+  approver: "approves change requests",
+  auditor: "reads and exports the audit log",
+  viewer: "reads",
+};
 
 const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
   owner: ["org:read", "policy:edit", "policy:publish", "policy:approve", "audit:export", "org:manage"],

@@ -6,7 +6,9 @@ import { auditActor, type OrgContext } from "../auth/actor";
 import { lockOrgForManagement, requirePermission } from "./access";
 
 /** The roles of DESIGN.md, most powerful first (the order of role pickers). */
-export const ROLES = ["owner", "admin", "approver", "auditor", "viewer"] as const satisfies readonly Role[];
+import { ROLES } from "../auth/actor";
+
+export { ROLES };
 
 export const roleSchema = z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}` });
 

@@ -4,7 +4,7 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, can, type OrgContext } from "../auth/actor";
 import { validateRequirements, type Diagnostic } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
-import { actorKey, assertPolicySize, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
+import { approvalsRequired, actorKey, assertPolicySize, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { assertPublishable, currentVersion, insertVersion, type VersionView } from "./versions";
 import {
   attachmentSchema,
@@ -130,10 +130,6 @@ function summarise(row: CrRow, approvalsRequired: number): ChangeRequestSummary 
   };
 }
 
-async function approvalsRequiredOf(db: Db | Tx, orgId: string): Promise<number> {
-  return (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { approvalsRequired: true } })).approvalsRequired;
-}
-
 function keyOfAuthor(row: { authorId: string | null; authorTokenId: string | null }): string {
   return row.authorId ? `user:${row.authorId}` : `token:${row.authorTokenId}`;
 }
@@ -202,7 +198,7 @@ export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChan
       meta: { note: row.note, ...(input.restoredFromNumber ? { restoredFrom: input.restoredFromNumber } : {}), ...changeSummary(current?.toml ?? "", row.toml) },
       request,
     });
-    return summarise(row, await approvalsRequiredOf(tx, ctx.org.id));
+    return summarise(row, await approvalsRequired(tx, ctx.org.id));
   });
   await gatherImpact(db, ctx, { number: summary.number, revision: summary.revision, toml: input.toml, baseVersionNumber: summary.baseVersionNumber, baseToml }, request);
   return summary;
@@ -230,7 +226,7 @@ export async function listChangeRequests(db: Db, ctx: OrgContext, opts: { status
     opts.status === "open" ? { status: "open" as const } : opts.status === "closed" ? { status: { in: ["published" as const, "withdrawn" as const] } } : {};
   const [rows, required] = await Promise.all([
     db.changeRequest.findMany({ where: { orgId: ctx.org.id, ...where }, orderBy: { number: "desc" }, take: 200, select: crSelect }),
-    approvalsRequiredOf(db, ctx.org.id),
+    approvalsRequired(db, ctx.org.id),
   ]);
   return rows.map((r) => summarise(r, required));
 }
@@ -243,7 +239,7 @@ export async function getChangeRequest(db: Db, ctx: OrgContext, number: number |
   });
   if (!row) throw new AppError("not_found", `There is no change request #${n}.`);
   const [required, current, base] = await Promise.all([
-    approvalsRequiredOf(db, ctx.org.id),
+    approvalsRequired(db, ctx.org.id),
     currentVersion(db, ctx.org.id),
     row.baseVersionNumber === null
       ? null
@@ -355,7 +351,7 @@ export async function updateChangeRequest(
         : await tx.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: updated.baseVersionNumber } }, select: { toml: true } });
       measure = { number: n, revision: updated.revision, toml: data.toml ?? row.toml, baseVersionNumber: updated.baseVersionNumber, baseToml: base?.toml ?? "" };
     }
-    return summarise(updated, await approvalsRequiredOf(tx, ctx.org.id));
+    return summarise(updated, await approvalsRequired(tx, ctx.org.id));
   });
   if (measure) await gatherImpact(db, ctx, measure, request);
   return summary;
@@ -396,7 +392,7 @@ export async function decideChangeRequest(
       request,
     });
     const after = await tx.changeRequest.findUniqueOrThrow({ where: { id: row.id }, select: crSelect });
-    return summarise(after, await approvalsRequiredOf(tx, ctx.org.id));
+    return summarise(after, await approvalsRequired(tx, ctx.org.id));
   });
 }
 
@@ -407,7 +403,7 @@ export async function publishChangeRequest(db: Db, ctx: OrgContext, number: numb
     await lockOrgPolicy(tx, ctx.org.id);
     const row = await lockChangeRequest(tx, ctx, n);
     assertOpen(row);
-    const required = await approvalsRequiredOf(tx, ctx.org.id);
+    const required = await approvalsRequired(tx, ctx.org.id);
     const s = summarise(row, required);
     const current = await currentVersion(tx, ctx.org.id);
     if (s.rejections > 0) throw new AppError("conflict", `Change request #${n} was rejected; edit it to ask again.`);
@@ -444,7 +440,7 @@ export async function withdrawChangeRequest(db: Db, ctx: OrgContext, number: num
       diff: { status: { before: "open", after: "withdrawn" } },
       request,
     });
-    return summarise(updated, await approvalsRequiredOf(tx, ctx.org.id));
+    return summarise(updated, await approvalsRequired(tx, ctx.org.id));
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Prisma } from "../db";
+import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { compareRequirements, type Change } from "../requirements/compare";
@@ -64,4 +64,9 @@ export function changeSummary(before: string, after: string, max = 20) {
     wider: wider.verdict,
     widerReasons: wider.reasons.slice(0, max),
   };
+}
+
+/** How many approvals publishing needs in the org (0 = publish directly). The one reader of the setting. */
+export async function approvalsRequired(db: Db | Tx, orgId: string): Promise<number> {
+  return (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { approvalsRequired: true } })).approvalsRequired;
 }

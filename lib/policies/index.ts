@@ -1,6 +1,8 @@
 /** Policy authoring and versioning: drafts, immutable versions, diffs, change requests, compliance report. */
 export { getDraft, getDraftOrEmpty, saveDraft, type DraftView, type SavedDraft } from "./draft";
-export { publishDraft, listVersions, getVersion, diffVersions, restoreVersion, currentVersion, type VersionSummary, type VersionView, type VersionDiff, type RestoreResult } from "./versions";
+export { publishDraft, listVersions, getVersion, diffVersions, currentVersion, type VersionSummary, type VersionView, type VersionDiff } from "./versions";
+export { restoreVersion, type RestoreResult } from "./restore";
+export { approvalsRequired } from "./common";
 export {
   createChangeRequest,
   openChangeRequest,

@@ -5,15 +5,13 @@ import { auditActor, type OrgContext } from "../auth/actor";
 import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
 import type { Verdict } from "./verdict";
-import { authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
-import { openChangeRequest } from "./changes";
-import { replaceDraftForRestore } from "./draft";
+import { approvalsRequired, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { buildBundle } from "../bundles/build";
 import { composeGroupsForVersion } from "../groups/bundles";
 import { touchDelivery } from "../groups/hosts";
 import { assertNoActiveRollout, startRollout } from "../rollouts/plan";
 import type { RolloutPlanInput } from "../rollouts/rings";
-import { publishSchema, restoreSchema, versionNumberSchema, type PublishInput, type RestoreInput } from "./schemas";
+import { publishSchema, versionNumberSchema, type PublishInput } from "./schemas";
 
 /** What every view of a published version shows (lists, the compliance report). */
 export interface VersionHeader {
@@ -80,9 +78,6 @@ export async function currentVersion(db: Db | Tx, orgId: string) {
   return db.policyVersion.findFirst({ where: { orgId }, orderBy: { number: "desc" }, select: { id: true, number: true, toml: true, sha256: true } });
 }
 
-async function orgApprovals(db: Db | Tx, orgId: string): Promise<number> {
-  return (await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { approvalsRequired: true } })).approvalsRequired;
-}
 
 /** Refuses a policy any Codex version of the fleet would refuse (every known version until hosts report theirs), naming which. */
 export function assertPublishable(toml: string, fleetVersions: readonly string[] = KNOWN_CODEX_VERSIONS): void {
@@ -169,7 +164,7 @@ export async function publishDraft(db: Db, ctx: OrgContext, input: PublishInput,
   const { note, baseRevision, rollout } = publishSchema.parse(input);
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
-    const required = await orgApprovals(tx, ctx.org.id);
+    const required = await approvalsRequired(tx, ctx.org.id);
     if (required > 0) {
       throw new AppError("forbidden", `${ctx.org.name} requires ${required} approval${required === 1 ? "" : "s"} to publish: open a change request instead.`, {
         approvalsRequired: required,
@@ -222,38 +217,4 @@ export interface VersionDiff extends PolicyDiff {
 export async function diffVersions(db: Db, ctx: OrgContext, from: number, to: number): Promise<VersionDiff> {
   const [a, b] = await Promise.all([versionText(db, ctx, from), versionText(db, ctx, to)]);
   return { from, to, ...diffPolicies(a, b) };
-}
-
-/** `draftRevision`: the draft's revision after the restore made it equal the restored text. */
-export type RestoreResult = ({ kind: "version"; version: VersionView } | { kind: "change_request"; changeRequest: { number: number } }) & { draftRevision: number };
-
-/**
- * Publishes an old version's text as a new version. When the org requires approvals, it opens a change request
- * proposing that text instead. Either way the draft becomes that text too: a draft still holding the rolled-back
- * change would bring it back with the next routine publish. The console confirms first when the draft had unpublished
- * work and passes the revision it confirmed (`draftRevision`); a save after that refuses the restore.
- */
-export async function restoreVersion(db: Db, ctx: OrgContext, number: number | string, input: RestoreInput, request?: RequestInfo): Promise<RestoreResult> {
-  const n = versionNumberSchema.parse(number);
-  const { note, draftRevision } = restoreSchema.parse(input);
-  const old = await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: n } }, select: { toml: true } });
-  if (!old) throw new AppError("not_found", `There is no version ${n}.`);
-  if ((await orgApprovals(db, ctx.org.id)) > 0) {
-    if (draftRevision !== undefined) {
-      const draft = await db.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { revision: true } });
-      if ((draft?.revision ?? 0) !== draftRevision) {
-        throw new AppError("conflict", `The draft was saved again (revision ${draft?.revision ?? 0}) since you confirmed replacing revision ${draftRevision}; look at it before restoring.`, { revision: draft?.revision ?? 0 });
-      }
-    }
-    const cr = await openChangeRequest(db, ctx, { title: `Restore version ${n}`, note, toml: old.toml, restoredFromNumber: n }, request);
-    const revision = await db.$transaction((tx) => replaceDraftForRestore(tx, ctx, old.toml, n, undefined, request));
-    return { kind: "change_request", changeRequest: { number: cr.number }, draftRevision: revision };
-  }
-  return db.$transaction(async (tx) => {
-    await lockOrgPolicy(tx, ctx.org.id);
-    // Re-checked under the lock: the setting may have changed since the read above.
-    if ((await orgApprovals(tx, ctx.org.id)) > 0) throw new AppError("conflict", "The organisation now requires approvals; try the restore again.");
-    const version = await insertVersion(tx, ctx, { toml: old.toml, note, restoredFromNumber: n }, request);
-    return { kind: "version" as const, version, draftRevision: await replaceDraftForRestore(tx, ctx, old.toml, n, draftRevision, request) };
-  });
 }

@@ -386,11 +386,6 @@ function checkReviewers(b: Doc, a: Doc, reasons: string[]): void {
   }
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
-}
-
 function checkRemoteSandbox(b: Doc, a: Doc, reasons: string[]): void {
   const before = asList(b.remote_sandbox_config) ?? [];
   const after = asList(a.remote_sandbox_config) ?? [];

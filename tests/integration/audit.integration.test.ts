@@ -16,7 +16,6 @@ import {
 } from "../../lib/audit";
 import { orgContext } from "../../lib/orgs";
 import { main } from "../../cli/main";
-import type { Db } from "../../lib/db";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
 const db = useTestDb();
@@ -76,12 +75,23 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      }
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    }
     else cell += ch;
   }
   expect(cell).toBe("");

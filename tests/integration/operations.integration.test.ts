@@ -141,8 +141,8 @@ describe("every operation over HTTP answers what its definition declares", () =>
     const run = await call("owner", "POST", "/api/v1/orgs/{org}/sandbox/runs", { json: { policy: { source: "draft" }, provider: "baseline", sampleIds: [sample.body.id] } });
     await call("owner", "GET", `/api/v1/orgs/{org}/sandbox/runs/${run.body.id}`);
     await call("owner", "PUT", "/api/v1/orgs/{org}/sandbox/provider", { json: { baseUrl: "https://api.openai.example/v1", model: "gpt-test", apiKey: "sk-test-0000" } });
-    let revision = (await call("owner", "GET", "/api/v1/orgs/{org}/draft")).body.revision as number;
-    revision = (await call("owner", "PUT", "/api/v1/orgs/{org}/draft", { text: policy(20), headers: { "If-Match": `"${revision}"` } })).body.revision;
+    const revision = (await call("owner", "GET", "/api/v1/orgs/{org}/draft")).body.revision as number;
+    await call("owner", "PUT", "/api/v1/orgs/{org}/draft", { text: policy(20), headers: { "If-Match": `"${revision}"` } });
     const cr = await call("owner", "POST", "/api/v1/orgs/{org}/changes", { json: { title: "with evidence", note: "see the run" } });
     await vi.waitFor(async () => expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: run.body.id } })).status).not.toBe("running"));
     await call("owner", "POST", "/api/v1/orgs/{org}/sandbox/evidence", { json: { changeRequest: cr.body.number, runId: run.body.id } });

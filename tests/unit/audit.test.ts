@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditFiltersSchema, canonicalJson, csvLine, eventHash, fieldDiff, GENESIS_HASH, redact, type ChainedFields } from "../../lib/audit";
+import { auditFiltersSchema, canonicalJson, csvLine, eventHash, GENESIS_HASH, redact, type ChainedFields } from "../../lib/audit";
 
 const TOKEN = "chr_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v";
 
@@ -69,31 +69,6 @@ describe("redact", () => {
     const input = { password: "x" };
     redact(input);
     expect(input.password).toBe("x");
-  });
-});
-
-describe("fieldDiff", () => {
-  it("reports only the fields that changed, with before and after", () => {
-    expect(fieldDiff({ name: "a", role: "viewer", n: 1 }, { name: "a", role: "admin", n: 1 })).toEqual({ role: { before: "viewer", after: "admin" } });
-  });
-
-  it("compares deeply and ignores key order and identical dates", () => {
-    const at = new Date("2026-01-01T00:00:00Z");
-    expect(fieldDiff({ s: { a: 1, b: [1, 2] }, at }, { s: { b: [1, 2], a: 1 }, at: new Date(at) })).toEqual({});
-    expect(fieldDiff({ s: ["read"] }, { s: ["read", "write"] })).toEqual({ s: { before: ["read"], after: ["read", "write"] } });
-  });
-
-  it("treats a missing record as no fields: creation has only after, deletion only before", () => {
-    expect(fieldDiff(null, { name: "ci" })).toEqual({ name: { after: "ci" } });
-    expect(fieldDiff({ name: "ci" }, undefined)).toEqual({ name: { before: "ci" } });
-  });
-
-  it("limits the comparison to the given fields", () => {
-    expect(fieldDiff({ a: 1, b: 1, updatedAt: 1 }, { a: 2, b: 2, updatedAt: 2 }, ["a"])).toEqual({ a: { before: 1, after: 2 } });
-  });
-
-  it("writes dates as ISO text and counts null → value as a change", () => {
-    expect(fieldDiff({ revokedAt: null }, { revokedAt: new Date("2026-03-04T05:06:07Z") })).toEqual({ revokedAt: { before: null, after: "2026-03-04T05:06:07.000Z" } });
   });
 });
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireOrg } from "@/lib/auth/next";
 import { db } from "@/lib/db";
 import { listChangeRequests } from "@/lib/policies";
-import { approvalsRequired } from "@/lib/policies/settings";
+import { approvalsRequired } from "@/lib/policies";
 import { StateBadge } from "@/components/policies/state-badge";
 import { formatTime } from "@/components/policies/format";
 
@@ -21,7 +21,7 @@ export default async function ChangesPage({ params, searchParams }: { params: Pr
   const filter = status === "closed" || status === "all" ? status : "open";
   const [requests, required] = await Promise.all([
     listChangeRequests(db, ctx, { status: filter === "all" ? undefined : filter }),
-    approvalsRequired(db, ctx),
+    approvalsRequired(db, ctx.org.id),
   ]);
   const base = `/o/${ctx.org.slug}`;
   return (

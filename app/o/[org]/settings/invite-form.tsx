@@ -6,16 +6,12 @@ import { ErrorLine } from "@/components/ui/error-line";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
 import { inputCls, primaryBtn } from "@/components/ui/styles";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
+import { ROLE_HINTS, ROLES } from "@/lib/auth/actor";
 import { inviteMemberAction } from "./actions";
 import { fmt } from "./ui";
 
-const ROLES: { value: Role; hint: string }[] = [
-  { value: "viewer", hint: "reads" },
-  { value: "auditor", hint: "reads and exports the audit log" },
-  { value: "approver", hint: "approves change requests" },
-  { value: "admin", hint: "edits and publishes" },
-  { value: "owner", hint: "manages everything" },
-];
+// Least powerful first: the picker starts at the role that grants least.
+const ROLE_CHOICES = [...ROLES].reverse().map((value) => ({ value, hint: ROLE_HINTS[value] }));
 
 export function InviteForm({ org }: { org: string }) {
   const { error, pending, submit } = useConsoleActions();
@@ -40,7 +36,7 @@ export function InviteForm({ org }: { org: string }) {
         <div className="space-y-1">
           <label htmlFor="invite-role" className="block text-xs font-medium">Role</label>
           <select id="invite-role" name="role" defaultValue="viewer" className={inputCls}>
-            {ROLES.map((r) => <option key={r.value} value={r.value}>{r.value} — {r.hint}</option>)}
+            {ROLE_CHOICES.map((r) => <option key={r.value} value={r.value}>{r.value} — {r.hint}</option>)}
           </select>
         </div>
         <button type="submit" className={primaryBtn} disabled={pending}>{pending ? "Inviting…" : "Invite"}</button>

@@ -1,6 +1,7 @@
 "use client";
 
 import type { Role } from "@/lib/db";
+import { ROLES } from "@/lib/auth/actor";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorLine } from "@/components/ui/error-line";
 import { inputCls, secondaryBtn } from "@/components/ui/styles";
@@ -9,7 +10,6 @@ import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { changeRoleAction, removeMemberAction, revokeInvitationAction } from "./actions";
 import { fmt } from "./ui";
 
-const ROLES: Role[] = ["owner", "admin", "approver", "auditor", "viewer"];
 
 export interface MemberRow {
   userId: string;

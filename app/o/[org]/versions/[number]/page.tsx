@@ -3,8 +3,7 @@ import Link from "next/link";
 import { requireOrg } from "@/lib/auth/next";
 import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
-import { currentVersion, getDraftOrEmpty, getVersion } from "@/lib/policies";
-import { approvalsRequired } from "@/lib/policies/settings";
+import { approvalsRequired, currentVersion, getDraftOrEmpty, getVersion } from "@/lib/policies";
 import { TomlView } from "@/components/toml-view";
 import { VerdictBadge } from "@/components/diff-view";
 import { RestoreForm } from "@/components/policies/restore-form";
@@ -19,7 +18,7 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
   const { org: slug, number } = await params;
   const ctx = await requireOrg(slug);
   const version = await orNotFound(getVersion(db, ctx, number));
-  const [current, required, draft] = await Promise.all([currentVersion(db, ctx.org.id), approvalsRequired(db, ctx), getDraftOrEmpty(db, ctx)]);
+  const [current, required, draft] = await Promise.all([currentVersion(db, ctx.org.id), approvalsRequired(db, ctx.org.id), getDraftOrEmpty(db, ctx)]);
   const mayRestore = ctx.role !== null && can(ctx.role, "policy:publish") && current?.number !== version.number;
   const base = `/o/${ctx.org.slug}`;
   return (
