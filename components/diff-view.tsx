@@ -65,13 +65,14 @@ export function PolicySections({ sections }: { sections: readonly PolicySectionC
 }
 
 /** The verdict with every reason, as a block: the first thing a reviewer reads. */
-export function VerdictPanel({ wider }: { wider: Verdict }) {
+export function VerdictPanel({ wider, idPrefix = "diff", label }: { wider: Verdict; idPrefix?: string; label?: string }) {
   const style = VERDICT_STYLE[wider.verdict];
   return (
-    <section aria-labelledby="verdict-heading" data-testid="verdict" className={`rounded-lg border p-4 ${style.panel}`}>
-      <h2 id="verdict-heading" className="flex items-center gap-2 text-sm font-semibold">
+    <section aria-labelledby={`${idPrefix}-verdict`} data-testid="verdict" className={`rounded-lg border p-4 ${style.panel}`}>
+      <h2 id={`${idPrefix}-verdict`} className="flex items-center gap-2 text-sm font-semibold">
         <style.Icon aria-hidden className={`size-4 ${style.icon}`} />
         Wider-access check: <span className={style.text}>{wider.verdict}</span>
+        <Of label={label} />
       </h2>
       {wider.verdict === "PASS" ? (
         <p className="mt-1 text-sm text-muted">{PASS_TEXT}</p>
@@ -92,22 +93,27 @@ export function VerdictPanel({ wider }: { wider: Verdict }) {
   );
 }
 
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+/** Names a landmark after its entry for screen readers, where a page shows several diffs (the compliance report). */
+function Of({ label }: { label?: string }) {
+  return label ? <span className="sr-only">, {label}</span> : null;
+}
+
+function Section({ id, title, label, children }: { id: string; title: string; label?: string; children: ReactNode }) {
   return (
     <section aria-labelledby={id} className="space-y-2">
-      <h2 id={id} className="text-sm font-medium">{title}</h2>
+      <h2 id={id} className="text-sm font-medium">{title}<Of label={label} /></h2>
       {children}
     </section>
   );
 }
 
 /** Verdict, semantic change list and unified text diff of one policy change. */
-export function DiffView({ diff, idPrefix = "diff" }: { diff: PolicyDiff; idPrefix?: string }) {
+export function DiffView({ diff, idPrefix = "diff", label }: { diff: PolicyDiff; idPrefix?: string; label?: string }) {
   const { changes, textDiff } = diff;
   return (
     <div className="space-y-5">
-      <VerdictPanel wider={diff.wider} />
-      <Section id={`${idPrefix}-meaning`} title={`What changes for agents (${changes.length})`}>
+      <VerdictPanel wider={diff.wider} idPrefix={idPrefix} label={label} />
+      <Section id={`${idPrefix}-meaning`} title={`What changes for agents (${changes.length})`} label={label}>
         {changes.length === 0 ? (
           <p className="text-sm text-muted">No change in meaning{textDiff.hunks.length ? " (formatting or comments only)" : ""}.</p>
         ) : (
@@ -121,11 +127,11 @@ export function DiffView({ diff, idPrefix = "diff" }: { diff: PolicyDiff; idPref
           </ul>
         )}
       </Section>
-      <Section id={`${idPrefix}-text`} title={`Text (+${textDiff.added} −${textDiff.removed})`}>
+      <Section id={`${idPrefix}-text`} title={`Text (+${textDiff.added} −${textDiff.removed})`} label={label}>
         {textDiff.hunks.length === 0 ? (
           <p className="text-sm text-muted">The texts are identical.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-line bg-white" tabIndex={0} role="region" aria-label="Unified text diff">
+          <div className="overflow-x-auto rounded-lg border border-line bg-white" tabIndex={0} role="region" aria-label={label ? `Unified text diff, ${label}` : "Unified text diff"}>
             <table className="w-full border-collapse font-mono text-[13px] leading-6">
               <caption className="sr-only">Line changes; removed lines are marked minus, added lines plus.</caption>
               {textDiff.hunks.map((h, hi) => (

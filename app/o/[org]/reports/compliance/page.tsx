@@ -89,7 +89,7 @@ export default async function CompliancePage({ params, searchParams }: { params:
                   )}
                 </dd>
               </dl>
-              <DiffView diff={e.diff} idPrefix={`v${e.number}`} />
+              <DiffView diff={e.diff} idPrefix={`v${e.number}`} label={`version ${e.number}`} />
             </article>
           ))}
         </>
