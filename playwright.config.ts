@@ -59,6 +59,8 @@ export default defineConfig({
         CHARTER_OIDC_NAME: OIDC_BUTTON,
         // 36 s: tests/e2e/fleet.spec.ts watches a host turn silent (every other test reads a host within seconds).
         CHARTER_FLEET_SILENT_HOURS: "0.01",
+        // Never a Codex prompt captured on this machine (~/.cache/charter-codex): runs use the labelled approximate prompt.
+        CHARTER_CODEX_DIR: path.join(dataDir, "no-codex-cache"),
       },
     },
   ],

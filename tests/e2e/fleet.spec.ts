@@ -16,9 +16,13 @@ async function publish(api: APIRequestContext): Promise<number> {
   const draft = await api.get(`${API}/draft`);
   const etag = draft.headers()["etag"];
   const text = `# fleet e2e ${RUN}\nallowed_sandbox_modes = ["read-only"]\nallowed_approvals_reviewers = ["user"]\n`;
-  expect((await api.put(`${API}/draft`, { data: text, headers: { "Content-Type": "text/plain", "If-Match": etag } })).status()).toBe(200);
+  const saved = await api.put(`${API}/draft`, { data: text, headers: { "Content-Type": "text/plain", "If-Match": etag } });
+  expect(saved.status()).toBe(200);
   const published = await api.post(`${API}/publish`, { data: { note: `fleet e2e ${RUN}` } });
   expect(published.status()).toBe(201);
+  // Put the draft back: later specs (signin) read the seeded draft in the editor.
+  const original = ((await draft.json()) as { toml: string }).toml;
+  expect((await api.put(`${API}/draft`, { data: original, headers: { "Content-Type": "text/plain", "If-Match": saved.headers()["etag"] } })).status()).toBe(200);
   return ((await published.json()) as { number: number }).number;
 }
 

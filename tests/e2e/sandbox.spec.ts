@@ -71,7 +71,7 @@ test("baseline runs of the draft and the published version, the flips between th
       await page.getByLabel("Published version").check();
       await page.getByLabel("Version", { exact: true }).selectOption(String(version));
     });
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Run: Version ${version}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Run: Version ${version} · approximate prompt`);
     await expect(page.getByTestId("result-force-with-lease-feature-1").getByTestId("outcome-badge")).toHaveText("allow");
 
     // What changes if we publish.
@@ -99,14 +99,14 @@ test("baseline runs of the draft and the published version, the flips between th
     await page.getByRole("button", { name: "Attach comparison" }).click();
     await expect(page.getByRole("status").filter({ hasText: `Attached to change request #${cr.number}` })).toBeVisible();
     await page.goto(`/o/acme/changes/${cr.number}`);
-    await expect(page.getByRole("region", { name: "Sandbox evidence" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Sandbox evidence" }) }))).toContainText(`Version ${version} → Draft`);
+    await expect(page.getByRole("region", { name: "Sandbox evidence" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Sandbox evidence" }) }))).toContainText(`Version ${version} · approximate prompt → Draft`);
     // The request carried impact evidence by itself, read before approving: stricter, so nothing flips toward allow.
     await expect(page.getByTestId("impact-toward-allow")).toHaveText("0 decisions flip toward allow");
     await expect(page.getByTestId("impact")).toContainText(/[1-9]\d* toward deny/);
     await expect(page.getByTestId("verdict")).toContainText("REVIEW");
     await expect(page.getByTestId("policy-sections")).toContainText("Always deny");
     await expectAccessible(page);
-    await page.getByRole("link", { name: new RegExp(`Sandbox comparison: Version ${version} → Draft`) }).click();
+    await page.getByRole("link", { name: new RegExp(`Sandbox comparison: Version ${version} · approximate prompt → Draft`) }).click();
     await expect(page).toHaveURL(new RegExp(`/sandbox/compare\\?a=${versionRun}&b=${draftRun}$`));
   } finally {
     await putDraft(page, original);
