@@ -7,10 +7,10 @@ import { requirePermission } from "../orgs/access";
 import { guardianActionSchema, type GuardianAction } from "../guardian/actions";
 import { composeReviewRequest } from "../guardian/request";
 import type { ReviewerProvider } from "../guardian/providers";
-import { executeRun, resolvePolicy, type Job } from "../sandbox/runs";
+import { launchRun, resolvePolicy, startRun, type Job } from "../sandbox/runs";
 import { resolveProvider } from "../sandbox/provider-settings";
 import { policyChoiceSchema } from "../sandbox/schemas";
-import { createSample } from "../sandbox/samples";
+import { createSample, listSamples } from "../sandbox/samples";
 import { getDecision, summarise } from "./query";
 
 /*
@@ -120,48 +120,21 @@ export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, r
     jobs.push({ sampleId: `${REPLAY_PREFIX}${d.id}`, sampleName: `${REPLAY_PREFIX}${d.id}`, kind: d.kind, attempt: 1, expectedOutcome: d.status, action, transcript: [], requestMessage: composeReviewRequest({ action, transcript: [], retryReason: null }) });
   }
   if (!jobs.length) throw new AppError("validation_failed", rows.length ? "None of the recent decisions can be replayed (their actions were not logged with arguments)." : "There are no allowed or denied decisions to replay yet.");
-  const policy = await resolvePolicy(db, ctx, r.policy);
   const resolved = deps.provider ? { provider: deps.provider, concurrency: 4, timeoutMs: 0 } : await resolveProvider(db, ctx, r.provider, r.model);
   const { provider } = resolved;
-  const run = await db.$transaction(async (tx) => {
-    const created = await tx.sandboxRun.create({
-      data: {
-        orgId: ctx.org.id,
-        policySource: policy.source,
-        policyRef: policy.ref,
-        policyLabel: policy.label,
-        policyText: policy.text,
-        policySha256: policy.sha256,
-        prompt: policy.prompt,
-        provider: provider.kind,
-        providerLabel: provider.label,
-        baseUrl: provider.baseUrl,
-        model: provider.model,
-        repeat: 1,
-        concurrency: resolved.concurrency,
-        timeoutMs: resolved.timeoutMs,
-        status: "running",
-        total: jobs.length,
-        startedById: ctx.actor.type === "user" ? ctx.actor.userId : null,
-        startedByLabel: auditActor(ctx.actor).label,
-      },
-      select: { id: true },
-    });
-    await recordAudit(tx, {
+  // Codex's prompt depends on the reviewer model, as for any sandbox run.
+  const policy = await resolvePolicy(db, ctx, r.policy, provider.model);
+  const run = await launchRun(db, ctx, { policy, resolved, jobs, repeat: 1, what: "replay" }, (tx, runId) =>
+    recordAudit(tx, {
       orgId: ctx.org.id,
       actor: auditActor(ctx.actor),
       action: "decisions.replay_started",
-      target: { type: "sandbox_run", id: created.id },
+      target: { type: "sandbox_run", id: runId },
       meta: { policy: policy.label, policySha256: policy.sha256, provider: provider.kind, model: provider.model, lastN: r.lastN, replayed: jobs.length, skipped },
       request,
-    });
-    return created;
-  });
-  const done = executeRun(db, run.id, provider, jobs, resolved.concurrency, { instructions: policy.prompt, policy: policy.text }).catch(async (err) => {
-    console.error(`[charter] replay ${run.id} failed:`, err);
-    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "failed", error: "The replay stopped on an internal error; see the server log.", finishedAt: new Date() } }).catch(() => {});
-  });
-  return { runId: run.id, replayed: jobs.length, skipped, done };
+    }),
+  );
+  return { runId: run.id, replayed: jobs.length, skipped, done: run.done };
 }
 
 export interface Flip {
@@ -216,4 +189,13 @@ export async function addDecisionToSamples(db: Db, ctx: OrgContext, id: string, 
     },
     request,
   );
+}
+
+/** "Replay in sandbox": the decision becomes a sample (once) and is reviewed under the draft by the built-in baseline. */
+export async function replayDecisionInSandbox(db: Db, ctx: OrgContext, id: string, request?: RequestInfo): Promise<{ runId: string; sampleId: string }> {
+  requirePermission(ctx, "policy:edit");
+  const existing = (await listSamples(db, ctx, { tag: "real-decision" })).find((s) => s.notes.startsWith(`From decision ${id} `));
+  const sample = existing ?? (await addDecisionToSamples(db, ctx, id, request));
+  const run = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: [sample.id] }, request);
+  return { runId: run.id, sampleId: sample.id };
 }

@@ -1,12 +1,25 @@
 import { z } from "zod";
 import { db } from "../db";
+import {
+  addDecisionToSamples,
+  createIngestKey,
+  decisionSettingsSchema,
+  replayDecisionInSandbox,
+  replayInputSchema,
+  revokeIngestKey,
+  saveDecisionSettings,
+  startReplay,
+} from "../decisions";
 import { exportDecisions } from "../decisions/export";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
 
-// Operations of Decisions (lib/decisions) on the admin API.
+// Operations of Decisions (lib/decisions): export, collection settings, replays, samples from real decisions, ingest
+// keys. Replays and samples are editing work; collection (it edits what hosts install), masking and keys are admin
+// settings (publish).
 
 const isoDate = z.coerce.date({ message: "an ISO-8601 date or date-time" });
+const decisionId = z.string().min(1).max(200).describe("The decision's id (Codex's review id).");
 
 export const exportDecisionsOp = defineOperation({
   name: "decisions.export",
@@ -35,3 +48,101 @@ export const exportDecisionsOp = defineOperation({
     return { lines };
   },
 });
+
+const maskRules = z.object({ patterns: z.array(z.object({ name: z.string(), pattern: z.string() })), jsonPaths: z.array(z.string()) });
+
+export const saveDecisionSettingsOp = defineOperation({
+  name: "decisions.settings.save",
+  summary: "Set decision collection, the relay port, retention and masking rules",
+  description:
+    "Switching collection on or off edits the draft (it gains or loses the `[otel]` section), which is then reviewed and published like any other change; `draftRevision` is the new draft revision, or null when the draft did not change.",
+  permission: "policy:publish",
+  audit: "decisions.settings.updated",
+  input: strictInput(decisionSettingsSchema),
+  output: z.object({
+    collect: z.boolean(),
+    relayPort: z.number().int(),
+    retentionDays: z.number().int(),
+    mask: maskRules,
+    updatedAt: z.string().nullable(),
+    updatedByLabel: z.string().nullable(),
+    draftRevision: z.number().int().nullable(),
+  }),
+  errors: ["conflict"],
+  http: { method: "PUT", path: "/api/v1/orgs/{org}/decisions/settings" },
+  run: (input, ctx) => saveDecisionSettings(db, ctx, input, ctx.request),
+});
+
+export const startReplayOp = defineOperation({
+  name: "decisions.replays.start",
+  summary: "Replay a policy on a stratified sample of the latest real decisions",
+  description: "Answers at once with the sandbox run's id; the reviews go on in the background (poll GET …/sandbox/runs/{id}). Each result that differs from what really happened is a flip.",
+  permission: "policy:edit",
+  audit: "decisions.replay_started",
+  input: strictInput(replayInputSchema),
+  output: z.object({ runId: z.string(), replayed: z.number().int(), skipped: z.number().int() }),
+  http: { method: "POST", path: "/api/v1/orgs/{org}/decisions/replays", status: 201 },
+  run: async (input, ctx) => {
+    const r = await startReplay(db, ctx, input, ctx.request);
+    return { runId: r.runId, replayed: r.replayed, skipped: r.skipped };
+  },
+});
+
+export const addDecisionToSamplesOp = defineOperation({
+  name: "decisions.samples.add",
+  summary: "Add a real decision's action to the sandbox samples, expecting what really happened",
+  permission: "policy:edit",
+  audit: "sandbox.sample_created",
+  input: strictInput(z.object({ id: decisionId })),
+  output: z.object({ id: z.string(), name: z.string() }),
+  errors: ["conflict"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/decisions/{id}/sample", status: 201 },
+  run: async ({ id }, ctx) => {
+    const s = await addDecisionToSamples(db, ctx, id, ctx.request);
+    return { id: s.id, name: s.name };
+  },
+});
+
+export const replayDecisionInSandboxOp = defineOperation({
+  name: "decisions.sandbox_run",
+  summary: "Review one real decision under the draft in the sandbox (built-in baseline reviewer)",
+  description: "The decision becomes a sample (once); answers with the sandbox run's id at once.",
+  permission: "policy:edit",
+  audit: "sandbox.run_started",
+  input: strictInput(z.object({ id: decisionId })),
+  output: z.object({ runId: z.string(), sampleId: z.string() }),
+  http: { method: "POST", path: "/api/v1/orgs/{org}/decisions/{id}/sandbox-run", status: 201 },
+  run: ({ id }, ctx) => replayDecisionInSandbox(db, ctx, id, ctx.request),
+});
+
+export const createIngestKeyOp = defineOperation({
+  name: "decisions.ingest_keys.create",
+  summary: "Create a write-only ingest key for OTLP /v1/logs",
+  description: "The secret (`chk_…`) is returned once; Charter keeps only its hash.",
+  permission: "policy:publish",
+  audit: "decisions.ingest_key.created",
+  input: strictInput(z.object({ name: z.string().describe("A name to recognise the key by.") })),
+  output: z.object({ id: z.string(), prefix: z.string(), secret: z.string() }),
+  http: { method: "POST", path: "/api/v1/orgs/{org}/decisions/ingest-keys", status: 201 },
+  run: async ({ name }, ctx) => {
+    const { key, secret } = await createIngestKey(db, ctx, { name }, ctx.request);
+    return { id: key.id, prefix: key.prefix, secret };
+  },
+});
+
+export const revokeIngestKeyOp = defineOperation({
+  name: "decisions.ingest_keys.revoke",
+  summary: "Revoke an ingest key",
+  permission: "policy:publish",
+  audit: "decisions.ingest_key.revoked",
+  input: strictInput(z.object({ id: z.string().min(1).max(64).describe("The key's id.") })),
+  output: z.object({ revoked: z.literal(true) }),
+  errors: ["conflict"],
+  http: { method: "DELETE", path: "/api/v1/orgs/{org}/decisions/ingest-keys/{id}" },
+  run: async ({ id }, ctx) => {
+    await revokeIngestKey(db, ctx, id, ctx.request);
+    return { revoked: true as const };
+  },
+});
+
+export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp];

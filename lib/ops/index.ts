@@ -3,7 +3,7 @@ import { AUDIT_OPERATIONS } from "./audit";
 import type { AnyOperation } from "./define";
 import { FLEET_OPERATIONS } from "./fleet";
 import { GROUP_OPERATIONS } from "./groups";
-import { exportDecisionsOp } from "./decisions";
+import { DECISION_OPERATIONS } from "./decisions";
 import { POLICY_OPERATIONS } from "./policy";
 import { SANDBOX_OPERATIONS } from "./sandbox";
 import { SETTINGS_OPERATIONS } from "./settings";
@@ -20,7 +20,7 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...SETTINGS_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
   ...FLEET_OPERATIONS,
-  exportDecisionsOp,
+  ...DECISION_OPERATIONS,
   ...GROUP_OPERATIONS,
 ];
 

@@ -1,4 +1,4 @@
-import type { Db } from "../db";
+import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
@@ -109,6 +109,35 @@ export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request
     return Array.from({ length: r.repeat }, (_, i) => ({ sampleId: s.id, sampleName: s.name, kind: s.kind, attempt: i + 1, expectedOutcome: s.expectedOutcome, action, transcript, requestMessage }));
   });
 
+  return launchRun(db, ctx, { policy, resolved, jobs, repeat: r.repeat, what: "sandbox run" }, (tx, runId) =>
+    recordAudit(tx, {
+      orgId: ctx.org.id,
+      actor: auditActor(ctx.actor),
+      action: "sandbox.run_started",
+      target: { type: "sandbox_run", id: runId },
+      meta: { policy: policy.label, policySha256: policy.sha256, provider: provider.kind, baseUrl: provider.baseUrl, model: provider.model, samples: samples.length, repeat: r.repeat },
+      request,
+    }),
+  );
+}
+
+export interface RunLaunch {
+  policy: ResolvedPolicy;
+  resolved: { provider: ReviewerProvider; concurrency: number; timeoutMs: number };
+  jobs: Job[];
+  repeat: number;
+  /** How the server log names the run if it stops on an internal error ("sandbox run", "replay"). */
+  what: string;
+}
+
+/**
+ * Creates a sandbox run (status running) with its audit event in the same transaction, then reviews the jobs in the
+ * background. Shared by sample runs and replays of real decisions, so both go through one concurrency limit and
+ * progress view.
+ */
+export async function launchRun(db: Db, ctx: OrgContext, launch: RunLaunch, audit: (tx: Prisma.TransactionClient, runId: string) => Promise<unknown>): Promise<StartedRun> {
+  const { policy, resolved, jobs } = launch;
+  const { provider } = resolved;
   const run = await db.$transaction(async (tx) => {
     const created = await tx.sandboxRun.create({
       data: {
@@ -123,7 +152,7 @@ export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request
         providerLabel: provider.label,
         baseUrl: provider.baseUrl,
         model: provider.model,
-        repeat: r.repeat,
+        repeat: launch.repeat,
         concurrency: resolved.concurrency,
         timeoutMs: resolved.timeoutMs,
         status: "running",
@@ -133,20 +162,12 @@ export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request
       },
       select: { id: true },
     });
-    await recordAudit(tx, {
-      orgId: ctx.org.id,
-      actor: auditActor(ctx.actor),
-      action: "sandbox.run_started",
-      target: { type: "sandbox_run", id: created.id },
-      meta: { policy: policy.label, policySha256: policy.sha256, provider: provider.kind, baseUrl: provider.baseUrl, model: provider.model, samples: samples.length, repeat: r.repeat },
-      request,
-    });
+    await audit(tx, created.id);
     return created;
   });
-
   const done = executeRun(db, run.id, provider, jobs, resolved.concurrency, { instructions: policy.prompt, policy: policy.text }).catch(async (err) => {
-    console.error(`[charter] sandbox run ${run.id} failed:`, err);
-    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "failed", error: "The run stopped on an internal error; see the server log.", finishedAt: new Date() } }).catch(() => {});
+    console.error(`[charter] ${launch.what} ${run.id} failed:`, err);
+    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "failed", error: `The ${launch.what} stopped on an internal error; see the server log.`, finishedAt: new Date() } }).catch(() => {});
   });
   return { id: run.id, done };
 }

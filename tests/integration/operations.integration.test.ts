@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { Db } from "../../lib/db";
 import { SEED_SAMPLES } from "../../lib/sandbox/seed-samples";
+import { joinRecords, logsFromJson } from "../../packages/agent/src/relay/records";
+import { RUNS, logBodies } from "../support/codex-telemetry";
 import { makeOrgWithMember, resetDb } from "./helpers";
 
 // Every operation over real HTTP against a real database, each response checked against the operation's declared
@@ -26,6 +28,7 @@ const { db } = await import("../../lib/db");
 const { OPERATIONS } = await import("../../lib/ops");
 const { router } = await import("../../lib/ops/http");
 const { createSession } = await import("../../lib/auth/sessions");
+const { storeDecisions } = await import("../../lib/decisions");
 
 let server: Server;
 let base = "";
@@ -179,8 +182,22 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await call("owner", "DELETE", "/api/v1/orgs/{org}/webhook");
   });
 
-  it("decisions: export a range", async () => {
+  it("decisions: export a range, settings, replays, samples and sandbox runs from real decisions, ingest keys", async () => {
     await call("owner", "GET", "/api/v1/orgs/{org}/decisions/export?from=2026-01-01&to=2026-02-01");
+    const settings = await call("owner", "PUT", "/api/v1/orgs/{org}/decisions/settings", { json: { collect: true, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } } });
+    expect(settings.body.draftRevision).toEqual(expect.any(Number));
+    const org = await db.organization.findUniqueOrThrow({ where: { slug } });
+    const lines = RUNS.flatMap((run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes)))), { policyVersion: null }));
+    await storeDecisions(db as Db, { orgId: org.id, source: "relay", hostId: null, group: null }, lines);
+    const replay = await call("owner", "POST", "/api/v1/orgs/{org}/decisions/replays", { json: { policy: { source: "draft" }, provider: "baseline", lastN: 10, sample: 4 } });
+    expect(replay.body.replayed).toBeGreaterThan(0);
+    const sample = await call("owner", "POST", `/api/v1/orgs/{org}/decisions/${encodeURIComponent(lines[0].id)}/sample`);
+    const run = await call("owner", "POST", `/api/v1/orgs/{org}/decisions/${encodeURIComponent(lines[0].id)}/sandbox-run`);
+    expect(run.body.sampleId).toBe(sample.body.id); // the decision's sample is made once
+    const key = await call("owner", "POST", "/api/v1/orgs/{org}/decisions/ingest-keys", { json: { name: "collector" } });
+    expect(key.body.secret).toMatch(/^chk_/);
+    await call("owner", "DELETE", `/api/v1/orgs/{org}/decisions/ingest-keys/${key.body.id}`);
+    await vi.waitFor(async () => expect(await db.sandboxRun.count({ where: { orgId: org.id, status: "running" } })).toBe(0));
   });
 
   it("the audit log: list, export, verify", async () => {

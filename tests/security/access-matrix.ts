@@ -24,6 +24,7 @@ import {
   withdrawChangeRequestOp,
 } from "../../lib/ops/policy";
 import { createGroupOp, deleteGroupOp, pauseRolloutOp, previewOverlayOp, promoteRolloutOp, publishOverlayOp, resumeRolloutOp, rollbackRolloutOp, rolloutSettingsOp, saveOverlayDraftOp, updateGroupOp } from "../../lib/ops/groups";
+import { addDecisionToSamplesOp, createIngestKeyOp, replayDecisionInSandboxOp, revokeIngestKeyOp, saveDecisionSettingsOp, startReplayOp } from "../../lib/ops/decisions";
 import { attachEvidenceOp, createSampleOp, deleteSampleOp, importSamplesOp, saveProviderOp, startRunOp, updateSampleOp } from "../../lib/ops/sandbox";
 import {
   activateSigningKeyOp,
@@ -239,12 +240,12 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
   // ── Decisions: replay and samples are editing work; collection (it edits what hosts install), masking and ingest keys
   //    are admin settings (publish). ──────────────────────────────────────────────────────────────────────────
-  action(DECISIONS, "startReplayAction", "policy:edit"),
-  action(DECISIONS, "addToSamplesAction", "policy:edit"),
-  action(DECISIONS, "replayInSandboxAction", "policy:edit"),
-  action(DECISIONS, "saveDecisionSettingsAction", "policy:publish"),
-  action(DECISIONS, "createIngestKeyAction", "policy:publish"),
-  action(DECISIONS, "revokeIngestKeyAction", "policy:publish"),
+  operationAction(DECISIONS, "startReplayAction", startReplayOp),
+  operationAction(DECISIONS, "addToSamplesAction", addDecisionToSamplesOp),
+  operationAction(DECISIONS, "replayInSandboxAction", replayDecisionInSandboxOp),
+  operationAction(DECISIONS, "saveDecisionSettingsAction", saveDecisionSettingsOp),
+  operationAction(DECISIONS, "createIngestKeyAction", createIngestKeyOp),
+  operationAction(DECISIONS, "revokeIngestKeyAction", revokeIngestKeyOp),
 
   // Fleet (lib/ops/fleet.ts): enrolment secrets and agent tokens (admins), check-in interval and webhook (owners).
   operationAction("app/o/[org]/agents/actions.ts", "createEnrollmentSecretAction", createEnrollmentSecretOp),

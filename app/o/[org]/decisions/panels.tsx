@@ -134,7 +134,7 @@ export function IngestKeys({ org, keys }: { org: string; keys: KeyRow[] }) {
           const name = String(new FormData(form).get("name") ?? "");
           start(async () => {
             setError(null);
-            const r = await createIngestKeyAction(org, name);
+            const r = await createIngestKeyAction(org, { name });
             if (!r.ok) return setError(r.error.message);
             setSecret(r.data.secret);
             form.reset();
@@ -159,7 +159,7 @@ export function IngestKeys({ org, keys }: { org: string; keys: KeyRow[] }) {
                 <td className="text-right">
                   {k.revokedAt ? <span className="text-xs text-muted">revoked</span> : (
                     <button type="button" className={dangerBtn} disabled={pending} onClick={() => start(async () => {
-                      const r = await revokeIngestKeyAction(org, k.id);
+                      const r = await revokeIngestKeyAction(org, { id: k.id });
                       if (!r.ok) setError(r.error.message);
                       router.refresh();
                     })}>Revoke</button>
@@ -184,13 +184,13 @@ export function DecisionActions({ org, id }: { org: string; id: string }) {
       <div className="flex gap-2">
         <button type="button" className={primaryBtn} disabled={pending} onClick={() => start(async () => {
           setMessage(null);
-          const r = await replayInSandboxAction(org, id);
+          const r = await replayInSandboxAction(org, { id });
           if (!r.ok) return setMessage({ ok: false, text: r.error.message });
           router.push(`/o/${org}/sandbox/runs/${r.data.runId}`);
         })}>Replay in sandbox</button>
         <button type="button" className={secondaryBtn} disabled={pending} onClick={() => start(async () => {
           setMessage(null);
-          const r = await addToSamplesAction(org, id);
+          const r = await addToSamplesAction(org, { id });
           setMessage(r.ok ? { ok: true, text: `Added as sample "${r.data.name}".` } : { ok: false, text: r.error.message });
         })}>Add to samples</button>
       </div>
