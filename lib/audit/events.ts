@@ -103,6 +103,9 @@ export const AUDIT_EVENTS = {
   "decisions.settings.updated": event("decision_settings", none),
   "decisions.ingest_key.created": event("decision_ingest_key", none),
   "decisions.ingest_key.revoked": event("decision_ingest_key", none),
+  "decisions.otlp_export.created": event("otlp_export", none),
+  "decisions.otlp_export.updated": event("otlp_export", none),
+  "decisions.otlp_export.deleted": event("otlp_export", none),
   "decisions.replay_started": event(
     "sandbox_run",
     z.object({ policy: str, policySha256: str, provider: str, model: str.nullable().optional(), lastN: z.number().int(), replayed: z.number().int(), skipped: z.number().int() }),

@@ -11,6 +11,8 @@ import {
   startReplay,
 } from "../decisions";
 import { exportDecisions } from "../decisions/export";
+import { deleteOtlpExport, otlpExportSchema, saveOtlpExport } from "../decisions/siem-otlp";
+import { webhookWorker } from "../webhooks";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
 
@@ -145,4 +147,35 @@ export const revokeIngestKeyOp = defineOperation({
   },
 });
 
-export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp];
+export const saveOtlpExportOp = defineOperation({
+  name: "decisions.otlp_export.save",
+  summary: "Export decisions and audit events to a SIEM over OTLP/HTTP logs",
+  description:
+    "Each stored decision and each audit event becomes an OTLP log record POSTed as OTLP/HTTP JSON to `endpoint` (the collector's full logs URL) with `headers`, retried like the webhook; deliveries out of attempts are listed as dead letters. Header values are sealed at rest and never returned; leave `headers` out to keep them.",
+  permission: "org:manage",
+  audit: "decisions.otlp_export.updated",
+  input: otlpExportSchema,
+  output: z.object({ endpoint: z.string(), enabled: z.boolean(), headerNames: z.array(z.string()), updatedAt: z.string() }),
+  http: { method: "PUT", path: "/api/v1/orgs/{org}/decisions/otlp-export" },
+  run: async (input, ctx) => {
+    const saved = await saveOtlpExport(db, ctx, input, ctx.request);
+    webhookWorker(db).kick(); // the delivery loop also queues the audit log for the export
+    return saved;
+  },
+});
+
+export const deleteOtlpExportOp = defineOperation({
+  name: "decisions.otlp_export.delete",
+  summary: "Stop the OTLP/HTTP logs export",
+  permission: "org:manage",
+  audit: "decisions.otlp_export.deleted",
+  input: strictInput(z.object({})),
+  output: z.object({ deleted: z.literal(true) }),
+  http: { method: "DELETE", path: "/api/v1/orgs/{org}/decisions/otlp-export" },
+  run: async (_input, ctx) => {
+    await deleteOtlpExport(db, ctx, ctx.request);
+    return { deleted: true as const };
+  },
+});
+
+export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp, saveOtlpExportOp, deleteOtlpExportOp];

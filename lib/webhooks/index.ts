@@ -7,6 +7,7 @@ import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { newSecret } from "../crypto/tokens";
 import { open, seal } from "../crypto/secretbox";
+import { exportTarget, otlpExportEnabled, otlpLogsBody, queueAuditForOtlp } from "../decisions/siem-otlp";
 
 /**
  * The org's one generic outgoing webhook. Events are queued in the same transaction as the change they report
@@ -52,7 +53,7 @@ export async function getWebhook(db: Db, ctx: OrgContext): Promise<WebhookView |
   const hook = await db.orgWebhook.findUnique({ where: { orgId: ctx.org.id }, select: { url: true, enabled: true, updatedAt: true } });
   if (!hook) return null;
   const recent = await db.webhookDelivery.findMany({
-    where: { orgId: ctx.org.id },
+    where: { orgId: ctx.org.id, sink: "webhook" },
     orderBy: { createdAt: "desc" },
     take: 10,
     select: { id: true, event: true, attempts: true, deliveredAt: true, failedAt: true, lastError: true, lastStatus: true, createdAt: true },
@@ -109,13 +110,20 @@ export async function deleteWebhook(db: Db, ctx: OrgContext, request?: RequestIn
   });
 }
 
-/** Queues an event for the org's webhook, inside the caller's transaction; nothing when the org has none enabled. */
+/**
+ * Queues events for the org's webhook, inside the caller's transaction; nothing when the org has none enabled. Events
+ * of Decisions (`decisions.*`) are also queued for the org's OTLP logs export when it has one (lib/decisions/siem-otlp.ts).
+ */
 export async function enqueueWebhookEvents(tx: Tx, orgId: string, events: { event: string; data: Record<string, unknown> }[]): Promise<number> {
   if (events.length === 0) return 0;
   const hook = await tx.orgWebhook.findUnique({ where: { orgId }, select: { enabled: true } });
-  if (!hook?.enabled) return 0;
-  await tx.webhookDelivery.createMany({ data: events.map((e) => ({ orgId, event: e.event, payload: e.data as Prisma.InputJsonValue })) });
-  return events.length;
+  const otlp = events.some((e) => e.event.startsWith("decisions.")) && (await otlpExportEnabled(tx, orgId));
+  const rows = [
+    ...(hook?.enabled ? events.map((e) => ({ orgId, sink: "webhook", event: e.event, payload: e.data as Prisma.InputJsonValue })) : []),
+    ...(otlp ? events.filter((e) => e.event.startsWith("decisions.")).map((e) => ({ orgId, sink: "otlp", event: e.event, payload: e.data as Prisma.InputJsonValue })) : []),
+  ];
+  if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
+  return rows.length;
 }
 
 /** The signature header value for a body sent at `timestamp` (unix seconds). Receivers recompute and compare it. */
@@ -138,6 +146,7 @@ export interface DeliverOptions {
 export async function deliverDueWebhooks(db: Db, opts: DeliverOptions = {}): Promise<number> {
   const now = opts.now ?? (() => new Date());
   const fetchImpl = opts.fetchImpl ?? fetch;
+  await queueAuditForOtlp(db);
   const claimed = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "WebhookDelivery"
@@ -149,22 +158,24 @@ export async function deliverDueWebhooks(db: Db, opts: DeliverOptions = {}): Pro
     await tx.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { nextAttemptAt: new Date(now().getTime() + 60_000) } });
     return tx.webhookDelivery.findMany({
       where: { id: { in: ids } },
-      select: { id: true, orgId: true, event: true, payload: true, attempts: true, createdAt: true, org: { select: { slug: true, webhook: true } } },
+      select: { id: true, orgId: true, sink: true, event: true, payload: true, attempts: true, createdAt: true, org: { select: { slug: true, webhook: true, otlpExport: true } } },
     });
   });
   for (const d of claimed) {
-    const hook = d.org.webhook;
     let status: number | null = null;
     let error: string | null = null;
-    if (!hook || !hook.enabled) {
-      error = "webhook removed or disabled";
-    } else {
-      const body = JSON.stringify({ id: d.id, event: d.event, org: d.org.slug, createdAt: d.createdAt.toISOString(), data: d.payload });
-      const ts = Math.floor(now().getTime() / 1000);
-      try {
-        const secret = open(hook.secretSealed, `${SEAL_CONTEXT}:${d.orgId}`).toString("utf8");
-        const res = await fetchImpl(hook.url, {
-          method: "POST",
+    let target: { url: string; headers: Record<string, string>; body: string } | null = null;
+    try {
+      if (d.sink === "otlp") {
+        const otlp = exportTarget(d.org.otlpExport, d.orgId);
+        if (otlp) target = { url: otlp.endpoint, headers: { ...otlp.headers, "Content-Type": "application/json", "User-Agent": "charter-otlp-export" }, body: otlpLogsBody(d, d.org, now()) };
+        else error = "OTLP export removed or disabled";
+      } else if (d.org.webhook?.enabled) {
+        const body = JSON.stringify({ id: d.id, event: d.event, org: d.org.slug, createdAt: d.createdAt.toISOString(), data: d.payload });
+        const ts = Math.floor(now().getTime() / 1000);
+        const secret = open(d.org.webhook.secretSealed, `${SEAL_CONTEXT}:${d.orgId}`).toString("utf8");
+        target = {
+          url: d.org.webhook.url,
           headers: {
             "Content-Type": "application/json",
             "User-Agent": "charter-webhooks",
@@ -174,21 +185,26 @@ export async function deliverDueWebhooks(db: Db, opts: DeliverOptions = {}): Pro
             "X-Charter-Signature": signWebhook(secret, ts, body),
           },
           body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
-        });
+        };
+      } else {
+        error = "webhook removed or disabled";
+      }
+      if (target) {
+        const res = await fetchImpl(target.url, { method: "POST", headers: target.headers, body: target.body, redirect: "manual", signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) });
         status = res.status;
         await res.body?.cancel().catch(() => {});
         if (!res.ok) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = (err as Error).message.slice(0, 300);
       }
+    } catch (err) {
+      // The message of a failed fetch or unseal; never the headers or body (they carry credentials).
+      error = (err as Error).message.slice(0, 300);
     }
+    const retrying = target !== null;
     const attempts = d.attempts + 1;
     if (!error) {
       await db.webhookDelivery.update({ where: { id: d.id }, data: { attempts, deliveredAt: now(), lastStatus: status, lastError: null } });
     } else {
-      const delay = hook?.enabled ? RETRY_DELAYS_S[attempts - 1] : undefined;
+      const delay = retrying ? RETRY_DELAYS_S[attempts - 1] : undefined;
       await db.webhookDelivery.update({
         where: { id: d.id },
         data: delay === undefined

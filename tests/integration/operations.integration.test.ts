@@ -197,6 +197,8 @@ describe("every operation over HTTP answers what its definition declares", () =>
     const key = await call("owner", "POST", "/api/v1/orgs/{org}/decisions/ingest-keys", { json: { name: "collector" } });
     expect(key.body.secret).toMatch(/^chk_/);
     await call("owner", "DELETE", `/api/v1/orgs/{org}/decisions/ingest-keys/${key.body.id}`);
+    await call("owner", "PUT", "/api/v1/orgs/{org}/decisions/otlp-export", { json: { endpoint: "https://siem.ops.example/v1/logs", headers: [{ name: "Authorization", value: "Bearer siem-secret" }] } });
+    await call("owner", "DELETE", "/api/v1/orgs/{org}/decisions/otlp-export");
     await vi.waitFor(async () => expect(await db.sandboxRun.count({ where: { orgId: org.id, status: "running" } })).toBe(0));
   });
 

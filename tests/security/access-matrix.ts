@@ -24,7 +24,16 @@ import {
   withdrawChangeRequestOp,
 } from "../../lib/ops/policy";
 import { createGroupOp, deleteGroupOp, pauseRolloutOp, previewOverlayOp, promoteRolloutOp, publishOverlayOp, resumeRolloutOp, rollbackRolloutOp, rolloutSettingsOp, saveOverlayDraftOp, updateGroupOp } from "../../lib/ops/groups";
-import { addDecisionToSamplesOp, createIngestKeyOp, replayDecisionInSandboxOp, revokeIngestKeyOp, saveDecisionSettingsOp, startReplayOp } from "../../lib/ops/decisions";
+import {
+  addDecisionToSamplesOp,
+  createIngestKeyOp,
+  deleteOtlpExportOp,
+  replayDecisionInSandboxOp,
+  revokeIngestKeyOp,
+  saveDecisionSettingsOp,
+  saveOtlpExportOp,
+  startReplayOp,
+} from "../../lib/ops/decisions";
 import { attachEvidenceOp, createSampleOp, deleteSampleOp, importSamplesOp, saveProviderOp, startRunOp, updateSampleOp } from "../../lib/ops/sandbox";
 import {
   activateSigningKeyOp,
@@ -246,6 +255,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   operationAction(DECISIONS, "saveDecisionSettingsAction", saveDecisionSettingsOp),
   operationAction(DECISIONS, "createIngestKeyAction", createIngestKeyOp),
   operationAction(DECISIONS, "revokeIngestKeyAction", revokeIngestKeyOp),
+  operationAction(DECISIONS, "saveOtlpExportAction", saveOtlpExportOp),
+  operationAction(DECISIONS, "deleteOtlpExportAction", deleteOtlpExportOp),
 
   // Fleet (lib/ops/fleet.ts): enrolment secrets and agent tokens (admins), check-in interval and webhook (owners).
   operationAction("app/o/[org]/agents/actions.ts", "createEnrollmentSecretAction", createEnrollmentSecretOp),

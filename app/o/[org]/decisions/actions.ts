@@ -1,7 +1,7 @@
 "use server";
 
 import { serverAction } from "@/lib/ops/action";
-import { addDecisionToSamplesOp, createIngestKeyOp, replayDecisionInSandboxOp, revokeIngestKeyOp, saveDecisionSettingsOp, startReplayOp } from "@/lib/ops/decisions";
+import { addDecisionToSamplesOp, createIngestKeyOp, replayDecisionInSandboxOp, revokeIngestKeyOp, deleteOtlpExportOp, saveDecisionSettingsOp, saveOtlpExportOp, startReplayOp } from "@/lib/ops/decisions";
 
 // The Decisions console's actions, derived from their operations (lib/ops/decisions.ts). A replay goes on in the
 // background of this server process; its page follows it by reloading.
@@ -11,3 +11,5 @@ export const addToSamplesAction = serverAction(addDecisionToSamplesOp);
 export const replayInSandboxAction = serverAction(replayDecisionInSandboxOp);
 export const createIngestKeyAction = serverAction(createIngestKeyOp);
 export const revokeIngestKeyAction = serverAction(revokeIngestKeyOp);
+export const saveOtlpExportAction = serverAction(saveOtlpExportOp);
+export const deleteOtlpExportAction = serverAction(deleteOtlpExportOp);

@@ -8,7 +8,8 @@ import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, rece
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 import { Section } from "../settings/ui";
 import { BreakdownChart, OverTimeChart, StatusBadge } from "./charts";
-import { CollectionSettings, IngestKeys, ReplayForm } from "./panels";
+import { CollectionSettings, IngestKeys, OtlpExportSettings, ReplayForm } from "./panels";
+import { getOtlpExport } from "@/lib/decisions/siem-otlp";
 
 export const metadata: Metadata = { title: "Decisions" };
 
@@ -34,6 +35,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
   const withFilter = (extra: Record<string, string>) => `${base}?${new URLSearchParams({ ...filter, ...extra }).toString()}`;
   const canEdit = ctx.role !== null && can(ctx.role, "policy:edit");
   const canPublish = ctx.role !== null && can(ctx.role, "policy:publish");
+  const canManage = ctx.role !== null && can(ctx.role, "org:manage");
 
   let stats: DecisionStats | null = null;
   let page: Awaited<ReturnType<typeof listDecisions>> = { rows: [], next: null };
@@ -47,10 +49,16 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
   const settings = await getDecisionSettings(db, ctx);
   const keys = canPublish ? await listIngestKeys(db, ctx) : [];
   const alerts = await recentDecisionAlerts(db, ctx.org.id, 10);
-  // Deliveries to the org's SIEM webhook that ran out of retries (the webhook itself is set up in Settings).
+  // Deliveries to the org's SIEM (its webhook, set up under Agents, or its OTLP export) that ran out of retries.
   const deadLetters = canPublish
-    ? await db.webhookDelivery.findMany({ where: { orgId: ctx.org.id, failedAt: { not: null }, event: { startsWith: "decisions." } }, orderBy: { failedAt: "desc" }, take: 20, select: { id: true, event: true, attempts: true, lastError: true, failedAt: true } })
+    ? await db.webhookDelivery.findMany({
+        where: { orgId: ctx.org.id, failedAt: { not: null }, OR: [{ event: { startsWith: "decisions." } }, { sink: "otlp" }] },
+        orderBy: { failedAt: "desc" },
+        take: 20,
+        select: { id: true, sink: true, event: true, attempts: true, lastError: true, failedAt: true },
+      })
     : [];
+  const otlpExport = canManage ? await getOtlpExport(db, ctx) : null;
   const t = stats?.totals;
 
   return (
@@ -166,12 +174,17 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
             <CollectionSettings org={ctx.org.slug} current={{ collect: settings.collect, relayPort: settings.relayPort, retentionDays: settings.retentionDays, patterns: settings.mask.patterns, jsonPaths: settings.mask.jsonPaths }} />
           </Section>
           {deadLetters.length > 0 && (
-            <Section id="dead-letters" title="Webhook dead letters" description="Deliveries of decisions or alerts to the org's webhook that failed every retry.">
+            <Section id="dead-letters" title="SIEM dead letters" description="Deliveries of decisions, alerts or audit events to the org's webhook or OTLP export that failed every retry.">
               <ul className="space-y-1 text-sm" aria-label="Dead letters">
                 {deadLetters.map((d) => (
-                  <li key={d.id}><span className="tabular-nums text-muted">{d.failedAt!.toISOString().slice(0, 16).replace("T", " ")}</span> {d.event}: {d.attempts} attempts, last error {d.lastError ?? "unknown"}</li>
+                  <li key={d.id}><span className="tabular-nums text-muted">{d.failedAt!.toISOString().slice(0, 16).replace("T", " ")}</span> {d.sink === "otlp" ? "OTLP export" : "Webhook"} · {d.event}: {d.attempts} attempts, last error {d.lastError ?? "unknown"}</li>
                 ))}
               </ul>
+            </Section>
+          )}
+          {canManage && (
+            <Section id="otlp-export" title="OTLP export to a SIEM" description="Sends every stored decision and every audit event as an OTLP log record (OTLP/HTTP JSON) to your collector, retried like the webhook. Header values (e.g. an API key) are encrypted at rest and never shown again.">
+              <OtlpExportSettings org={ctx.org.slug} current={otlpExport ? { endpoint: otlpExport.endpoint, enabled: otlpExport.enabled, headerNames: otlpExport.headerNames } : null} />
             </Section>
           )}
           <Section id="ingest-keys" title="OTLP ingest keys" description="Write-only keys for Codex or your own collector exporting OTLP/HTTP logs straight to Charter's /v1/logs (Authorization: Bearer chk_…).">

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { ErrorLine } from "@/components/ui/error-line";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
 import { dangerBtn, inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
-import { addToSamplesAction, createIngestKeyAction, replayInSandboxAction, revokeIngestKeyAction, saveDecisionSettingsAction, startReplayAction } from "./actions";
+import { addToSamplesAction, createIngestKeyAction, deleteOtlpExportAction, replayInSandboxAction, revokeIngestKeyAction, saveDecisionSettingsAction, saveOtlpExportAction, startReplayAction } from "./actions";
 
 /** Replay: which policy, which reviewer, how many real decisions. Opens the replay's page when it starts. */
 export function ReplayForm({ org }: { org: string }) {
@@ -196,5 +196,57 @@ export function DecisionActions({ org, id }: { org: string; id: string }) {
       </div>
       {message && (message.ok ? <p role="status" className="text-sm text-emerald-700">{message.text}</p> : <ErrorLine message={message.text} />)}
     </div>
+  );
+}
+
+/** The OTLP/HTTP logs export: endpoint, on/off, and headers (`Name: value` per line; left empty, the saved ones stay). */
+export function OtlpExportSettings({ org, current }: { org: string; current: { endpoint: string; enabled: boolean; headerNames: string[] } | null }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <form aria-label="OTLP export" className="space-y-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const data = new FormData(form);
+        const lines = String(data.get("headers") ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+        const headers = lines.map((l) => {
+          const at = l.indexOf(":");
+          return at > 0 ? { name: l.slice(0, at).trim(), value: l.slice(at + 1).trim() } : { name: l, value: "" };
+        });
+        start(async () => {
+          setMessage(null);
+          const r = await saveOtlpExportAction(org, {
+            endpoint: String(data.get("endpoint") ?? ""),
+            enabled: data.get("enabled") === "on",
+            ...(lines.length || data.get("clearHeaders") === "on" ? { headers } : {}),
+          });
+          if (!r.ok) return setMessage({ ok: false, text: r.error.message });
+          setMessage({ ok: true, text: "Saved." });
+          form.reset();
+          router.refresh();
+        });
+      }}>
+      <label className="flex flex-col gap-1">Logs endpoint (OTLP/HTTP)
+        <input name="endpoint" type="url" required defaultValue={current?.endpoint ?? ""} placeholder="https://collector.example/v1/logs" className={inputCls} />
+      </label>
+      <label className="flex items-center gap-2"><input type="checkbox" name="enabled" defaultChecked={current?.enabled ?? true} /> Export</label>
+      <label className="flex flex-col gap-1">Headers, one <code>Name: value</code> per line{current?.headerNames.length ? ` (saved: ${current.headerNames.join(", ")}; leave empty to keep them)` : ""}
+        <textarea name="headers" rows={2} autoComplete="off" spellCheck={false} className={`${inputCls} font-mono text-xs`} />
+      </label>
+      {current?.headerNames.length ? <label className="flex items-center gap-2"><input type="checkbox" name="clearHeaders" /> Replace the saved headers with the ones above (none: remove them)</label> : null}
+      <div className="flex gap-2">
+        <button className={primaryBtn} disabled={pending}>{pending ? "Saving…" : "Save"}</button>
+        {current && (
+          <button type="button" className={dangerBtn} disabled={pending} onClick={() => start(async () => {
+            const r = await deleteOtlpExportAction(org, {});
+            setMessage(r.ok ? { ok: true, text: "Export removed." } : { ok: false, text: r.error.message });
+            router.refresh();
+          })}>Remove export</button>
+        )}
+      </div>
+      {message && (message.ok ? <p role="status" className="text-sm text-emerald-700">{message.text}</p> : <ErrorLine message={message.text} />)}
+    </form>
   );
 }
