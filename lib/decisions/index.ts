@@ -4,7 +4,7 @@ export { ingestHostBatch, ingestOtlpLogs, hostCollectionSettings, readBody, deco
 export { createIngestKey, revokeIngestKey, listIngestKeys, INGEST_KEY_PREFIX, type IngestKeyView } from "./keys";
 export { getDecisionSettings, saveDecisionSettings, readSettings, DEFAULT_RELAY_PORT, type DecisionSettingsView } from "./settings";
 export { decisionStats, listDecisions, getDecision, summarise, BREAKDOWNS, DEFAULT_WINDOW_DAYS, type DecisionStats, type DecisionRow, type Breakdown, type StatusCounts } from "./query";
-export { otelSection, withCollection, withoutOtel, hasCollection } from "./otel";
+export { otelSection, otelOffSection, withCollection, withoutOtel, hasCollection, withGroupCollection, groupCollectionOf, GROUP_COLLECTION_MODES, type GroupCollection } from "./otel";
 export { startReplay, replayFlips, replayDecisionInSandbox, addDecisionToSamples, actionOfDecision, stratify, replayInputSchema, REPLAY_PREFIX, UNKNOWN_CWD, type Flip, type StartedReplay, type ReplayInput } from "./replay";
 export { DECISION_STATUSES, DEFAULT_MASK_PATTERNS, type Decision, type DecisionStatus, type MaskRules } from "../../packages/agent/src/relay/records";
 export { exportDecisions, EXPORT_LIMIT } from "./export";

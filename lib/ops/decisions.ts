@@ -12,6 +12,7 @@ import {
 } from "../decisions";
 import { exportDecisions } from "../decisions/export";
 import { deleteOtlpExport, otlpExportSchema, saveOtlpExport } from "../decisions/siem-otlp";
+import { groupCollectionSchema, listGroupCollection, setGroupCollection } from "../decisions/group-collection";
 import { webhookWorker } from "../webhooks";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
@@ -178,4 +179,35 @@ export const deleteOtlpExportOp = defineOperation({
   },
 });
 
-export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp, saveOtlpExportOp, deleteOtlpExportOp];
+const groupCollection = z.object({
+  group: z.string(),
+  mode: z.enum(["inherit", "on", "off", "custom"]).describe('What the overlay draft says; "custom": an [otel] table Charter did not write.'),
+  composedOtel: z.string().describe("The [otel] section of the group's composed requirements.toml (draft over the current base), exactly."),
+});
+
+export const listGroupCollectionOp = defineOperation({
+  name: "decisions.group_collection.list",
+  summary: "Each group's decision collection switch and the [otel] section its hosts would receive",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(z.object({})),
+  output: z.object({ groups: z.array(groupCollection) }),
+  http: { method: "GET", path: "/api/v1/orgs/{org}/decisions/group-collection" },
+  run: async (_input, ctx) => ({ groups: await listGroupCollection(db, ctx) }),
+});
+
+export const setGroupCollectionOp = defineOperation({
+  name: "decisions.group_collection.set",
+  summary: "Switch decision collection on or off for a group, or inherit the org's",
+  description:
+    "Edits the group's overlay draft (Charter's [otel] section, its \"off\" section, or none); the change reaches the group's hosts when the overlay is published. `draftRevision` is the overlay draft's new revision, or null when it did not change.",
+  permission: "policy:publish",
+  audit: "policy.draft.saved",
+  input: strictInput(groupCollectionSchema.pick({ mode: true }).extend({ group: groupCollectionSchema.shape.group.describe("The group's name (URL-encoded in the path).") })),
+  output: groupCollection.extend({ draftRevision: z.number().int().nullable() }),
+  errors: ["conflict"],
+  http: { method: "PUT", path: "/api/v1/orgs/{org}/decisions/group-collection/{group}" },
+  run: (input, ctx) => setGroupCollection(db, ctx, input, ctx.request),
+});
+
+export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp, saveOtlpExportOp, deleteOtlpExportOp, listGroupCollectionOp, setGroupCollectionOp];

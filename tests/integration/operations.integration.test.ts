@@ -199,6 +199,11 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await call("owner", "DELETE", `/api/v1/orgs/{org}/decisions/ingest-keys/${key.body.id}`);
     await call("owner", "PUT", "/api/v1/orgs/{org}/decisions/otlp-export", { json: { endpoint: "https://siem.ops.example/v1/logs", headers: [{ name: "Authorization", value: "Bearer siem-secret" }] } });
     await call("owner", "DELETE", "/api/v1/orgs/{org}/decisions/otlp-export");
+    await call("owner", "POST", "/api/v1/orgs/{org}/groups", { json: { name: "collectors" } });
+    const switched = await call("owner", "PUT", "/api/v1/orgs/{org}/decisions/group-collection/collectors", { json: { mode: "off" } });
+    expect(switched.body.composedOtel).toContain('exporter = "none"');
+    await call("owner", "GET", "/api/v1/orgs/{org}/decisions/group-collection");
+    await call("owner", "DELETE", "/api/v1/orgs/{org}/groups/collectors");
     await vi.waitFor(async () => expect(await db.sandboxRun.count({ where: { orgId: org.id, status: "running" } })).toBe(0));
   });
 

@@ -32,6 +32,7 @@ import {
   revokeIngestKeyOp,
   saveDecisionSettingsOp,
   saveOtlpExportOp,
+  setGroupCollectionOp,
   startReplayOp,
 } from "../../lib/ops/decisions";
 import { attachEvidenceOp, createSampleOp, deleteSampleOp, importSamplesOp, saveProviderOp, startRunOp, updateSampleOp } from "../../lib/ops/sandbox";
@@ -257,6 +258,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   operationAction(DECISIONS, "revokeIngestKeyAction", revokeIngestKeyOp),
   operationAction(DECISIONS, "saveOtlpExportAction", saveOtlpExportOp),
   operationAction(DECISIONS, "deleteOtlpExportAction", deleteOtlpExportOp),
+  operationAction(DECISIONS, "setGroupCollectionAction", setGroupCollectionOp),
 
   // Fleet (lib/ops/fleet.ts): enrolment secrets and agent tokens (admins), check-in interval and webhook (owners).
   operationAction("app/o/[org]/agents/actions.ts", "createEnrollmentSecretAction", createEnrollmentSecretOp),

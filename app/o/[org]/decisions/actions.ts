@@ -1,7 +1,7 @@
 "use server";
 
 import { serverAction } from "@/lib/ops/action";
-import { addDecisionToSamplesOp, createIngestKeyOp, replayDecisionInSandboxOp, revokeIngestKeyOp, deleteOtlpExportOp, saveDecisionSettingsOp, saveOtlpExportOp, startReplayOp } from "@/lib/ops/decisions";
+import { addDecisionToSamplesOp, createIngestKeyOp, replayDecisionInSandboxOp, revokeIngestKeyOp, deleteOtlpExportOp, saveDecisionSettingsOp, setGroupCollectionOp, saveOtlpExportOp, startReplayOp } from "@/lib/ops/decisions";
 
 // The Decisions console's actions, derived from their operations (lib/ops/decisions.ts). A replay goes on in the
 // background of this server process; its page follows it by reloading.
@@ -13,3 +13,4 @@ export const createIngestKeyAction = serverAction(createIngestKeyOp);
 export const revokeIngestKeyAction = serverAction(revokeIngestKeyOp);
 export const saveOtlpExportAction = serverAction(saveOtlpExportOp);
 export const deleteOtlpExportAction = serverAction(deleteOtlpExportOp);
+export const setGroupCollectionAction = serverAction(setGroupCollectionOp);

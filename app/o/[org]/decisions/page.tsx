@@ -8,7 +8,8 @@ import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, rece
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 import { Section } from "../settings/ui";
 import { BreakdownChart, OverTimeChart, StatusBadge } from "./charts";
-import { CollectionSettings, IngestKeys, OtlpExportSettings, ReplayForm } from "./panels";
+import { CollectionSettings, GroupCollection, IngestKeys, OtlpExportSettings, ReplayForm } from "./panels";
+import { listGroupCollection } from "@/lib/decisions/group-collection";
 import { getOtlpExport } from "@/lib/decisions/siem-otlp";
 
 export const metadata: Metadata = { title: "Decisions" };
@@ -59,6 +60,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
       })
     : [];
   const otlpExport = canManage ? await getOtlpExport(db, ctx) : null;
+  const groupCollection = canPublish ? await listGroupCollection(db, ctx) : [];
   const t = stats?.totals;
 
   return (
@@ -173,6 +175,11 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
           <Section id="collection" title="Collection, retention and masking" description="When collection is on, the draft gains the [otel] section that makes Codex report each Auto-review to the host agent's relay on loopback; review it in the diff and publish it like any change.">
             <CollectionSettings org={ctx.org.slug} current={{ collect: settings.collect, relayPort: settings.relayPort, retentionDays: settings.retentionDays, patterns: settings.mask.patterns, jsonPaths: settings.mask.jsonPaths }} />
           </Section>
+          {groupCollection.length > 0 && (
+            <Section id="group-collection" title="Collection per group" description="A group can inherit the org's switch or turn collection on or off for its hosts. The switch edits the group's overlay draft; publish the overlay (Groups) for it to reach the hosts.">
+              <GroupCollection org={ctx.org.slug} groups={groupCollection} />
+            </Section>
+          )}
           {deadLetters.length > 0 && (
             <Section id="dead-letters" title="SIEM dead letters" description="Deliveries of decisions, alerts or audit events to the org's webhook or OTLP export that failed every retry.">
               <ul className="space-y-1 text-sm" aria-label="Dead letters">

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { ErrorLine } from "@/components/ui/error-line";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
 import { dangerBtn, inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
-import { addToSamplesAction, createIngestKeyAction, deleteOtlpExportAction, replayInSandboxAction, revokeIngestKeyAction, saveDecisionSettingsAction, saveOtlpExportAction, startReplayAction } from "./actions";
+import { addToSamplesAction, createIngestKeyAction, deleteOtlpExportAction, replayInSandboxAction, revokeIngestKeyAction, saveDecisionSettingsAction, saveOtlpExportAction, setGroupCollectionAction, startReplayAction } from "./actions";
 
 /** Replay: which policy, which reviewer, how many real decisions. Opens the replay's page when it starts. */
 export function ReplayForm({ org }: { org: string }) {
@@ -248,5 +248,52 @@ export function OtlpExportSettings({ org, current }: { org: string; current: { e
       </div>
       {message && (message.ok ? <p role="status" className="text-sm text-emerald-700">{message.text}</p> : <ErrorLine message={message.text} />)}
     </form>
+  );
+}
+
+interface GroupRow {
+  group: string;
+  mode: "inherit" | "on" | "off" | "custom";
+  composedOtel: string;
+}
+
+/** Collection per group: inherit the org's switch, or on/off for the group; shows the exact [otel] section its hosts get. */
+export function GroupCollection({ org, groups }: { org: string; groups: GroupRow[] }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <div className="space-y-3 text-sm">
+      <table className="w-full text-sm" aria-label="Collection per group">
+        <thead className="text-left text-xs text-muted"><tr><th className="py-1 pr-3">Group</th><th className="pr-3">Collection</th><th>[otel] section its hosts receive (overlay draft over the current base)</th></tr></thead>
+        <tbody>
+          {groups.map((g) => (
+            <tr key={g.group} className="border-t border-line align-top">
+              <td className="py-1.5 pr-3"><a className="hover:underline" href={`/o/${org}/groups/${encodeURIComponent(g.group)}`}>{g.group}</a></td>
+              <td className="pr-3">
+                <select aria-label={`Collection for group ${g.group}`} defaultValue={g.mode} disabled={pending} className={inputCls}
+                  onChange={(e) => {
+                    const mode = e.target.value as "inherit" | "on" | "off";
+                    start(async () => {
+                      setMessage(null);
+                      const r = await setGroupCollectionAction(org, { group: g.group, mode });
+                      if (!r.ok) return setMessage({ ok: false, text: r.error.message });
+                      setMessage({ ok: true, text: r.data.draftRevision ? `Group "${g.group}": its overlay draft (revision ${r.data.draftRevision}) changed; review the diff and publish the overlay.` : `Group "${g.group}" already says so.` });
+                      router.refresh();
+                    });
+                  }}>
+                  <option value="inherit">Inherit the org&apos;s</option>
+                  <option value="on">On</option>
+                  <option value="off">Off</option>
+                  {g.mode === "custom" && <option value="custom" disabled>Custom [otel] in the overlay</option>}
+                </select>
+              </td>
+              <td>{g.composedOtel ? <pre className="overflow-x-auto rounded-md border border-line bg-panel px-2 py-1 font-mono text-xs" data-testid={`group-otel-${g.group}`}>{g.composedOtel}</pre> : <span className="text-muted">none: the group&apos;s hosts report nothing</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {message && (message.ok ? <p role="status" className="text-sm text-emerald-700">{message.text}</p> : <ErrorLine message={message.text} />)}
+    </div>
   );
 }
