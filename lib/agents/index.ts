@@ -25,7 +25,7 @@ export const createAgentTokenSchema = z.object({
 export type CreateAgentTokenInput = z.input<typeof createAgentTokenSchema>;
 
 /** Creates an agent token; the secret is returned here once and only its hash is stored. */
-export async function createAgentToken(db: Db, ctx: OrgContext, input: CreateAgentTokenInput, request?: RequestInfo) {
+export async function createAgentToken(db: Db, ctx: OrgContext, input: CreateAgentTokenInput, request: RequestInfo) {
   requirePermission(ctx, MANAGE);
   const { name, group } = createAgentTokenSchema.parse(input);
   const secret = newSecret(AGENT_TOKEN_PREFIX);
@@ -47,7 +47,7 @@ export async function createAgentToken(db: Db, ctx: OrgContext, input: CreateAge
   return { token, secret };
 }
 
-export async function revokeAgentToken(db: Db, ctx: OrgContext, tokenId: string, request?: RequestInfo) {
+export async function revokeAgentToken(db: Db, ctx: OrgContext, tokenId: string, request: RequestInfo) {
   requirePermission(ctx, MANAGE);
   z.string({ message: "Token id must be a string" }).min(1).max(64).parse(tokenId);
   await db.$transaction(async (tx) => {

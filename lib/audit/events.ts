@@ -13,10 +13,18 @@ const changeSummary = z.object({
   changeCount: z.number().int(),
   linesAdded: z.number().int(),
   linesRemoved: z.number().int(),
-  wider: z.enum(["PASS", "WIDENS"]),
+  wider: z.enum(["PASS", "WIDENS", "REVIEW"]),
   widerReasons: z.array(str),
 });
 const none = z.null();
+// A published version: its note, the change request it came from, the rollout rings it starts, the rollout it undoes.
+const published = z.object({
+  note: str,
+  changeRequest: z.number().int().optional(),
+  approvedBy: z.array(str).optional(),
+  rollout: z.array(str).optional(),
+  rollbackOf: z.number().int().optional(),
+});
 const email = z.object({ email: str });
 
 function event<T extends string, M extends z.ZodType>(target: T | null, meta: M) {
@@ -26,7 +34,8 @@ function event<T extends string, M extends z.ZodType>(target: T | null, meta: M)
 export const AUDIT_EVENTS = {
   // Sign-in and sessions (lib/auth): written to every chain of the user's orgs, else the global chain.
   "auth.signin": event("user", z.object({ method: z.enum(["local", "oidc"]), userCreated: z.boolean().optional(), accountLinked: z.boolean().optional() })),
-  "auth.signin_failed": event("user", z.object({ method: z.enum(["local", "oidc"]), reason: str, attempt: str, detail: str.optional(), email: str.optional() })),
+  // `attempt` is absent on failures recorded before attempts were tagged (the throttle counts those per request id).
+  "auth.signin_failed": event("user", z.object({ method: z.enum(["local", "oidc"]), reason: str, attempt: str.optional(), detail: str.optional(), email: str.optional() })),
   "auth.signout": event("user", z.object({})),
   // An authenticated actor was refused a privileged operation (lib/ops/chain.ts).
   "access.denied": event("operation", z.object({ operation: str, permission: str, reason: str })),
@@ -38,7 +47,7 @@ export const AUDIT_EVENTS = {
   "member.joined": event("user", z.object({ email: str, invitationId: str, accountCreated: z.boolean() })),
   "member.role_changed": event("user", email),
   "member.removed": event("user", email),
-  "token.created": event("api_token", none),
+  "token.created": event("api_token", z.object({ via: z.literal("command line") }).nullable()),
   "token.revoked": event("api_token", none),
   "agent_token.created": event("agent_token", none),
   "agent_token.revoked": event("agent_token", none),
@@ -57,14 +66,14 @@ export const AUDIT_EVENTS = {
   "signing_key.activated": event("signing_key", z.object({ retiredKeyServedUntil: str }).nullable()),
   "signing_key.retired": event("signing_key", none),
 
-  "policy.draft.saved": event("draft", changeSummary),
+  "policy.draft.saved": event("draft", changeSummary.extend({ restoredFrom: z.number().int().optional() })),
   "policy.published": event(
     "policy_version",
-    z.object({ note: str, changeRequest: z.number().int().optional(), approvedBy: z.array(str).optional() }).extend(changeSummary.partial().shape),
+    published.extend(changeSummary.partial().shape),
   ),
   "policy.restored": event(
     "policy_version",
-    z.object({ note: str, restoredFrom: z.number().int(), changeRequest: z.number().int().optional(), approvedBy: z.array(str).optional() }).extend(changeSummary.partial().shape),
+    published.extend({ restoredFrom: z.number().int() }).extend(changeSummary.partial().shape),
   ),
   "policy.change_request.opened": event("change_request", changeSummary.extend({ note: str, restoredFrom: z.number().int().optional() })),
   "policy.change_request.updated": event("change_request", changeSummary.partial().extend({ withdrawnDecisions: z.number().int() })),
@@ -88,7 +97,7 @@ export const AUDIT_EVENTS = {
 
   "audit.exported": event("audit_log", z.object({ format: z.enum(["jsonl", "csv"]), filter: z.record(str, z.unknown()) })),
 
-  "sandbox.provider_updated": event("sandbox_provider", none),
+  "sandbox.provider_updated": event("sandbox_provider", z.object({ baseUrlChange: str }).nullable()),
   "sandbox.run_started": event(
     "sandbox_run",
     z.object({ policy: str, policySha256: str, provider: str, baseUrl: str.nullable().optional(), model: str.nullable().optional(), samples: z.number().int(), repeat: z.number().int() }),

@@ -29,7 +29,7 @@ export async function exportAudit(
   ctx: OrgContext,
   filters: AuditFiltersInput,
   format: AuditExportFormat,
-  request?: RequestInfo | null,
+  request: RequestInfo,
 ): Promise<AsyncIterable<string>> {
   if (!(format in AUDIT_EXPORT_FORMATS)) throw new TypeError(`Unknown export format ${String(format)}`);
   const f = auditFiltersSchema.parse({ ...filters, cursor: undefined });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "../db";
-import { recordAudit, type AuditActor, type RequestInfo } from "../audit";
+import { recordAudit, type AuditActor, type AuditInput, type AuditMeta, type RequestInfo } from "../audit";
 import { createSession, endSession } from "./sessions";
 
 type Tx = Prisma.TransactionClient;
@@ -21,14 +21,17 @@ export type SignInFailure =
   | "provider_error"
   | "throttled"; // too many recent failures (lib/auth/throttle.ts); the password was not checked
 
-export interface AuthEvent {
-  action: "auth.signin" | "auth.signin_failed" | "auth.signout";
-  /** The user the event concerns, when one is known; its orgs' chains receive the event, else the global chain does. */
-  userId: string | null;
-  actor: AuditActor;
-  meta: Record<string, unknown>;
-  request?: RequestInfo | null;
-}
+type AuthEventType = "auth.signin" | "auth.signin_failed" | "auth.signout";
+export type AuthEvent = {
+  [T in AuthEventType]: {
+    action: T;
+    /** The user the event concerns, when one is known; its orgs' chains receive the event, else the global chain does. */
+    userId: string | null;
+    actor: AuditActor;
+    meta: AuditMeta<T>;
+    request: RequestInfo;
+  };
+}[AuthEventType];
 
 /**
  * Writes an authentication event into the chain of every org the user belongs to, so each org's auditors see the
@@ -39,9 +42,10 @@ export async function recordAuthEventTx(tx: Tx, event: AuthEvent) {
   const orgIds = event.userId
     ? (await tx.membership.findMany({ where: { userId: event.userId }, select: { orgId: true }, orderBy: { orgId: "asc" } })).map((m) => m.orgId)
     : [];
-  const target = event.userId ? { type: "user", id: event.userId } : null;
+  const target = event.userId ? { type: "user" as const, id: event.userId } : null;
   for (const orgId of orgIds.length ? orgIds : [null]) {
-    await recordAudit(tx, { orgId, actor: event.actor, action: event.action, target, meta: event.meta, request: event.request });
+    // The union of AuthEvent already ties each action to its payload; TypeScript cannot carry that through the spread.
+    await recordAudit(tx, { orgId, actor: event.actor, action: event.action, target, meta: event.meta, request: event.request } as AuditInput);
   }
 }
 
@@ -55,7 +59,7 @@ export function claimedActor(email: string | null | undefined): AuditActor {
 }
 
 /** A successful sign-in: opens the server-side session and records "auth.signin" together; returns the session id. */
-export async function recordSignIn(db: Db, user: { id: string; email: string }, method: SignInMethod, request?: RequestInfo | null): Promise<string> {
+export async function recordSignIn(db: Db, user: { id: string; email: string }, method: SignInMethod, request: RequestInfo): Promise<string> {
   return db.$transaction(async (tx) => {
     const sessionId = await createSession(tx, user.id);
     await recordAuthEventTx(tx, { action: "auth.signin", userId: user.id, actor: { type: "user", id: user.id, label: user.email }, meta: { method }, request });
@@ -66,7 +70,7 @@ export async function recordSignIn(db: Db, user: { id: string; email: string }, 
 /** A refused sign-in; the attempt is filed under the account the email names, if there is one. */
 export async function recordSignInFailed(
   db: Db,
-  input: { email?: string | null; method: SignInMethod; reason: SignInFailure; detail?: string; request?: RequestInfo | null },
+  input: { email?: string | null; method: SignInMethod; reason: SignInFailure; detail?: string; request: RequestInfo },
 ) {
   const email = input.email?.trim().toLowerCase().slice(0, 320) || null;
   const user = email ? await db.user.findUnique({ where: { email }, select: { id: true } }) : null;
@@ -81,7 +85,7 @@ export async function recordSignInFailed(
 }
 
 /** Sign-out: ends the server-side session (lib/auth/sessions.ts) and records "auth.signout", together. */
-export async function recordSignOut(db: Db, userId: string, request?: RequestInfo | null, sessionId?: string | null) {
+export async function recordSignOut(db: Db, userId: string, request: RequestInfo, sessionId?: string | null) {
   try {
     await db.$transaction(async (tx) => {
       if (sessionId) await endSession(tx, sessionId);

@@ -36,7 +36,7 @@ export type LocalSignIn = { ok: true; actor: UserActor; sessionId: string } | { 
  * new session with its "auth.signin" event or an "auth.signin_failed" event. A throttled attempt is refused without
  * checking the password and says how long to wait.
  */
-export async function signInLocal(db: Db, input: unknown, request?: RequestInfo | null, now: Date = new Date()): Promise<LocalSignIn> {
+export async function signInLocal(db: Db, input: unknown, request: RequestInfo, now: Date = new Date()): Promise<LocalSignIn> {
   const parsed = signInSchema.safeParse(input);
   const email = parsed.success ? parsed.data.email : null;
   const throttle = await signInThrottle(db, { email, ip: request?.ip }, now);

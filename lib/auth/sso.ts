@@ -28,7 +28,7 @@ const emailSchema = z.email();
  * else a new user without a password. The account link, the session and the "auth.signin" event commit together; every refusal
  * writes "auth.signin_failed".
  */
-export async function completeOidcSignIn(db: Db, config: OidcConfig, rawClaims: unknown, request?: RequestInfo | null): Promise<SsoSignInResult> {
+export async function completeOidcSignIn(db: Db, config: OidcConfig, rawClaims: unknown, request: RequestInfo): Promise<SsoSignInResult> {
   const refuse = async (reason: SignInFailure, email: string | null, detail?: string): Promise<SsoSignInResult> => {
     await recordSignInFailed(db, { email, method: "oidc", reason, detail, request });
     return { ok: false, reason, email, domain: email ? emailDomain(email) : null };

@@ -1,13 +1,16 @@
 import { createHash } from "node:crypto";
 import { CompactSign } from "jose";
 import type { Db, Prisma } from "../db";
-import type { AuditActor, RequestInfo } from "../audit";
+import { SYSTEM_REQUEST, type AuditActor, type RequestInfo } from "../audit";
 import { BUNDLE_JWS_TYPE, parseBundlePayload, type BundlePayload } from "./payload";
 import { activeKeyFor, lockOrgKeys, privateKeyOf } from "./keys";
 
 type Tx = Prisma.TransactionClient;
 
 const SYSTEM: AuditActor = { type: "system", label: "system" };
+
+/** Who signs, for the audit event of a key created on first use: a person with their request, or the system. */
+export type SignedBy = { actor: AuditActor; request: RequestInfo } | { actor?: undefined; request?: undefined };
 
 /** How long a signed bundle is valid: CHARTER_BUNDLE_TTL_HOURS, default a week. */
 export function bundleTtlMs(env: Record<string, string | undefined> = process.env): number {
@@ -44,10 +47,10 @@ export async function signVersion(
   tx: Tx,
   org: { id: string; slug: string },
   version: VersionToSign,
-  opts: { now?: Date; actor?: AuditActor; request?: RequestInfo | null } = {},
+  opts: { now?: Date } & SignedBy = {},
 ) {
   await lockOrgKeys(tx, org.id);
-  const key = await activeKeyFor(tx, org.id, opts.actor ?? SYSTEM, opts.request);
+  const key = await activeKeyFor(tx, org.id, opts.actor ?? SYSTEM, opts.request ?? SYSTEM_REQUEST);
   const issuedAt = opts.now ?? new Date();
   const expiresAt = new Date(issuedAt.getTime() + bundleTtlMs());
   const payload: BundlePayload = parseBundlePayload({
@@ -75,7 +78,7 @@ export async function buildBundle(
   tx: Tx,
   org: { id: string; slug: string },
   version: VersionToSign,
-  opts: { now?: Date; actor?: AuditActor; request?: RequestInfo | null } = {},
+  opts: { now?: Date } & SignedBy = {},
 ) {
   const data = await signVersion(tx, org, version, opts);
   return tx.bundle.upsert({

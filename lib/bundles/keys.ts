@@ -54,7 +54,7 @@ export function privateKeyOf(row: { orgId: string; kid: string; privateKeySealed
   return createPrivateKey({ key: open(row.privateKeySealed, sealContext(row.orgId, row.kid)), format: "der", type: "pkcs8" });
 }
 
-async function insertKey(tx: Tx, orgId: string, state: "active" | "next", actor: AuditActor, request?: RequestInfo | null) {
+async function insertKey(tx: Tx, orgId: string, state: "active" | "next", actor: AuditActor, request: RequestInfo) {
   const generated = await generateSigningKey(orgId);
   const now = new Date();
   const row = await tx.signingKey.create({
@@ -72,7 +72,7 @@ async function insertKey(tx: Tx, orgId: string, state: "active" | "next", actor:
 }
 
 /** The org's active key, created on first use (the first publish) when the org has none. Caller holds lockOrgKeys. */
-export async function activeKeyFor(tx: Tx, orgId: string, actor: AuditActor, request?: RequestInfo | null) {
+export async function activeKeyFor(tx: Tx, orgId: string, actor: AuditActor, request: RequestInfo) {
   const active = await tx.signingKey.findFirst({ where: { orgId, state: "active" } });
   return active ?? insertKey(tx, orgId, "active", actor, request);
 }
@@ -110,7 +110,7 @@ export async function listSigningKeys(db: Db, ctx: OrgContext, now = new Date())
  * Step 1 of a rotation: a next key, published in the JWKS at once so hosts that pin keys can learn it before it signs.
  * With no active key yet, the new key becomes the active one.
  */
-export async function createNextKey(db: Db, ctx: OrgContext, request?: RequestInfo): Promise<SigningKeyView> {
+export async function createNextKey(db: Db, ctx: OrgContext, request: RequestInfo): Promise<SigningKeyView> {
   requirePermission(ctx, "org:manage");
   const row = await db.$transaction(async (tx) => {
     await lockOrgKeys(tx, ctx.org.id);
@@ -126,7 +126,7 @@ export async function createNextKey(db: Db, ctx: OrgContext, request?: RequestIn
  * Step 2: the next key becomes active and the active one retired (it stays in the JWKS until the bundles it signed
  * expire). The current bundle is re-signed with the new key in the same transaction.
  */
-export async function activateNextKey(db: Db, ctx: OrgContext, request?: RequestInfo): Promise<{ activated: string; retired: string | null }> {
+export async function activateNextKey(db: Db, ctx: OrgContext, request: RequestInfo): Promise<{ activated: string; retired: string | null }> {
   requirePermission(ctx, "org:manage");
   const { resignCurrentBundle } = await import("./build");
   return db.$transaction(async (tx) => {
@@ -156,7 +156,7 @@ export async function activateNextKey(db: Db, ctx: OrgContext, request?: Request
  * nothing), or ends a retired key's overlap early (e.g. it leaked), which makes bundles it signed unverifiable.
  * The active key cannot be retired without a successor: activate a next key instead.
  */
-export async function retireKey(db: Db, ctx: OrgContext, kid: string, request?: RequestInfo): Promise<void> {
+export async function retireKey(db: Db, ctx: OrgContext, kid: string, request: RequestInfo): Promise<void> {
   requirePermission(ctx, "org:manage");
   if (typeof kid !== "string" || kid.length < 1 || kid.length > 100) throw new AppError("validation_failed", "kid: expected a key id.");
   await db.$transaction(async (tx) => {

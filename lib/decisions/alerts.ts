@@ -1,6 +1,6 @@
 import type { Db } from "../db";
 import { Prisma } from "../db";
-import { recordAudit } from "../audit";
+import { recordAudit, SYSTEM_REQUEST } from "../audit";
 import { enqueueWebhookEvents, webhookWorker } from "../webhooks";
 
 /*
@@ -83,6 +83,7 @@ export async function evaluateDecisionAlerts(db: Db, orgId: string, now = new Da
         action: "decisions.alert",
         target: { type: "decision_alert", id: `${alert.kind}:${alert.subject}` },
         meta: { ...alert },
+        request: SYSTEM_REQUEST,
       });
       return enqueueWebhookEvents(tx, orgId, [{ event: "decisions.alert", data: { ...alert, at: now.toISOString() } as unknown as Record<string, unknown> }]);
     });

@@ -31,7 +31,7 @@ export async function listIngestKeys(db: Db, ctx: OrgContext): Promise<IngestKey
 }
 
 /** Creates a key; its secret is returned here once, only the hash is kept. */
-export async function createIngestKey(db: Db, ctx: OrgContext, input: { name: unknown }, request?: RequestInfo) {
+export async function createIngestKey(db: Db, ctx: OrgContext, input: { name: unknown }, request: RequestInfo) {
   requirePermission(ctx, MANAGE);
   const name = nameSchema.parse(input.name);
   const secret = newSecret(INGEST_KEY_PREFIX);
@@ -53,7 +53,7 @@ export async function createIngestKey(db: Db, ctx: OrgContext, input: { name: un
   return { key, secret };
 }
 
-export async function revokeIngestKey(db: Db, ctx: OrgContext, id: string, request?: RequestInfo) {
+export async function revokeIngestKey(db: Db, ctx: OrgContext, id: string, request: RequestInfo) {
   requirePermission(ctx, MANAGE);
   z.string().min(1).max(64).parse(id);
   await db.$transaction(async (tx) => {

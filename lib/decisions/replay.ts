@@ -98,7 +98,7 @@ export interface StartedReplay {
 }
 
 /** Starts a replay of the last N real allow/deny decisions under a policy; returns the sandbox run at once. */
-export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, request?: RequestInfo, deps: { provider?: ReviewerProvider } = {}): Promise<StartedReplay> {
+export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, request: RequestInfo, deps: { provider?: ReviewerProvider } = {}): Promise<StartedReplay> {
   requirePermission(ctx, "policy:edit");
   const r = replayInputSchema.parse(input);
   const rows = await db.decision.findMany({
@@ -171,7 +171,7 @@ export async function replayFlips(db: Db, ctx: OrgContext, runId: string): Promi
 }
 
 /** "Add to samples": the decision's action becomes a sandbox sample expecting what really happened. */
-export async function addDecisionToSamples(db: Db, ctx: OrgContext, id: string, request?: RequestInfo) {
+export async function addDecisionToSamples(db: Db, ctx: OrgContext, id: string, request: RequestInfo) {
   requirePermission(ctx, "policy:edit");
   const d = await getDecision(db, ctx, id);
   const action = actionOfDecision(d);

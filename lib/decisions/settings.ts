@@ -42,7 +42,7 @@ export async function readSettings(db: Pick<Db, "decisionSetting">, orgId: strin
  * collection on or off edits the draft: it gains (or loses) the `[otel]` section, which then goes through validation,
  * the diff, approvals and publishing like any other change. `draftRevision` is set when the draft changed.
  */
-export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: DecisionSettingsInput, request?: RequestInfo): Promise<DecisionSettingsView & { draftRevision: number | null }> {
+export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: DecisionSettingsInput, request: RequestInfo): Promise<DecisionSettingsView & { draftRevision: number | null }> {
   requirePermission(ctx, "policy:publish");
   const next = decisionSettingsSchema.parse(input);
   const draft = await getDraftOrEmpty(db, ctx);

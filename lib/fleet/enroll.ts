@@ -50,7 +50,7 @@ export async function listEnrollmentSecrets(db: Db, ctx: OrgContext, now = new D
 }
 
 /** Creates an enrolment secret; the secret is returned here once and only its hash is stored. */
-export async function createEnrollmentSecret(db: Db, ctx: OrgContext, input: CreateEnrollmentSecretInput, request?: RequestInfo, now = new Date()) {
+export async function createEnrollmentSecret(db: Db, ctx: OrgContext, input: CreateEnrollmentSecretInput, request: RequestInfo, now = new Date()) {
   requirePermission(ctx, MANAGE);
   const { name, group, maxUses, expiresInHours } = createEnrollmentSecretSchema.parse(input);
   const secret = newSecret(ENROLLMENT_SECRET_PREFIX);
@@ -73,7 +73,7 @@ export async function createEnrollmentSecret(db: Db, ctx: OrgContext, input: Cre
   return { enrollmentSecret: created, secret };
 }
 
-export async function revokeEnrollmentSecret(db: Db, ctx: OrgContext, id: string, request?: RequestInfo) {
+export async function revokeEnrollmentSecret(db: Db, ctx: OrgContext, id: string, request: RequestInfo) {
   requirePermission(ctx, MANAGE);
   if (typeof id !== "string" || id.length === 0 || id.length > 64) throw new AppError("not_found", "No such enrolment secret in this organisation.");
   await db.$transaction(async (tx) => {
@@ -98,7 +98,7 @@ export async function revokeEnrollmentSecret(db: Db, ctx: OrgContext, id: string
  * conditional UPDATE, so a single-use secret enrols exactly one host however many try at once. Every refusal reads the
  * same (unknown org, unknown, expired, revoked or used-up secret), so the endpoint tells a guesser nothing.
  */
-export async function enrollHost(db: Db, body: unknown, request?: RequestInfo) {
+export async function enrollHost(db: Db, body: unknown, request: RequestInfo) {
   const { org: slug, secret, host } = enrollSchema.parse(body);
   if (!looksLikeSecret(secret, ENROLLMENT_SECRET_PREFIX)) throw new AppError("unauthenticated", REFUSED);
   const org = await db.organization.findUnique({ where: { slug }, select: { id: true, slug: true } });
@@ -136,7 +136,7 @@ export async function enrollHost(db: Db, body: unknown, request?: RequestInfo) {
 }
 
 /** The org's agent settings (poll interval); org:manage changes them. */
-export async function updateAgentSettings(db: Db, ctx: OrgContext, input: { pollSeconds: number | null }, request?: RequestInfo) {
+export async function updateAgentSettings(db: Db, ctx: OrgContext, input: { pollSeconds: number | null }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { pollSeconds } = orgAgentSettingsSchema.parse(input);
   await db.$transaction(async (tx) => {

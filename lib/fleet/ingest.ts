@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestInfo } from "../audit";
 import type { Db, Prisma } from "../db";
+import { nodeRequestInfo, requestInfo } from "../request";
 import { AppError, toErrorResponse } from "../errors";
 import { AGENT_TOKEN_PREFIX } from "../agents";
 import { hashSecret, looksLikeSecret } from "../crypto/tokens";
@@ -27,6 +29,7 @@ interface Pending {
   hash: string;
   report: CheckIn;
   at: Date;
+  request: RequestInfo;
   resolve: (r: Reply) => void;
 }
 
@@ -45,7 +48,7 @@ export interface CheckInIngest {
   handle(req: Request): Promise<Response>;
   handleNode(req: IncomingMessage, res: ServerResponse): void;
   /** Validates and queues one check-in; resolves when its batch is written. */
-  submit(authorization: string | null, bodyText: string): Promise<Reply>;
+  submit(authorization: string | null, bodyText: string, request: RequestInfo): Promise<Reply>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -140,7 +143,7 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
           const written = await upsertBatch(tx, rows);
           const transitions: Transition[] = written
             .filter((w) => (w.state === "drifted" || w.state === "failed") && w.prevState !== w.state)
-            .map((w) => ({ ...w, at: groups[w.i].last.at }));
+            .map((w) => ({ ...w, at: groups[w.i].last.at, request: groups[w.i].last.request }));
           if (transitions.length) await recordTransitions(tx, transitions);
           return written;
         },
@@ -177,7 +180,7 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
     return writing;
   }
 
-  function submit(authorization: string | null, bodyText: string): Promise<Reply> {
+  function submit(authorization: string | null, bodyText: string, request: RequestInfo): Promise<Reply> {
     try {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
       if (!match || !looksLikeSecret(match[1], AGENT_TOKEN_PREFIX)) {
@@ -185,7 +188,7 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
       }
       const report = checkInSchema.parse(parseJsonBody(bodyText));
       return new Promise<Reply>((resolve) => {
-        queue.push({ hash: hashSecret(match[1]), report, at: new Date(), resolve });
+        queue.push({ hash: hashSecret(match[1]), report, at: new Date(), request, resolve });
         schedule();
       });
     } catch (err) {
@@ -196,7 +199,7 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
   async function handle(req: Request): Promise<Response> {
     let r: Reply;
     try {
-      r = await submit(req.headers.get("authorization"), await readBoundedBody(req));
+      r = await submit(req.headers.get("authorization"), await readBoundedBody(req), requestInfo(req.headers));
     } catch (err) {
       r = errorReply(err, log);
     }
@@ -205,8 +208,9 @@ export function createCheckInIngest(db: Db, opts: CheckInIngestOptions = {}): Ch
 
   function handleNode(req: IncomingMessage, res: ServerResponse): void {
     const auth = req.headers.authorization ?? null;
+    const request = nodeRequestInfo(req);
     readBoundedNodeBody(req)
-      .then((text) => submit(auth, text), (err) => errorReply(err, log))
+      .then((text) => submit(auth, text, request), (err) => errorReply(err, log))
       .then((r) => {
         res.writeHead(r.status, r.headers);
         res.end(r.body);

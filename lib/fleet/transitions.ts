@@ -1,9 +1,11 @@
 import type { Prisma } from "../db";
-import { recordAudit } from "../audit";
+import { recordAudit, type RequestInfo } from "../audit";
 import { enqueueWebhookEvents } from "../webhooks";
 
 /** A host whose reported state just changed to drifted or failed. */
 export interface Transition {
+  /** The check-in that reported the change. */
+  request: RequestInfo;
   tokenId: string;
   orgId: string;
   hostname: string;
@@ -35,6 +37,7 @@ export async function recordTransitions(tx: Prisma.TransactionClient, transition
         target: { type: "agent_token", id: t.tokenId },
         diff: { state: { before: t.prevState, after: t.state } },
         meta: { hostname: t.hostname, reason: t.lastError, installedVersion: t.installedVersion, diskSha256: t.diskSha256, installedSha256: t.installedSha256 },
+        request: t.request,
       });
     }
     await enqueueWebhookEvents(

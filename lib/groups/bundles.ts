@@ -1,7 +1,6 @@
 import type { Prisma } from "../db";
-import type { AuditActor, RequestInfo } from "../audit";
 import { sha256Hex } from "../requirements/hash";
-import { signVersion } from "../bundles/build";
+import { signVersion, type SignedBy } from "../bundles/build";
 import { assertComposable, composeOverlay } from "./compose";
 
 type Tx = Prisma.TransactionClient;
@@ -19,7 +18,7 @@ export async function ensureGroupBundle(
   group: { id: string; name: string },
   base: { number: number; toml: string },
   overlay: { number: number; toml: string },
-  opts: { actor?: AuditActor; request?: RequestInfo | null; now?: Date; resign?: boolean } = {},
+  opts: { now?: Date; resign?: boolean } & SignedBy = {},
 ) {
   const key = { groupId_baseVersion_overlayVersion: { groupId: group.id, baseVersion: base.number, overlayVersion: overlay.number } };
   if (!opts.resign) {
@@ -51,6 +50,6 @@ export async function latestOverlays(tx: Tx, orgId: string) {
  * Called in the publish transaction of a base version: composes and signs it with every group's overlay, so the new
  * version is refused when it would make any group's file invalid (the error names the group and the line).
  */
-export async function composeGroupsForVersion(tx: Tx, org: { id: string; slug: string }, version: { number: number; toml: string }, opts: { actor?: AuditActor; request?: RequestInfo | null } = {}) {
+export async function composeGroupsForVersion(tx: Tx, org: { id: string; slug: string }, version: { number: number; toml: string }, opts: SignedBy = {}) {
   for (const { group, overlay } of await latestOverlays(tx, org.id)) await ensureGroupBundle(tx, org, group, version, overlay, opts);
 }

@@ -123,7 +123,7 @@ export async function getGroup(db: Db, ctx: OrgContext, name: string): Promise<G
   return (await listGroups(db, ctx)).find((g) => g.id === row.id)!;
 }
 
-export async function createGroup(db: Db, ctx: OrgContext, input: CreateGroupInput, request?: RequestInfo): Promise<GroupView> {
+export async function createGroup(db: Db, ctx: OrgContext, input: CreateGroupInput, request: RequestInfo): Promise<GroupView> {
   requirePermission(ctx, "policy:edit");
   const data = createGroupSchema.parse(input);
   const row = await db.$transaction(async (tx) => {
@@ -147,7 +147,7 @@ export async function createGroup(db: Db, ctx: OrgContext, input: CreateGroupInp
   return view(row as GroupRow, 0);
 }
 
-export async function updateGroup(db: Db, ctx: OrgContext, name: string, input: UpdateGroupInput, request?: RequestInfo): Promise<GroupView> {
+export async function updateGroup(db: Db, ctx: OrgContext, name: string, input: UpdateGroupInput, request: RequestInfo): Promise<GroupView> {
   requirePermission(ctx, "policy:edit");
   const patch = updateGroupSchema.parse(input);
   await db.$transaction(async (tx) => {
@@ -166,7 +166,7 @@ export async function updateGroup(db: Db, ctx: OrgContext, name: string, input: 
   return getGroup(db, ctx, name);
 }
 
-export async function deleteGroup(db: Db, ctx: OrgContext, name: string, request?: RequestInfo): Promise<void> {
+export async function deleteGroup(db: Db, ctx: OrgContext, name: string, request: RequestInfo): Promise<void> {
   requirePermission(ctx, "policy:publish");
   await db.$transaction(async (tx) => {
     const g = await findGroup(tx, ctx, name);
@@ -194,7 +194,7 @@ export async function getOverlayDraft(db: Db, ctx: OrgContext, name: string) {
   return getDraftOrEmpty(db, ctx, { groupId: g.id });
 }
 
-export async function saveOverlayDraft(db: Db, ctx: OrgContext, name: string, input: SaveDraftInput, request?: RequestInfo): Promise<SavedDraft> {
+export async function saveOverlayDraft(db: Db, ctx: OrgContext, name: string, input: SaveDraftInput, request: RequestInfo): Promise<SavedDraft> {
   requirePermission(ctx, "policy:edit");
   const g = await findGroup(db, ctx, name);
   return saveDraft(db, ctx, saveDraftSchema.parse(input), request, { groupId: g.id });
@@ -233,7 +233,7 @@ export interface OverlayVersionView {
  * approvals (open a change request), when the draft moved past `baseRevision`, or when Codex would refuse a composed
  * file (the findings name the overlay's lines).
  */
-export async function publishOverlay(db: Db, ctx: OrgContext, name: string, input: PublishInput, request?: RequestInfo): Promise<OverlayVersionView> {
+export async function publishOverlay(db: Db, ctx: OrgContext, name: string, input: PublishInput, request: RequestInfo): Promise<OverlayVersionView> {
   requirePermission(ctx, "policy:publish");
   const { note, baseRevision } = publishSchema.parse(input);
   return db.$transaction(async (tx) => {
@@ -258,7 +258,7 @@ export async function insertOverlayVersion(
   ctx: OrgContext,
   group: { id: string; name: string },
   input: { toml: string; note: string; changeRequestId?: string | null },
-  request?: RequestInfo,
+  request: RequestInfo,
 ): Promise<OverlayVersionView> {
   const current = await tx.overlayVersion.findFirst({ where: { groupId: group.id }, orderBy: { number: "desc" }, select: { number: true, toml: true, sha256: true } });
   if (current && current.toml === input.toml) throw new AppError("conflict", `Nothing changed: the overlay is identical to overlay version ${current.number}.`);

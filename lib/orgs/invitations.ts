@@ -34,7 +34,7 @@ function statusOf(inv: { acceptedAt: Date | null; revokedAt: Date | null; expire
  * Invites an email address with a role. The secret (the link `/invite/<secret>`) is returned once; only its sha256 is
  * stored. Inviting an address again replaces its pending invitation, so only the newest link works.
  */
-export async function inviteMember(db: Db, ctx: OrgContext, input: { email: string; role: Role }, request?: RequestInfo) {
+export async function inviteMember(db: Db, ctx: OrgContext, input: { email: string; role: Role }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { email, role } = inviteSchema.parse(input);
   const secret = newSecret(INVITE_PREFIX);
@@ -83,7 +83,7 @@ export async function listInvitations(db: Db, ctx: OrgContext) {
   return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, createdAt: r.createdAt, expiresAt: r.expiresAt, invitedBy: r.invitedBy?.email ?? null, status: statusOf(r) }));
 }
 
-export async function revokeInvitation(db: Db, ctx: OrgContext, input: { invitationId: string }, request?: RequestInfo) {
+export async function revokeInvitation(db: Db, ctx: OrgContext, input: { invitationId: string }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { invitationId } = z.object({ invitationId: z.string().min(1).max(64) }).parse(input);
   await db.$transaction(async (tx) => {
@@ -145,7 +145,7 @@ async function usableInvitation(tx: Prisma.TransactionClient, secret: string) {
   return inv;
 }
 
-async function join(tx: Prisma.TransactionClient, inv: Awaited<ReturnType<typeof usableInvitation>>, user: UserActor, request: RequestInfo | undefined, accountCreated: boolean) {
+async function join(tx: Prisma.TransactionClient, inv: Awaited<ReturnType<typeof usableInvitation>>, user: UserActor, request: RequestInfo, accountCreated: boolean) {
   const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: inv.orgId, userId: user.userId } }, select: { role: true } });
   if (existing) throw new AppError("conflict", `You are already a member of ${inv.org.name} (${existing.role}).`);
   await tx.membership.create({ data: { orgId: inv.orgId, userId: user.userId, role: inv.role } });
@@ -163,7 +163,7 @@ async function join(tx: Prisma.TransactionClient, inv: Awaited<ReturnType<typeof
 }
 
 /** A signed-in user accepts an invitation addressed to their email (compared case-insensitively). */
-export async function acceptInvitation(db: Db, actor: UserActor, secret: string, request?: RequestInfo) {
+export async function acceptInvitation(db: Db, actor: UserActor, secret: string, request: RequestInfo) {
   return db.$transaction(async (tx) => {
     const inv = await usableInvitation(tx, secret);
     if (inv.email.toLowerCase() !== actor.email.toLowerCase()) {
@@ -177,7 +177,7 @@ export async function acceptInvitation(db: Db, actor: UserActor, secret: string,
  * For an invitee without an account: creates a local account for exactly the invited email and joins, in one
  * transaction. The invitee then signs in with the new password.
  */
-export async function acceptInvitationWithNewAccount(db: Db, secret: string, input: { name: string; password: string }, request?: RequestInfo) {
+export async function acceptInvitationWithNewAccount(db: Db, secret: string, input: { name: string; password: string }, request: RequestInfo) {
   const { name, password } = newAccountSchema.parse(input);
   // Fail fast on a dead link before paying for scrypt; the transaction below checks again under the row lock.
   await db.$transaction((tx) => usableInvitation(tx, secret));

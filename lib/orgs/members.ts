@@ -48,7 +48,7 @@ async function assertNotLastOwner(tx: Prisma.TransactionClient, ctx: OrgContext,
 }
 
 /** Sets a member's role. The last owner cannot be demoted; the check runs under the org's row lock. */
-export async function changeRole(db: Db, ctx: OrgContext, input: { userId: string; role: Role }, request?: RequestInfo) {
+export async function changeRole(db: Db, ctx: OrgContext, input: { userId: string; role: Role }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { userId, role } = z.object({ userId: z.string().min(1).max(64), role: roleSchema }).parse(input);
   return db.$transaction(async (tx) => {
@@ -71,7 +71,7 @@ export async function changeRole(db: Db, ctx: OrgContext, input: { userId: strin
 }
 
 /** Removes a member from the org (the account stays). The last owner cannot be removed. */
-export async function removeMember(db: Db, ctx: OrgContext, input: { userId: string }, request?: RequestInfo) {
+export async function removeMember(db: Db, ctx: OrgContext, input: { userId: string }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { userId } = z.object({ userId: z.string().min(1).max(64) }).parse(input);
   await db.$transaction(async (tx) => {

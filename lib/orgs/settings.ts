@@ -30,7 +30,7 @@ export async function getOrgSettings(db: Db, ctx: OrgContext) {
 }
 
 /** Owner-only org settings; the audit event records each changed field before/after. */
-export async function updateOrgSettings(db: Db, ctx: OrgContext, input: { approvalsRequired?: number; tokenMaxDays?: number }, request?: RequestInfo) {
+export async function updateOrgSettings(db: Db, ctx: OrgContext, input: { approvalsRequired?: number; tokenMaxDays?: number }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const next = orgSettingsSchema.parse(input);
   return db.$transaction(async (tx) => {
@@ -70,7 +70,7 @@ export const createOrgSchema = z.object({
 });
 
 /** Any signed-in user may create an organisation; they become its first owner. */
-export async function createOrganization(db: Db, actor: UserActor, input: { name: string; slug: string }, request?: RequestInfo) {
+export async function createOrganization(db: Db, actor: UserActor, input: { name: string; slug: string }, request: RequestInfo) {
   const { name, slug } = createOrgSchema.parse(input);
   const taken = () => new AppError("conflict", `The address "${slug}" is taken. Choose another.`);
   return db.$transaction(async (tx) => {

@@ -163,7 +163,7 @@ export interface OpenChangeRequestInput {
 }
 
 /** Opens a request proposing `toml` (from the draft, or an old version's text for a restore). */
-export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChangeRequestInput, request?: RequestInfo): Promise<ChangeRequestSummary> {
+export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChangeRequestInput, request: RequestInfo): Promise<ChangeRequestSummary> {
   assertPolicySize(input.toml);
   assertPublishable(input.toml);
   let baseToml = "";
@@ -208,13 +208,13 @@ export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChan
  * A request whose Auto-review policy text changed carries impact evidence: the sample library reviewed on the current
  * and the proposed policy (lib/sandbox/impact.ts, loaded lazily because the sandbox builds on this module).
  */
-async function gatherImpact(db: Db, ctx: OrgContext, cr: { number: number; revision: number; toml: string; baseVersionNumber: number | null; baseToml: string }, request?: RequestInfo) {
+async function gatherImpact(db: Db, ctx: OrgContext, cr: { number: number; revision: number; toml: string; baseVersionNumber: number | null; baseToml: string }, request: RequestInfo) {
   const { attachPolicyImpact } = await import("../sandbox/impact");
   await attachPolicyImpact(db, ctx, cr, request);
 }
 
 /** Opens a change request for the current draft. */
-export async function createChangeRequest(db: Db, ctx: OrgContext, input: CreateChangeRequestInput, request?: RequestInfo): Promise<ChangeRequestSummary> {
+export async function createChangeRequest(db: Db, ctx: OrgContext, input: CreateChangeRequestInput, request: RequestInfo): Promise<ChangeRequestSummary> {
   const { title, note } = createChangeRequestSchema.parse(input);
   const draft = await db.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { toml: true, revision: true } });
   if (!draft) throw new AppError("not_found", "There is no draft to propose yet.");
@@ -299,7 +299,7 @@ export async function updateChangeRequest(
   ctx: OrgContext,
   number: number | string,
   input: UpdateChangeRequestInput,
-  request?: RequestInfo,
+  request: RequestInfo,
 ): Promise<ChangeRequestSummary> {
   const n = versionNumberSchema.parse(number);
   const patch = updateChangeRequestSchema.parse(input);
@@ -364,7 +364,7 @@ export async function decideChangeRequest(
   number: number | string,
   decision: "approve" | "reject",
   input: DecisionInput,
-  request?: RequestInfo,
+  request: RequestInfo,
 ): Promise<ChangeRequestSummary> {
   const n = versionNumberSchema.parse(number);
   const { comment, revision } = decisionSchema.parse(input);
@@ -397,7 +397,7 @@ export async function decideChangeRequest(
 }
 
 /** Ships an approved request as the next version. Refused when approvals are missing, it was rejected, or the base moved. */
-export async function publishChangeRequest(db: Db, ctx: OrgContext, number: number | string, request?: RequestInfo): Promise<VersionView> {
+export async function publishChangeRequest(db: Db, ctx: OrgContext, number: number | string, request: RequestInfo): Promise<VersionView> {
   const n = versionNumberSchema.parse(number);
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
@@ -424,7 +424,7 @@ export async function publishChangeRequest(db: Db, ctx: OrgContext, number: numb
 }
 
 /** Closes an open request without publishing it: its author, or anyone who may publish. */
-export async function withdrawChangeRequest(db: Db, ctx: OrgContext, number: number | string, request?: RequestInfo): Promise<ChangeRequestSummary> {
+export async function withdrawChangeRequest(db: Db, ctx: OrgContext, number: number | string, request: RequestInfo): Promise<ChangeRequestSummary> {
   const n = versionNumberSchema.parse(number);
   return db.$transaction(async (tx) => {
     const row = await lockChangeRequest(tx, ctx, n);
@@ -445,7 +445,7 @@ export async function withdrawChangeRequest(db: Db, ctx: OrgContext, number: num
 }
 
 /** Attaches evidence (a sandbox run or comparison) to an open request, for reviewers. */
-export async function attachEvidence(db: Db, ctx: OrgContext, number: number | string, input: AttachmentInput, request?: RequestInfo) {
+export async function attachEvidence(db: Db, ctx: OrgContext, number: number | string, input: AttachmentInput, request: RequestInfo) {
   const n = versionNumberSchema.parse(number);
   const { kind, refId, label } = attachmentSchema.parse(input);
   return db.$transaction(async (tx) => {

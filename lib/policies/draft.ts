@@ -39,7 +39,7 @@ export async function getDraftOrEmpty(db: Db, ctx: OrgContext, scope?: DraftScop
  * bring back what was rolled back. `expectedRevision`, when given, is the draft revision the admin confirmed to
  * replace; a save since then is refused rather than overwritten. Returns the draft's revision afterwards.
  */
-export async function replaceDraftForRestore(tx: Tx, ctx: OrgContext, toml: string, restoredFrom: number, expectedRevision: number | undefined, request?: RequestInfo): Promise<number> {
+export async function replaceDraftForRestore(tx: Tx, ctx: OrgContext, toml: string, restoredFrom: number, expectedRevision: number | undefined, request: RequestInfo): Promise<number> {
   const [current] = await tx.$queryRaw<{ id: string; toml: string; revision: number }[]>`
     SELECT id, toml, revision FROM "Draft" WHERE "orgId" = ${ctx.org.id} AND name = ${draftName()} FOR UPDATE`;
   if (expectedRevision !== undefined && (current?.revision ?? 0) !== expectedRevision) {
@@ -77,7 +77,7 @@ export interface SavedDraft {
  * `details.theirs`, so the editor can offer theirs / yours / merge. Invalid TOML may be saved (a draft is work in
  * progress); publishing checks it.
  */
-export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, request?: RequestInfo, scope?: DraftScope): Promise<SavedDraft> {
+export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, request: RequestInfo, scope?: DraftScope): Promise<SavedDraft> {
   const { toml, baseRevision } = saveDraftSchema.parse(input);
   const DRAFT_NAME = draftName(scope);
   assertPolicySize(toml);

@@ -19,7 +19,7 @@ export type RestoreResult = ({ kind: "version"; version: VersionView } | { kind:
  * change would bring it back with the next routine publish. The console confirms first when the draft had unpublished
  * work and passes the revision it confirmed (`draftRevision`); a save after that refuses the restore.
  */
-export async function restoreVersion(db: Db, ctx: OrgContext, number: number | string, input: RestoreInput, request?: RequestInfo): Promise<RestoreResult> {
+export async function restoreVersion(db: Db, ctx: OrgContext, number: number | string, input: RestoreInput, request: RequestInfo): Promise<RestoreResult> {
   const n = versionNumberSchema.parse(number);
   const { note, draftRevision } = restoreSchema.parse(input);
   const old = await db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: n } }, select: { toml: true } });

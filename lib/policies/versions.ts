@@ -110,7 +110,7 @@ export interface NewVersion {
  * Appends version N+1. The caller holds lockOrgPolicy, so N is the true maximum. Refuses text Codex would refuse and
  * text identical to the current version.
  */
-export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, request?: RequestInfo): Promise<VersionView> {
+export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, request: RequestInfo): Promise<VersionView> {
   assertPublishable(input.toml);
   if (input.rollbackOf === undefined) await assertNoActiveRollout(tx, ctx.org.id);
   const current = await currentVersion(tx, ctx.org.id);
@@ -132,20 +132,21 @@ export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, 
     select: { ...versionSelect, id: true },
   });
   const actor = input.systemAuthor ? { type: "system" as const, label: input.systemAuthor } : auditActor(ctx.actor);
+  const meta = {
+    note: input.note,
+    ...(input.changeRequest ? { changeRequest: input.changeRequest.number, approvedBy: input.changeRequest.approvers } : {}),
+    ...(input.rollout ? { rollout: input.rollout.rings.map((r) => r.name) } : {}),
+    ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+    ...changeSummary(current?.toml ?? "", input.toml),
+  };
   await recordAudit(tx, {
     orgId: ctx.org.id,
     actor,
-    action: input.restoredFromNumber ? "policy.restored" : "policy.published",
+    ...(input.restoredFromNumber
+      ? { action: "policy.restored" as const, meta: { ...meta, restoredFrom: input.restoredFromNumber } }
+      : { action: "policy.published" as const, meta }),
     target: { type: "policy_version", id: String(row.number) },
     diff: { version: { before: current?.number ?? null, after: row.number }, sha256: { before: current?.sha256 ?? null, after: row.sha256 } },
-    meta: {
-      note: input.note,
-      ...(input.restoredFromNumber ? { restoredFrom: input.restoredFromNumber } : {}),
-      ...(input.changeRequest ? { changeRequest: input.changeRequest.number, approvedBy: input.changeRequest.approvers } : {}),
-      ...(input.rollout ? { rollout: input.rollout.rings.map((r) => r.name) } : {}),
-      ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
-      ...changeSummary(current?.toml ?? "", input.toml),
-    },
     request,
   });
   // Signed once, here, in the publish transaction: a version never exists without the bundle agents fetch.
@@ -160,7 +161,7 @@ export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, 
 }
 
 /** Publishes the draft directly. Only when the org requires no approvals; otherwise the path is a change request. */
-export async function publishDraft(db: Db, ctx: OrgContext, input: PublishInput, request?: RequestInfo): Promise<VersionView> {
+export async function publishDraft(db: Db, ctx: OrgContext, input: PublishInput, request: RequestInfo): Promise<VersionView> {
   const { note, baseRevision, rollout } = publishSchema.parse(input);
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
-import { recordAudit, type AuditActor, type RequestInfo } from "../audit";
+import { recordAudit, SYSTEM_REQUEST, type AuditActor, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { lockOrgPolicy } from "../policies/common";
@@ -136,7 +136,7 @@ function isActive(state: RolloutState): boolean {
 }
 
 /** Moves to the next ring (or completes after the last); the caller audits. */
-async function advance(tx: Tx, r: RolloutRow, now: Date, by: AuditActor, gate: GateResult | null, request?: RequestInfo | null) {
+async function advance(tx: Tx, r: RolloutRow, now: Date, by: AuditActor, gate: GateResult | null, request: RequestInfo) {
   const rings = r.rings as Ring[];
   const next = r.currentRing + 1;
   const done = next > rings.length;
@@ -165,7 +165,7 @@ function ringName(rings: Ring[], i: number): string {
  * Rolls the rollout back: the previous version's text is published again as a new version (hosts never go down a
  * version number), which every host then gets. Without a previous version the rollout only halts.
  */
-async function rollBack(tx: Tx, ctx: OrgContext | null, r: RolloutRow, reason: string, by: AuditActor, now: Date, gate: GateResult | null, request?: RequestInfo | null) {
+async function rollBack(tx: Tx, ctx: OrgContext | null, r: RolloutRow, reason: string, by: AuditActor, now: Date, gate: GateResult | null, request: RequestInfo) {
   let rollbackNumber: number | null = null;
   if (r.previousNumber !== null) {
     const prev = await tx.policyVersion.findUniqueOrThrow({ where: { orgId_number: { orgId: r.orgId, number: r.previousNumber } }, select: { toml: true } });
@@ -175,7 +175,7 @@ async function rollBack(tx: Tx, ctx: OrgContext | null, r: RolloutRow, reason: s
       tx,
       actingCtx,
       { toml: prev.toml, note: `Rollback of version ${r.versionNumber}: ${reason}`, restoredFromNumber: r.previousNumber, rollbackOf: r.versionNumber, ...(ctx ? {} : { systemAuthor: by.label }) },
-      request ?? undefined,
+      request,
     );
     rollbackNumber = v.number;
   }
@@ -217,7 +217,7 @@ export async function tickRollouts(db: Db, opts: { orgId?: string; now?: Date } 
         const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { rolloutAutoPromote: true, slug: true } });
         let action: TickResult["action"] = "none";
         if (gate.verdict === "fail") {
-          const { state } = await rollBack(tx, null, r, `ring "${ringName(r.rings as Ring[], r.currentRing)}" failed its gates: ${gate.reasons.join("; ")}`, SYSTEM, now, gate);
+          const { state } = await rollBack(tx, null, r, `ring "${ringName(r.rings as Ring[], r.currentRing)}" failed its gates: ${gate.reasons.join("; ")}`, SYSTEM, now, gate, SYSTEM_REQUEST);
           action = state === "halted" ? "halted" : "rolled_back";
         } else if (gate.verdict === "timeout") {
           await tx.rollout.update({ where: { id: r.id }, data: { state: "timed_out", reason: gate.reasons[0] } });
@@ -229,11 +229,12 @@ export async function tickRollouts(db: Db, opts: { orgId?: string; now?: Date } 
             target: { type: "rollout", id: String(r.versionNumber) },
             diff: { state: { before: "running", after: "timed_out" } },
             meta: { version: r.versionNumber, ring: ringName(r.rings as Ring[], r.currentRing), reason: gate.reasons[0] },
+            request: SYSTEM_REQUEST,
           });
           await notifyRollout(tx, orgId, { org: org.slug, version: r.versionNumber, event: "timed_out", reasons: gate.reasons });
           action = "timed_out";
         } else if (gate.verdict === "pass" && org.rolloutAutoPromote) {
-          await advance(tx, r, now, SYSTEM, gate);
+          await advance(tx, r, now, SYSTEM, gate, SYSTEM_REQUEST);
           action = r.currentRing + 1 > (r.rings as Ring[]).length ? "completed" : "promoted";
         } else {
           const last = await tx.rolloutEvent.findFirst({ where: { rolloutId: r.id, kind: { in: ["gate", "awaiting_promotion"] }, ring: r.currentRing }, orderBy: { at: "desc" }, select: { kind: true, detail: true } });
@@ -335,7 +336,7 @@ export async function getRollout(db: Db, ctx: OrgContext, version?: number | str
 export const rolloutActionSchema = z.object({ reason: z.string().trim().max(500).optional().describe("Why; recorded in the audit log and on the timeline.") }).strict();
 export type RolloutActionInput = z.input<typeof rolloutActionSchema>;
 
-async function simpleTransition(db: Db, ctx: OrgContext, version: number | string, from: RolloutState[], to: RolloutState, kind: string, input: RolloutActionInput, request?: RequestInfo) {
+async function simpleTransition(db: Db, ctx: OrgContext, version: number | string, from: RolloutState[], to: RolloutState, kind: "paused" | "resumed", input: RolloutActionInput, request: RequestInfo) {
   requirePermission(ctx, "policy:publish");
   const v = versionParamSchema.parse(version);
   const { reason } = rolloutActionSchema.parse(input ?? {});
@@ -360,16 +361,16 @@ async function simpleTransition(db: Db, ctx: OrgContext, version: number | strin
   return getRollout(db, ctx, v, { tick: false });
 }
 
-export function pauseRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request?: RequestInfo) {
+export function pauseRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request: RequestInfo) {
   return simpleTransition(db, ctx, version, ["running"], "paused", "paused", input, request);
 }
 
-export function resumeRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request?: RequestInfo) {
+export function resumeRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request: RequestInfo) {
   return simpleTransition(db, ctx, version, ["paused", "timed_out"], "running", "resumed", input, request);
 }
 
 /** Moves to the next ring now, whatever the gates say (recorded with their values). */
-export async function promoteRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request?: RequestInfo) {
+export async function promoteRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request: RequestInfo) {
   requirePermission(ctx, "policy:publish");
   const v = versionParamSchema.parse(version);
   rolloutActionSchema.parse(input ?? {});
@@ -384,7 +385,7 @@ export async function promoteRollout(db: Db, ctx: OrgContext, version: number | 
 }
 
 /** Gives every host the previous version again (as a new version number) and ends the rollout. */
-export async function rollbackRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request?: RequestInfo) {
+export async function rollbackRollout(db: Db, ctx: OrgContext, version: number | string, input: RolloutActionInput = {}, request: RequestInfo) {
   requirePermission(ctx, "policy:publish");
   const v = versionParamSchema.parse(version);
   const { reason } = rolloutActionSchema.parse(input ?? {});
@@ -401,7 +402,7 @@ export async function rollbackRollout(db: Db, ctx: OrgContext, version: number |
 
 export const rolloutSettingsSchema = z.object({ autoPromote: z.boolean().describe("Promote a ring as soon as it passes its gates (else wait for an admin).") }).strict();
 
-export async function updateRolloutSettings(db: Db, ctx: OrgContext, input: z.input<typeof rolloutSettingsSchema>, request?: RequestInfo) {
+export async function updateRolloutSettings(db: Db, ctx: OrgContext, input: z.input<typeof rolloutSettingsSchema>, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { autoPromote } = rolloutSettingsSchema.parse(input);
   return db.$transaction(async (tx) => {

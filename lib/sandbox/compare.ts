@@ -79,7 +79,7 @@ export async function compareRuns(db: Db, ctx: OrgContext, aId: string, bId: str
 const reviewerName = (r: RunView) => (r.provider === "baseline" ? "baseline rules" : `${r.model}`);
 
 /** Attaches a run, or the comparison of two, to an open change request as sandbox evidence. */
-export async function attachSandboxEvidence(db: Db, ctx: OrgContext, input: EvidenceInput, request?: RequestInfo) {
+export async function attachSandboxEvidence(db: Db, ctx: OrgContext, input: EvidenceInput, request: RequestInfo) {
   requirePermission(ctx, "policy:edit");
   const e = evidenceInputSchema.parse(input);
   if (e.compareWith) {

@@ -41,7 +41,7 @@ export async function attachPolicyImpact(
   db: Db,
   ctx: OrgContext,
   cr: { number: number; revision: number; toml: string; baseVersionNumber: number | null; baseToml: string },
-  request?: RequestInfo,
+  request: RequestInfo,
 ): Promise<{ a: StartedRun; b: StartedRun } | null> {
   try {
     if (ctx.role === null || !can(ctx.role, "policy:edit")) return null;

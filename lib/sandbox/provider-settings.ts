@@ -68,7 +68,7 @@ export async function providerOptions(db: Db, ctx: OrgContext, env: Record<strin
 }
 
 /** Saves the org's provider. The key is sealed before it reaches the database; the audit event never holds it. */
-export async function saveProviderSettings(db: Db, ctx: OrgContext, input: ProviderSettingsInput, request?: RequestInfo): Promise<ProviderSettingsView> {
+export async function saveProviderSettings(db: Db, ctx: OrgContext, input: ProviderSettingsInput, request: RequestInfo): Promise<ProviderSettingsView> {
   requirePermission(ctx, PROVIDER_SETTINGS_PERMISSION);
   const s = providerSettingsSchema.parse(input);
   await db.$transaction(async (tx) => {

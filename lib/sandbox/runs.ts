@@ -90,7 +90,7 @@ export interface StartedRun {
  * Creates the run (status running, audited in the same transaction) and reviews its samples in the background with a
  * concurrency limit, writing each result as it arrives. The caller gets the id at once.
  */
-export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request?: RequestInfo, deps: { provider?: ReviewerProvider; env?: Record<string, string | undefined> } = {}): Promise<StartedRun> {
+export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request: RequestInfo, deps: { provider?: ReviewerProvider; env?: Record<string, string | undefined> } = {}): Promise<StartedRun> {
   requirePermission(ctx, "policy:edit");
   const r = runInputSchema.parse(input);
   const ids = [...new Set(r.sampleIds)];

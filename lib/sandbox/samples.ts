@@ -1,6 +1,6 @@
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
-import { recordAudit, type RequestInfo } from "../audit";
+import { recordAudit, SYSTEM_REQUEST, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import type { GuardianAction, TranscriptEntry } from "../guardian/actions";
@@ -70,6 +70,7 @@ export async function ensureSeedSamples(db: Db, ctx: OrgContext): Promise<boolea
       action: "sandbox.samples_seeded",
       target: { type: "sandbox_samples" },
       meta: { count: created.count },
+      request: SYSTEM_REQUEST,
     });
     return true;
   });
@@ -99,7 +100,7 @@ export async function getSample(db: Db, ctx: OrgContext, id: string): Promise<Sa
 
 const nameTaken = (name: string) => new AppError("conflict", `A sample named "${name}" exists already. Choose another name.`);
 
-export async function createSample(db: Db, ctx: OrgContext, input: SampleInput, request?: RequestInfo): Promise<SampleView> {
+export async function createSample(db: Db, ctx: OrgContext, input: SampleInput, request: RequestInfo): Promise<SampleView> {
   requirePermission(ctx, "policy:edit");
   const s = sampleInputSchema.parse(input);
   return db
@@ -115,7 +116,7 @@ export async function createSample(db: Db, ctx: OrgContext, input: SampleInput, 
     });
 }
 
-export async function updateSample(db: Db, ctx: OrgContext, id: string, input: SampleInput, request?: RequestInfo): Promise<SampleView> {
+export async function updateSample(db: Db, ctx: OrgContext, id: string, input: SampleInput, request: RequestInfo): Promise<SampleView> {
   requirePermission(ctx, "policy:edit");
   const s = sampleInputSchema.parse(input);
   return db
@@ -138,7 +139,7 @@ export async function updateSample(db: Db, ctx: OrgContext, id: string, input: S
     });
 }
 
-export async function deleteSample(db: Db, ctx: OrgContext, id: string, request?: RequestInfo): Promise<void> {
+export async function deleteSample(db: Db, ctx: OrgContext, id: string, request: RequestInfo): Promise<void> {
   requirePermission(ctx, "policy:edit");
   await db.$transaction(async (tx) => {
     const row = await tx.sampleRequest.findFirst({ where: { id, orgId: ctx.org.id }, select: { id: true, name: true, kind: true } });
@@ -158,7 +159,7 @@ export interface ImportResult {
  * Imports a JSON export (or a bare array). All or nothing: one invalid sample refuses the whole file with the path of
  * the problem (e.g. `samples.3.action.port`). Existing names are skipped, or replaced with mode "replace".
  */
-export async function importSamples(db: Db, ctx: OrgContext, json: string, options: { mode?: "skip" | "replace" } = {}, request?: RequestInfo): Promise<ImportResult> {
+export async function importSamples(db: Db, ctx: OrgContext, json: string, options: { mode?: "skip" | "replace" } = {}, request: RequestInfo): Promise<ImportResult> {
   requirePermission(ctx, "policy:edit");
   const { mode } = importOptionsSchema.parse(options);
   let value: unknown;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { recordAudit, type RequestInfo } from "../audit";
+import { recordAudit, SYSTEM_REQUEST, type RequestInfo } from "../audit";
 import { auditActor, TOKEN_SCOPES, type OrgContext, type TokenActor } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { hashSecret, looksLikeSecret, newSecret, secretPrefix } from "../crypto/tokens";
@@ -33,7 +33,7 @@ async function assertLifetime(db: Pick<Db, "organization">, orgId: string, days:
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
 /** Creates a token; the secret is returned here once and never stored. */
-export async function createApiToken(db: Db, ctx: OrgContext, input: CreateTokenInput, request?: RequestInfo) {
+export async function createApiToken(db: Db, ctx: OrgContext, input: CreateTokenInput, request: RequestInfo) {
   // Owners only (DESIGN.md: owners manage members, tokens and settings); a token never mints tokens.
   requirePermission(ctx, "org:manage");
   const { name, scopes, expiresInDays } = createTokenSchema.parse(input);
@@ -85,7 +85,7 @@ export async function listApiTokens(db: Db, ctx: OrgContext) {
   }));
 }
 
-export async function revokeApiToken(db: Db, ctx: OrgContext, tokenId: string, request?: RequestInfo) {
+export async function revokeApiToken(db: Db, ctx: OrgContext, tokenId: string, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   z.string({ message: "Token id must be a string" }).min(1).max(64).parse(tokenId);
   await db.$transaction(async (tx) => {
@@ -156,6 +156,7 @@ export async function createApiTokenForOperator(db: Db, slug: string, input: Cre
       target: { type: "api_token", id: created.id },
       diff: { name: { after: name }, scopes: { after: scopes }, expiresAt: { after: expiresAt.toISOString() }, secret: { after: "[redacted]" } },
       meta: { via: "command line" },
+      request: SYSTEM_REQUEST,
     });
     return created;
   });

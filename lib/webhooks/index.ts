@@ -65,7 +65,7 @@ export async function getWebhook(db: Db, ctx: OrgContext): Promise<WebhookView |
  * Sets the webhook URL (org:manage). A new webhook, or `rotateSecret`, gets a new signing secret, returned here once;
  * Charter keeps it sealed with the master key because it must sign with it.
  */
-export async function saveWebhook(db: Db, ctx: OrgContext, input: z.input<typeof webhookSettingsSchema> & { rotateSecret?: boolean }, request?: RequestInfo) {
+export async function saveWebhook(db: Db, ctx: OrgContext, input: z.input<typeof webhookSettingsSchema> & { rotateSecret?: boolean }, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   const { url, enabled } = webhookSettingsSchema.parse(input);
   return db.$transaction(async (tx) => {
@@ -93,7 +93,7 @@ export async function saveWebhook(db: Db, ctx: OrgContext, input: z.input<typeof
   });
 }
 
-export async function deleteWebhook(db: Db, ctx: OrgContext, request?: RequestInfo) {
+export async function deleteWebhook(db: Db, ctx: OrgContext, request: RequestInfo) {
   requirePermission(ctx, "org:manage");
   await db.$transaction(async (tx) => {
     const before = await tx.orgWebhook.findUnique({ where: { orgId: ctx.org.id }, select: { url: true } });

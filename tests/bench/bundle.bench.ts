@@ -10,41 +10,15 @@
  * the console first when sources changed, like `npm start`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { testRequest } from "../support/request";
+import { freePort, ownerContext, startScratchCharter, type ScratchCharter } from "./scratch-server";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitFor(url: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
 
 const BARE_SERVER = `
 const http = require("node:http");
@@ -73,54 +47,31 @@ async function load(url: string, headers: Record<string, string>, expectStatus: 
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "charter-bench-"));
-  chmodSync(dir, 0o755); // the embedded server runs as its own user when we are root
   const children: ChildProcess[] = [];
-  let embedded: { stop(): Promise<void> } | undefined;
+  let server: ScratchCharter | undefined;
   try {
-    const masterKey = randomBytes(32).toString("base64");
-    process.env.CHARTER_MASTER_KEY = masterKey;
-    const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
-    const { ensureDatabase } = await import("../../lib/db/admin");
-    const pgPort = await freePort();
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: pgPort, persistent: false });
-    embedded = pg;
-    await ensureDatabase(pg.adminUrl, "charter");
-    const databaseUrl = pg.urlFor("charter");
-
     // Charter itself, exactly as `npm start` runs it (migrations, seed, build if needed, next start).
-    const port = await freePort();
-    const charter = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, CHARTER_DATA_DIR: dir, CHARTER_SEED_PASSWORD: "bench-password-1", CHARTER_MASTER_KEY: masterKey },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true,
-    });
-    children.push(charter);
-    await waitFor(`http://127.0.0.1:${port}/api/health`, 600_000);
+    server = await startScratchCharter({ name: "bundle" });
+    const { port, dir } = server;
 
     // A published version and an agent token, through the domain functions the console uses.
-    const { createDb } = await import("../../lib/db");
-    const { orgContext } = await import("../../lib/orgs");
     const { saveDraft, publishDraft, getDraft } = await import("../../lib/policies");
     const { createAgentToken } = await import("../../lib/agents");
-    const db = createDb(databaseUrl);
-    const owner = await db.user.findFirstOrThrow({ where: { email: "owner@acme.example" } });
-    const ctx = await orgContext(db, { type: "user", userId: owner.id, email: owner.email, name: owner.name }, "acme", "policy:publish");
+    const { db, ctx } = await ownerContext(server.databaseUrl, "policy:publish");
     const draft = await getDraft(db, ctx);
     const text = draft?.toml ? `# bench\n${draft.toml}` : `allowed_sandbox_modes = ["read-only", "workspace-write"]\nallowed_approvals_reviewers = ["user", "auto_review"]\n`;
-    await saveDraft(db, ctx, { toml: text, baseRevision: draft?.revision ?? 0 });
-    await publishDraft(db, ctx, { note: "bench" });
-    const { secret } = await createAgentToken(db, ctx, { name: "bench", group: "engineering" });
+    await saveDraft(db, ctx, { toml: text, baseRevision: draft?.revision ?? 0 }, testRequest);
+    await publishDraft(db, ctx, { note: "bench" }, testRequest);
+    const { secret } = await createAgentToken(db, ctx, { name: "bench", group: "engineering" }, testRequest);
     // A group with an overlay, two more groups, and a rollout of the next version whose one ring this host is not in.
     const { createGroup, saveOverlayDraft, publishOverlay } = await import("../../lib/groups");
-    for (const name of ["contractors", "engineering", "ci"]) await createGroup(db, ctx, { name, priority: name === "contractors" ? 10 : 0 });
-    await saveOverlayDraft(db, ctx, "contractors", { toml: `allowed_sandbox_modes = ["read-only"]\n`, baseRevision: 0 });
-    await publishOverlay(db, ctx, "contractors", { note: "bench" });
-    const { secret: groupSecret } = await createAgentToken(db, ctx, { name: "bench contractor", group: "contractors" });
+    for (const name of ["contractors", "engineering", "ci"]) await createGroup(db, ctx, { name, priority: name === "contractors" ? 10 : 0 }, testRequest);
+    await saveOverlayDraft(db, ctx, "contractors", { toml: `allowed_sandbox_modes = ["read-only"]\n`, baseRevision: 0 }, testRequest);
+    await publishOverlay(db, ctx, "contractors", { note: "bench" }, testRequest);
+    const { secret: groupSecret } = await createAgentToken(db, ctx, { name: "bench contractor", group: "contractors" }, testRequest);
     const next = await getDraft(db, ctx);
-    await saveDraft(db, ctx, { toml: `# bench v2\n${next!.toml}`, baseRevision: next!.revision });
-    await publishDraft(db, ctx, { note: "bench rollout", rollout: { rings: [{ name: "canary", group: "engineering" }], gates: { soakMinutes: 600 } } });
+    await saveDraft(db, ctx, { toml: `# bench v2\n${next!.toml}`, baseRevision: next!.revision }, testRequest);
+    await publishDraft(db, ctx, { note: "bench rollout", rollout: { rings: [{ name: "canary", group: "engineering" }], gates: { soakMinutes: 600 } } }, testRequest);
     await db.$disconnect();
 
     const charterUrl = `http://127.0.0.1:${port}/api/v1/agent/bundle`;
@@ -168,17 +119,8 @@ async function main() {
       process.stdout.write(`  target (200 and 304 paths >= 50% of bare): ${ratios.every((r) => r >= 0.5) ? "met" : "NOT met"}\n`);
     }
   } finally {
-    for (const c of children.reverse()) {
-      try {
-        if (c.pid && c.spawnargs.includes(path.join(root, "scripts/start.ts"))) process.kill(-c.pid, "SIGINT");
-        else c.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    await embedded?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const c of children) c.kill("SIGTERM");
+    await server?.stop();
   }
 }
 

@@ -10,42 +10,15 @@
  * Run alone: `npx tsx tests/bench/checkin.bench.ts` (or `npm run bench -- checkin`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { testRequest } from "../support/request";
+import { freePort, ownerContext, startScratchCharter, type ScratchCharter } from "./scratch-server";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const HOSTS = Number(process.env.BENCH_CHECKIN_HOSTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_CHECKIN_SECONDS ?? 60);
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitFor(url: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
 
 /** CPU seconds (user + system) used so far by the processes `pick` selects, from /proc. */
 function cpuSeconds(pick: (stat: { pid: number; ppid: number; pgrp: number }) => boolean): number {
@@ -148,42 +121,20 @@ async function storm(port: number, hosts: Host[], version: number, seconds = SEC
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "charter-bench-checkin-"));
-  chmodSync(dir, 0o755); // the embedded server runs as its own user when we are root
   const children: ChildProcess[] = [];
-  let embedded: { stop(): Promise<void> } | undefined;
+  let server: ScratchCharter | undefined;
   try {
-    const masterKey = randomBytes(32).toString("base64");
-    process.env.CHARTER_MASTER_KEY = masterKey;
-    const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
-    const { ensureDatabase } = await import("../../lib/db/admin");
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), persistent: false });
-    embedded = pg;
-    await ensureDatabase(pg.adminUrl, "charter");
-    const databaseUrl = pg.urlFor("charter");
-    const postmaster = Number(readFileSync(path.join(dir, "postgres", "data", "postmaster.pid"), "utf8").split("\n")[0]);
-
-    const port = await freePort();
-    const charter = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, CHARTER_DATA_DIR: dir, CHARTER_SEED_PASSWORD: "bench-password-1", CHARTER_MASTER_KEY: masterKey },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true,
-    });
-    children.push(charter);
-    await waitFor(`http://127.0.0.1:${port}/api/health`, 900_000);
+    server = await startScratchCharter({ name: "checkin", startTimeoutMs: 900_000 });
+    const { port, charter } = server;
+    const postmaster = server.postmasterPid();
 
     // A published version and one agent token per host (made in bulk: only their hashes are stored).
-    const { createDb } = await import("../../lib/db");
-    const { orgContext } = await import("../../lib/orgs");
     const { saveDraft, publishDraft, getDraft } = await import("../../lib/policies");
     const { hashSecret, newSecret, secretPrefix } = await import("../../lib/crypto/tokens");
-    const db = createDb(databaseUrl);
-    const owner = await db.user.findFirstOrThrow({ where: { email: "owner@acme.example" } });
-    const ctx = await orgContext(db, { type: "user", userId: owner.id, email: owner.email, name: owner.name }, "acme", "policy:publish");
+    const { db, ctx } = await ownerContext(server.databaseUrl, "policy:publish");
     const draft = await getDraft(db, ctx);
-    await saveDraft(db, ctx, { toml: `# bench\nallowed_sandbox_modes = ["read-only"]\nallowed_approvals_reviewers = ["user"]\n`, baseRevision: draft?.revision ?? 0 });
-    const { number: version } = await publishDraft(db, ctx, { note: "bench" });
+    await saveDraft(db, ctx, { toml: `# bench\nallowed_sandbox_modes = ["read-only"]\nallowed_approvals_reviewers = ["user"]\n`, baseRevision: draft?.revision ?? 0 }, testRequest);
+    const { number: version } = await publishDraft(db, ctx, { note: "bench" }, testRequest);
     const hosts: Host[] = Array.from({ length: HOSTS }, (_, n) => ({ token: newSecret("cha_"), hostname: `bench-${String(n).padStart(5, "0")}` }));
     for (let i = 0; i < hosts.length; i += 2000) {
       await db.agentToken.createMany({ data: hosts.slice(i, i + 2000).map((h) => ({ orgId: ctx.org.id, name: h.hostname, prefix: secretPrefix(h.token), tokenHash: hashSecret(h.token) })) });
@@ -233,17 +184,8 @@ async function main() {
     const cpuShare = real.cpu / real.wall;
     process.stdout.write(`  target (ingestion < 10 % of one core, nothing lost): ${cpuShare < 0.1 && lost === 0 && refused === 0 ? "met" : "NOT met"}\n`);
   } finally {
-    for (const c of children.reverse()) {
-      try {
-        if (c.pid && c.spawnargs.includes(path.join(root, "scripts/start.ts"))) process.kill(-c.pid, "SIGINT");
-        else c.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    await embedded?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const c of children) c.kill("SIGTERM");
+    await server?.stop();
   }
 }
 

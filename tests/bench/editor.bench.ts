@@ -8,43 +8,13 @@
  * Run alone: `npx tsx tests/bench/editor.bench.ts`. It starts `npm start` on a scratch embedded PostgreSQL (building the
  * console first when sources changed) and uses Debian's chromium (CHROMIUM_PATH to change).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
+import { testRequest } from "../support/request";
+import { ownerContext, startScratchCharter, type ScratchCharter } from "./scratch-server";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const KEYS = 60;
 const INTERVAL_MS = 80;
 const TARGET_MS = 16;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitFor(url: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
 
 /** A valid requirements.toml of about 256 KiB: the usual keys, then many MCP server identities. */
 function bigToml(): string {
@@ -72,38 +42,15 @@ async function typingCost(page: Page, focus: () => Promise<void>): Promise<numbe
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "charter-bench-"));
-  chmodSync(dir, 0o755);
-  const children: ChildProcess[] = [];
-  let embedded: { stop(): Promise<void> } | undefined;
+  let server: ScratchCharter | undefined;
   try {
-    const masterKey = randomBytes(32).toString("base64");
-    process.env.CHARTER_MASTER_KEY = masterKey;
-    const { startEmbeddedPostgres } = await import("../../lib/db/embedded");
-    const { ensureDatabase } = await import("../../lib/db/admin");
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, "postgres"), port: await freePort(), persistent: false });
-    embedded = pg;
-    await ensureDatabase(pg.adminUrl, "charter");
-    const databaseUrl = pg.urlFor("charter");
-    const port = await freePort();
-    const password = "bench-password-1";
-    const charter = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, CHARTER_DATA_DIR: dir, CHARTER_SEED_PASSWORD: password, CHARTER_MASTER_KEY: masterKey },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true,
-    });
-    children.push(charter);
-    await waitFor(`http://127.0.0.1:${port}/api/health`, 600_000);
+    server = await startScratchCharter({ name: "editor" });
+    const { port, password } = server;
 
     const text = bigToml();
-    const { createDb } = await import("../../lib/db");
-    const { orgContext } = await import("../../lib/orgs");
     const { saveDraft, getDraft } = await import("../../lib/policies");
-    const db = createDb(databaseUrl);
-    const owner = await db.user.findFirstOrThrow({ where: { email: "owner@acme.example" } });
-    const ctx = await orgContext(db, { type: "user", userId: owner.id, email: owner.email, name: owner.name }, "acme", "policy:edit");
-    await saveDraft(db, ctx, { toml: text, baseRevision: (await getDraft(db, ctx))?.revision ?? 0 });
+    const { db, ctx } = await ownerContext(server.databaseUrl, "policy:edit");
+    await saveDraft(db, ctx, { toml: text, baseRevision: (await getDraft(db, ctx))?.revision ?? 0 }, testRequest);
     await db.$disconnect();
 
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
@@ -136,16 +83,7 @@ async function main() {
       await browser.close();
     }
   } finally {
-    for (const c of children) {
-      try {
-        process.kill(-c.pid!, "SIGINT");
-      } catch {
-        // already gone
-      }
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    await embedded?.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   }
 }
 

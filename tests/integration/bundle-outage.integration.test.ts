@@ -12,6 +12,7 @@ import { checkHealth } from "../../lib/health";
 import { publishDraft, saveDraft } from "../../lib/policies";
 import { runPrisma } from "../../scripts/prisma.mjs";
 import { makeOrgWithMember } from "./helpers";
+import { testRequest } from "../support/request";
 
 // A Postgres of this file's own, so it can be stopped: the run's shared database must stay up for the other files.
 let tmp: string;
@@ -43,18 +44,18 @@ describe("the bundle endpoint through a database outage", () => {
   it("keeps serving the last signed bundle and 304s to tokens it has seen, holds revocations made before, and health says degraded", async () => {
     const { org, actor } = await makeOrgWithMember(db, "owner");
     const ctx: OrgContext = { actor, org: { id: org.id, slug: org.slug, name: org.name }, role: "owner" };
-    await saveDraft(db, ctx, { toml: 'allowed_sandbox_modes = ["read-only"]\n', baseRevision: 0 });
-    await publishDraft(db, ctx, { note: "v1" });
-    const seen = await createAgentToken(db, ctx, { name: "seen" });
-    const revoked = await createAgentToken(db, ctx, { name: "revoked" });
-    const never = await createAgentToken(db, ctx, { name: "never used" });
+    await saveDraft(db, ctx, { toml: 'allowed_sandbox_modes = ["read-only"]\n', baseRevision: 0 }, testRequest);
+    await publishDraft(db, ctx, { note: "v1" }, testRequest);
+    const seen = await createAgentToken(db, ctx, { name: "seen" }, testRequest);
+    const revoked = await createAgentToken(db, ctx, { name: "revoked" }, testRequest);
+    const never = await createAgentToken(db, ctx, { name: "never used" }, testRequest);
     // No token is trusted from cache for even a millisecond: every request would ask the database.
     bundles = createBundleServer(db, { tokenTtlMs: 0, negativeTtlMs: 0, pollMs: 60_000, flushMs: 60_000, log: () => {} });
 
     const before = await get(seen.secret);
     expect(before.status).toBe(200);
     expect((await get(revoked.secret)).status).toBe(200);
-    await revokeAgentToken(db, ctx, revoked.token.id);
+    await revokeAgentToken(db, ctx, revoked.token.id, testRequest);
     await bundles.poll();
     expect((await get(revoked.secret)).status).toBe(401);
     expect(bundles.outage()).toBeNull();

@@ -19,6 +19,7 @@ import { getDraftOrEmpty, saveDraft } from "../../lib/policies/draft";
 import { joinRecords, logsFromJson } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies } from "../support/codex-telemetry";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 beforeEach(() => resetDb(db));
@@ -35,7 +36,7 @@ async function member(role: "owner" | "viewer" = "owner", org?: { id: string; sl
 
 /** The fixtures' four real decisions, uploaded by one host in group "eng" on policy version 3. */
 async function withFixtures(ctx: OrgContext) {
-  const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" });
+  const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" }, testRequest);
   const lines = RUNS.flatMap((run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes)))), { policyVersion: 3 }));
   const body = Uint8Array.from(gzipSync(lines.map((l) => JSON.stringify(l)).join("\n")));
   await ingestHostBatch(db, new Request("http://x/", { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-encoding": "gzip" }, body }), NOW);
@@ -112,8 +113,8 @@ describe("replay on real decisions", () => {
     const ctx = await member();
     await withFixtures(ctx);
     // Stricter: the baseline reviewer applies a policy line that names the command in a code span.
-    await saveDraft(db, ctx, { toml: `guardian_policy_config = """\nNever approve writes to the hooks directory outside the sandbox: \`touch /opt/codex-hooks/outside\`.\n"""\n`, baseRevision: 0 });
-    const replay = await startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline", lastN: 100, sample: 10 });
+    await saveDraft(db, ctx, { toml: `guardian_policy_config = """\nNever approve writes to the hooks directory outside the sandbox: \`touch /opt/codex-hooks/outside\`.\n"""\n`, baseRevision: 0 }, testRequest);
+    const replay = await startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline", lastN: 100, sample: 10 }, testRequest);
     await replay.done;
     // Two pairs of identical actions (same command, same outcome) collapse to one allow and one deny.
     expect(replay).toMatchObject({ replayed: 2, skipped: 0 });
@@ -131,15 +132,15 @@ describe("replay on real decisions", () => {
 
   it("refuses viewers, and says so when there is nothing to replay", async () => {
     const ctx = await member();
-    expect(await codeOf(startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline" }))).toBe("validation_failed");
+    expect(await codeOf(startReplay(db, ctx, { policy: { source: "draft" }, provider: "baseline" }, testRequest))).toBe("validation_failed");
     const viewer = await member("viewer", ctx.org);
-    expect(await codeOf(startReplay(db, viewer, { policy: { source: "draft" }, provider: "baseline" }))).toBe("forbidden");
+    expect(await codeOf(startReplay(db, viewer, { policy: { source: "draft" }, provider: "baseline" }, testRequest))).toBe("forbidden");
   });
 
   it("adds a real decision to the sandbox samples, expecting what really happened", async () => {
     const ctx = await member();
     await withFixtures(ctx);
-    const sample = await addDecisionToSamples(db, ctx, "cb3fab74-18ae-4228-8aa3-40e8d612362f");
+    const sample = await addDecisionToSamples(db, ctx, "cb3fab74-18ae-4228-8aa3-40e8d612362f", testRequest);
     expect(sample).toMatchObject({ name: "real-exec-command-cb3fab7418ae", kind: "exec_command", expectedOutcome: "deny", tags: ["real-decision"] });
     expect(sample.action).toMatchObject({ tool: "exec_command", command: ["/bin/bash", "-lc", "touch /opt/codex-hooks/outside/escalated.txt"], sandbox_permissions: "require_escalated" });
   });
@@ -148,13 +149,13 @@ describe("replay on real decisions", () => {
 describe("the collection switch", () => {
   it("writes the [otel] section into the draft when collection is switched on, removes it when off, and audits both", async () => {
     const ctx = await member();
-    await saveDraft(db, ctx, { toml: `allowed_approvals_reviewers = ["auto_review", "user"]\n`, baseRevision: 0 });
-    const on = await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } });
+    await saveDraft(db, ctx, { toml: `allowed_approvals_reviewers = ["auto_review", "user"]\n`, baseRevision: 0 }, testRequest);
+    const on = await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }, testRequest);
     expect(on).toMatchObject({ collect: true, draftRevision: 2 });
     expect((await getDraftOrEmpty(db, ctx)).toml).toBe(`allowed_approvals_reviewers = ["auto_review", "user"]\n\n${otelSection(4318)}`);
-    const same = await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } });
+    const same = await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } }, testRequest);
     expect(same.draftRevision).toBeNull();
-    await saveDecisionSettings(db, ctx, { collect: false, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } });
+    await saveDecisionSettings(db, ctx, { collect: false, relayPort: 4318, retentionDays: 30, mask: { patterns: [], jsonPaths: [] } }, testRequest);
     expect((await getDraftOrEmpty(db, ctx)).toml).toBe(`allowed_approvals_reviewers = ["auto_review", "user"]\n`);
     expect(await getDecisionSettings(db, ctx)).toMatchObject({ collect: false, retentionDays: 30 });
     const actions = (await db.auditEvent.findMany({ where: { orgId: ctx.org.id }, orderBy: { seq: "asc" }, select: { action: true } })).map((a) => a.action);
@@ -163,10 +164,10 @@ describe("the collection switch", () => {
 
   it("refuses bad rules and ports with the field at fault, and changes nothing", async () => {
     const ctx = await member();
-    expect(await codeOf(saveDecisionSettings(db, ctx, { collect: true, relayPort: 80, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }))).toBe("validation_failed");
-    expect(await codeOf(saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [{ name: "x", pattern: "(" }], jsonPaths: [] } }))).toBe("validation_failed");
+    expect(await codeOf(saveDecisionSettings(db, ctx, { collect: true, relayPort: 80, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }, testRequest))).toBe("validation_failed");
+    expect(await codeOf(saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [{ name: "x", pattern: "(" }], jsonPaths: [] } }, testRequest))).toBe("validation_failed");
     const viewer = await member("viewer", ctx.org);
-    expect(await codeOf(saveDecisionSettings(db, viewer, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }))).toBe("forbidden");
+    expect(await codeOf(saveDecisionSettings(db, viewer, { collect: true, relayPort: 4318, retentionDays: 90, mask: { patterns: [], jsonPaths: [] } }, testRequest))).toBe("forbidden");
     expect(await db.decisionSetting.count()).toBe(0);
     expect((await getDraftOrEmpty(db, ctx)).toml).toBe("");
   });
@@ -193,7 +194,7 @@ describe("NDJSON export and alerts", () => {
     const { evaluateDecisionAlerts, storeDecisions } = await import("../../lib/decisions");
     const { saveWebhook } = await import("../../lib/webhooks");
     const ctx = await member();
-    await saveWebhook(db, ctx, { url: "http://127.0.0.1:1/hook" });
+    await saveWebhook(db, ctx, { url: "http://127.0.0.1:1/hook" }, testRequest);
     const now = new Date("2026-11-27T12:00:00Z");
     const [template] = RUNS.flatMap((run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes))))));
     const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();

@@ -9,6 +9,7 @@ import { deliverDueWebhooks, RETRY_DELAYS_S, saveWebhook, signWebhook } from "..
 import { joinRecords, logsFromJson, type Decision } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies, toProtobuf } from "../support/codex-telemetry";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 beforeEach(() => resetDb(db));
@@ -38,7 +39,7 @@ const rows = (orgId: string) => db.decision.findMany({ where: { orgId }, orderBy
 describe("POST /api/v1/agent/decisions", () => {
   it("stores the real Codex decisions of every fixture run under the token's org, host and group, once however often they are sent", async () => {
     const ctx = await owner();
-    const { token, secret } = await createAgentToken(db, ctx, { name: "laptop-1", group: "eng" });
+    const { token, secret } = await createAgentToken(db, ctx, { name: "laptop-1", group: "eng" }, testRequest);
     const decisions = fixtureDecisions();
     const first = await ingestHostBatch(db, batch(secret, decisions, { "x-charter-batch-id": "b-1" }), NOW);
     expect(first).toMatchObject({ batchId: "b-1", received: 4, stored: 4, duplicates: 0, rejected: [] });
@@ -65,7 +66,7 @@ describe("POST /api/v1/agent/decisions", () => {
 
   it("refuses bad lines one by one with their reasons and stores the rest", async () => {
     const ctx = await owner();
-    const { secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const [good, other] = fixtureDecisions();
     const result = await ingestHostBatch(
       db,
@@ -85,8 +86,8 @@ describe("POST /api/v1/agent/decisions", () => {
 
   it("masks with the org's rules at ingest too, records what was masked, and hands the rules back to the relay", async () => {
     const ctx = await owner();
-    await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 30, mask: { patterns: [{ name: "hooks-dir", pattern: "/opt/codex-hooks" }], jsonPaths: ["arguments.justification"] } });
-    const { secret } = await createAgentToken(db, ctx, { name: "h" });
+    await saveDecisionSettings(db, ctx, { collect: true, relayPort: 4318, retentionDays: 30, mask: { patterns: [{ name: "hooks-dir", pattern: "/opt/codex-hooks" }], jsonPaths: ["arguments.justification"] } }, testRequest);
+    const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const [d] = fixtureDecisions();
     const result = await ingestHostBatch(db, batch(secret, [d]), NOW);
     expect(result.masking).toEqual({ patterns: [{ name: "hooks-dir", pattern: "/opt/codex-hooks" }], jsonPaths: ["arguments.justification"] });
@@ -101,7 +102,7 @@ describe("POST /api/v1/agent/decisions", () => {
 
   it("answers 401 for missing, unknown and revoked tokens, 413 past the size limit, 429 when busy, and stores nothing", async () => {
     const ctx = await owner();
-    const { token, secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { token, secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const lines = fixtureDecisions();
     const call = (req: Request) => codeOf(ingestHostBatch(db, req, NOW));
     expect(await call(new Request("http://x/", { method: "POST", body: "" }))).toBe("unauthenticated");
@@ -118,7 +119,7 @@ describe("POST /api/v1/agent/decisions", () => {
     } finally {
       ingestSlots.used = 0;
     }
-    await revokeAgentToken(db, ctx, token.id);
+    await revokeAgentToken(db, ctx, token.id, testRequest);
     expect(await call(batch(secret, lines))).toBe("unauthenticated");
     expect(await db.decision.count()).toBe(0);
   });
@@ -126,7 +127,7 @@ describe("POST /api/v1/agent/decisions", () => {
   it("lets a token write only its own org", async () => {
     const a = await owner();
     const b = await owner();
-    const { secret } = await createAgentToken(db, a, { name: "a" });
+    const { secret } = await createAgentToken(db, a, { name: "a" }, testRequest);
     await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW);
     expect(await db.decision.count({ where: { orgId: a.org.id } })).toBe(4);
     expect(await db.decision.count({ where: { orgId: b.org.id } })).toBe(0);
@@ -140,8 +141,8 @@ describe("POST /v1/logs (OTLP/HTTP with an ingest key)", () => {
   it("stores the same decisions from Codex's JSON export and from the protobuf encoding of it", async () => {
     const ctx = await owner();
     const other = await owner();
-    const { secret } = await createIngestKey(db, ctx, { name: "collector" });
-    const { secret: otherSecret } = await createIngestKey(db, other, { name: "collector" });
+    const { secret } = await createIngestKey(db, ctx, { name: "collector" }, testRequest);
+    const { secret: otherSecret } = await createIngestKey(db, other, { name: "collector" }, testRequest);
     for (const body of logBodies("0.171.0-deny1")) await ingestOtlpLogs(db, otlp(secret, body.bytes, "application/json"), NOW);
     for (const body of logBodies("0.171.0-deny1")) {
       const r = await ingestOtlpLogs(db, otlp(otherSecret, toProtobuf(body.bytes), "application/x-protobuf"), NOW);
@@ -156,14 +157,14 @@ describe("POST /v1/logs (OTLP/HTTP with an ingest key)", () => {
 
   it("refuses revoked keys, agent tokens, other content types and broken bodies", async () => {
     const ctx = await owner();
-    const { key, secret } = await createIngestKey(db, ctx, { name: "c" });
-    const { secret: agentSecret } = await createAgentToken(db, ctx, { name: "h" });
+    const { key, secret } = await createIngestKey(db, ctx, { name: "c" }, testRequest);
+    const { secret: agentSecret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const body = logBodies("0.171.0-deny1")[2].bytes;
     expect(await codeOf(ingestOtlpLogs(db, otlp(agentSecret, body, "application/json"), NOW))).toBe("unauthenticated");
     expect(await codeOf(ingestOtlpLogs(db, otlp(secret, body, "text/plain"), NOW))).toBe("bad_request");
     expect(await codeOf(ingestOtlpLogs(db, otlp(secret, "{", "application/json"), NOW))).toBe("bad_request");
     expect(await codeOf(ingestOtlpLogs(db, otlp(secret, Buffer.from([0x0a, 0xff]), "application/x-protobuf"), NOW))).toBe("bad_request");
-    await revokeIngestKey(db, ctx, key.id);
+    await revokeIngestKey(db, ctx, key.id, testRequest);
     expect(await codeOf(ingestOtlpLogs(db, otlp(secret, body, "application/json"), NOW))).toBe("unauthenticated");
     expect(await db.decision.count()).toBe(0);
     const audit = await db.auditEvent.findMany({ where: { orgId: ctx.org.id, action: { startsWith: "decisions." } }, select: { action: true } });
@@ -175,9 +176,9 @@ describe("retention", () => {
   it("deletes decisions past each org's retention and keeps the rest, in monthly partitions", async () => {
     const a = await owner();
     const b = await owner();
-    await saveDecisionSettings(db, b, { collect: false, relayPort: 4318, retentionDays: 1, mask: { patterns: [], jsonPaths: [] } });
-    const { secret: sa } = await createAgentToken(db, a, { name: "a" });
-    const { secret: sb } = await createAgentToken(db, b, { name: "b" });
+    await saveDecisionSettings(db, b, { collect: false, relayPort: 4318, retentionDays: 1, mask: { patterns: [], jsonPaths: [] } }, testRequest);
+    const { secret: sa } = await createAgentToken(db, a, { name: "a" }, testRequest);
+    const { secret: sb } = await createAgentToken(db, b, { name: "b" }, testRequest);
     await ingestHostBatch(db, batch(sa, fixtureDecisions()), NOW);
     await ingestHostBatch(db, batch(sb, fixtureDecisions()), NOW);
     const parts = await db.$queryRaw<{ name: string }[]>`SELECT c.relname::text AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'Decision' ORDER BY 1`;
@@ -210,8 +211,8 @@ describe("decisions to a SIEM webhook", () => {
     const siem = await receiver(204);
     try {
       const ctx = await owner();
-      const { secret: hookSecret } = await saveWebhook(db, ctx, { url: siem.url });
-      const { secret } = await createAgentToken(db, ctx, { name: "h" });
+      const { secret: hookSecret } = await saveWebhook(db, ctx, { url: siem.url }, testRequest);
+      const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
       await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW);
       await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW); // a retry of the same batch
       await expect.poll(() => db.webhookDelivery.count({ where: { orgId: ctx.org.id, deliveredAt: { not: null } } }), { timeout: 15_000 }).toBe(1);
@@ -231,8 +232,8 @@ describe("decisions to a SIEM webhook", () => {
     const siem = await receiver(503);
     try {
       const ctx = await owner();
-      await saveWebhook(db, ctx, { url: siem.url });
-      const { secret } = await createAgentToken(db, ctx, { name: "h" });
+      await saveWebhook(db, ctx, { url: siem.url }, testRequest);
+      const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
       await ingestHostBatch(db, batch(secret, fixtureDecisions().slice(0, 1)), NOW);
       const [queued] = await db.webhookDelivery.findMany({ where: { orgId: ctx.org.id } });
       let t = Date.now();

@@ -10,6 +10,7 @@ import { joinRecords, logsFromJson, maskDecision } from "../../packages/agent/sr
 import { RUNS, logBodies, toProtobuf, type Run } from "../support/codex-telemetry";
 import { startDecisionsServer } from "../support/decisions-server";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 const NOW = Date.parse("2026-11-27T12:00:00Z");
@@ -22,7 +23,7 @@ afterEach(async () => {
 async function host() {
   const { org, actor } = await makeOrgWithMember(db, "owner");
   const ctx: OrgContext = { actor, org: { id: org.id, slug: org.slug, name: org.name }, role: "owner" };
-  const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" });
+  const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" }, testRequest);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "charter-relay-"));
   cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
   return { ctx, secret, stateDir };
@@ -120,7 +121,7 @@ describe("the host relay", () => {
     const probe = await startDecisionsServer(db, NOW);
     const port = probe.url.port;
     await probe.close();
-    await saveDecisionSettings(db, ctx, { collect: true, relayPort: Number(port), retentionDays: 90, mask: { patterns: [{ name: "hooks", pattern: "/opt/codex-hooks" }], jsonPaths: [] } });
+    await saveDecisionSettings(db, ctx, { collect: true, relayPort: Number(port), retentionDays: 90, mask: { patterns: [{ name: "hooks", pattern: "/opt/codex-hooks" }], jsonPaths: [] } }, testRequest);
     const relay = await startRelay(relayCtx);
     expect(relay).not.toBeNull();
     cleanups.push(() => relay!.stop());

@@ -7,6 +7,7 @@ import { getHost, listFleet, versionAdoption } from "../../lib/fleet/hosts";
 import { MAX_AGENT_BODY_BYTES } from "../../lib/fleet/schemas";
 import { hashSecret, newSecret, secretPrefix } from "../../lib/crypto/tokens";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 const ingests: CheckInIngest[] = [];
@@ -27,8 +28,8 @@ async function owner(): Promise<OrgContext> {
 
 async function publish(ctx: OrgContext, toml: string) {
   const draft = await getDraft(db, ctx);
-  await saveDraft(db, ctx, { toml, baseRevision: draft?.revision ?? 0 });
-  return publishDraft(db, ctx, { note: "test" });
+  await saveDraft(db, ctx, { toml, baseRevision: draft?.revision ?? 0 }, testRequest);
+  return publishDraft(db, ctx, { note: "test" }, testRequest);
 }
 
 function ingest(env: Record<string, string | undefined> = {}) {
@@ -70,7 +71,7 @@ describe("POST /api/v1/agent/checkin", () => {
   it("stores what an admin-made token's host reports and answers the poll interval", async () => {
     const ctx = await owner();
     await publish(ctx, V1);
-    const { token, secret } = await createAgentToken(db, ctx, { name: "laptop", group: "ci" });
+    const { token, secret } = await createAgentToken(db, ctx, { name: "laptop", group: "ci" }, testRequest);
     const r = await checkIn(ingest(), secret, report({ events: [{ at: "2026-11-27T10:00:00Z", state: "installed", version: 1 }] }));
     expect(r).toMatchObject({ status: 200, body: { pollIntervalSeconds: 300 } });
     expect(Date.parse(r.body.serverTime)).not.toBeNaN();
@@ -83,8 +84,8 @@ describe("POST /api/v1/agent/checkin", () => {
 
   it("refuses a missing, unknown or revoked token with 401 and stores nothing", async () => {
     const ctx = await owner();
-    const { token, secret } = await createAgentToken(db, ctx, { name: "gone" });
-    await revokeAgentToken(db, ctx, token.id);
+    const { token, secret } = await createAgentToken(db, ctx, { name: "gone" }, testRequest);
+    await revokeAgentToken(db, ctx, token.id, testRequest);
     const i = ingest();
     expect((await checkIn(i, null, report())).status).toBe(401);
     expect((await checkIn(i, "cha_unknown", report())).body.error.code).toBe("unauthenticated");
@@ -95,7 +96,7 @@ describe("POST /api/v1/agent/checkin", () => {
 
   it("answers bad input with one clear error and changes nothing", async () => {
     const ctx = await owner();
-    const { secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const i = ingest();
     expect(await checkIn(i, secret, "{not json")).toMatchObject({ status: 400, body: { error: { code: "bad_request" } } });
     const wrong = await checkIn(i, secret, report({ os: "plan9" }));
@@ -112,7 +113,7 @@ describe("POST /api/v1/agent/checkin", () => {
 
   it("writes history only when something changed, plus one sample per host per day", async () => {
     const ctx = await owner();
-    const { token, secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { token, secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const i = ingest();
     await checkIn(i, secret, report());
     await checkIn(i, secret, report());
@@ -129,7 +130,7 @@ describe("POST /api/v1/agent/checkin", () => {
 
   it("does not store an event twice when a host resends an unacknowledged check-in", async () => {
     const ctx = await owner();
-    const { token, secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { token, secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const i = ingest();
     const events = [{ at: "2026-11-27T10:00:00.000Z", state: "drifted", reason: "file edited" }, { at: "2026-11-27T10:00:01.000Z", state: "repaired", version: 1 }];
     await checkIn(i, secret, report({ events }));
@@ -153,7 +154,7 @@ describe("POST /api/v1/agent/checkin", () => {
 
   it("asks for the org's interval, else CHARTER_AGENT_POLL_SECONDS, within bounds", async () => {
     const ctx = await owner();
-    const { secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     expect((await checkIn(ingest({ CHARTER_AGENT_POLL_SECONDS: "120" }), secret, report())).body.pollIntervalSeconds).toBe(120);
     expect((await checkIn(ingest({ CHARTER_AGENT_POLL_SECONDS: "1" }), secret, report())).body.pollIntervalSeconds).toBe(30);
     await db.organization.update({ where: { id: ctx.org.id }, data: { agentPollSeconds: 900 } });
@@ -166,7 +167,7 @@ describe("host states", () => {
     const ctx = await owner();
     await publish(ctx, V1);
     await publish(ctx, V2);
-    const make = (name: string, group?: string) => createAgentToken(db, ctx, { name, group });
+    const make = (name: string, group?: string) => createAgentToken(db, ctx, { name, group }, testRequest);
     const [current, behind, failed, drifted, never, silent, revoked] = await Promise.all(
       ["current", "behind", "failed", "drifted", "never", "silent", "revoked"].map((n) => make(n, n === "current" ? "ci" : undefined)),
     );
@@ -179,7 +180,7 @@ describe("host states", () => {
     await checkIn(i, silent.secret, report({ hostname: "silent", installedVersion: 2 }));
     await db.agentHost.update({ where: { tokenId: silent.token.id }, data: { lastSeenAt: new Date(Date.now() - 25 * 3_600_000) } });
     await checkIn(i, revoked.secret, report({ hostname: "revoked", installedVersion: 2 }));
-    await revokeAgentToken(db, ctx, revoked.token.id);
+    await revokeAgentToken(db, ctx, revoked.token.id, testRequest);
 
     const fleet = await listFleet(db, ctx);
     const state = Object.fromEntries(fleet.hosts.map((h) => [h.name, h.state]));
@@ -205,7 +206,7 @@ describe("host states", () => {
   it("counts a token that only fetches the bundle by what the bundle endpoint saw", async () => {
     const ctx = await owner();
     await publish(ctx, V1);
-    const { token } = await createAgentToken(db, ctx, { name: "old-agent" });
+    const { token } = await createAgentToken(db, ctx, { name: "old-agent" }, testRequest);
     await db.agentCheckIn.create({ data: { tokenId: token.id, orgId: ctx.org.id, versionServed: 1, versionInstalled: 1, at: new Date() } });
     const fleet = await listFleet(db, ctx);
     expect(fleet.hosts[0]).toMatchObject({ name: "old-agent", state: "current", installedVersion: 1 });

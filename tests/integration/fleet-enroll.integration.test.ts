@@ -7,6 +7,7 @@ import { createEnrollmentSecret, enrollHost, listEnrollmentSecrets, revokeEnroll
 import { createCheckInIngest, type CheckInIngest } from "../../lib/fleet/ingest";
 import { deliverDueWebhooks, saveWebhook, signWebhook } from "../../lib/webhooks";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 const ingests: CheckInIngest[] = [];
@@ -35,13 +36,13 @@ const report = (over: Record<string, unknown> = {}) =>
 describe("enrolment secrets", () => {
   it("exchanges a secret for a new per-host token bound to the secret's group, hashed at rest and audited", async () => {
     const ctx = await member();
-    const { secret, enrollmentSecret } = await createEnrollmentSecret(db, ctx, { name: "CI runners", group: "ci", maxUses: null });
+    const { secret, enrollmentSecret } = await createEnrollmentSecret(db, ctx, { name: "CI runners", group: "ci", maxUses: null }, testRequest);
     expect(secret).toMatch(/^che_[A-Za-z0-9_-]{43}$/);
     const stored = await db.enrollmentSecret.findUniqueOrThrow({ where: { id: enrollmentSecret.id } });
     expect(JSON.stringify(stored)).not.toContain(secret);
 
-    const a = await enrollHost(db, { org: ctx.org.slug, secret, host: host("runner-1") });
-    const b = await enrollHost(db, { org: ctx.org.slug, secret, host: host("runner-2") });
+    const a = await enrollHost(db, { org: ctx.org.slug, secret, host: host("runner-1") }, testRequest);
+    const b = await enrollHost(db, { org: ctx.org.slug, secret, host: host("runner-2") }, testRequest);
     expect(a).toMatchObject({ org: ctx.org.slug, group: "ci" });
     expect(a.token).toMatch(/^cha_/);
     expect(a.token).not.toBe(b.token);
@@ -60,16 +61,16 @@ describe("enrolment secrets", () => {
 
     // The new token checks in as its own host; revoking one host's token leaves the other working.
     const i = ingest();
-    expect((await i.submit(`Bearer ${a.token}`, report({ hostname: "runner-1" }))).status).toBe(200);
-    await revokeAgentToken(db, ctx, a.hostId);
-    expect((await i.submit(`Bearer ${a.token}`, report())).status).toBe(401);
-    expect((await i.submit(`Bearer ${b.token}`, report({ hostname: "runner-2" }))).status).toBe(200);
+    expect((await i.submit(`Bearer ${a.token}`, report({ hostname: "runner-1" }), testRequest)).status).toBe(200);
+    await revokeAgentToken(db, ctx, a.hostId, testRequest);
+    expect((await i.submit(`Bearer ${a.token}`, report(), testRequest)).status).toBe(401);
+    expect((await i.submit(`Bearer ${b.token}`, report({ hostname: "runner-2" }), testRequest)).status).toBe(200);
   });
 
   it("lets a single-use secret enrol exactly one host, even when many try at once", async () => {
     const ctx = await member();
-    const { secret } = await createEnrollmentSecret(db, ctx, { name: "one laptop" });
-    const tries = await Promise.all(Array.from({ length: 6 }, (_, n) => codeOf(enrollHost(db, { org: ctx.org.slug, secret, host: host(`h${n}`) }))));
+    const { secret } = await createEnrollmentSecret(db, ctx, { name: "one laptop" }, testRequest);
+    const tries = await Promise.all(Array.from({ length: 6 }, (_, n) => codeOf(enrollHost(db, { org: ctx.org.slug, secret, host: host(`h${n}`) }, testRequest))));
     expect(tries.filter((c) => c === "ok")).toHaveLength(1);
     expect(tries.filter((c) => c === "unauthenticated")).toHaveLength(5);
     expect(await db.agentToken.count()).toBe(1);
@@ -79,10 +80,10 @@ describe("enrolment secrets", () => {
   it("refuses expired, revoked, unknown and other-org secrets alike, and changes nothing", async () => {
     const ctx = await member();
     const other = await member();
-    const expired = await createEnrollmentSecret(db, ctx, { name: "old", expiresInHours: 1 }, undefined, new Date(Date.now() - 2 * 3_600_000));
-    const revoked = await createEnrollmentSecret(db, ctx, { name: "revoked", maxUses: 5 });
-    await revokeEnrollmentSecret(db, ctx, revoked.enrollmentSecret.id);
-    const elsewhere = await createEnrollmentSecret(db, other, { name: "theirs" });
+    const expired = await createEnrollmentSecret(db, ctx, { name: "old", expiresInHours: 1 }, testRequest, new Date(Date.now() - 2 * 3_600_000));
+    const revoked = await createEnrollmentSecret(db, ctx, { name: "revoked", maxUses: 5 }, testRequest);
+    await revokeEnrollmentSecret(db, ctx, revoked.enrollmentSecret.id, testRequest);
+    const elsewhere = await createEnrollmentSecret(db, other, { name: "theirs" }, testRequest);
     const attempts = [
       { org: ctx.org.slug, secret: expired.secret },
       { org: ctx.org.slug, secret: revoked.secret },
@@ -91,9 +92,9 @@ describe("enrolment secrets", () => {
       { org: "no-such-org", secret: revoked.secret },
     ];
     for (const a of attempts) {
-      await expect(enrollHost(db, { ...a, host: host() })).rejects.toMatchObject({ code: "unauthenticated", message: "The enrolment secret is unknown, expired, revoked or used up." });
+      await expect(enrollHost(db, { ...a, host: host() }, testRequest)).rejects.toMatchObject({ code: "unauthenticated", message: "The enrolment secret is unknown, expired, revoked or used up." });
     }
-    expect(await codeOf(enrollHost(db, { org: ctx.org.slug, secret: revoked.secret, host: { ...host(), os: "beos" } }))).toBe("validation_failed");
+    expect(await codeOf(enrollHost(db, { org: ctx.org.slug, secret: revoked.secret, host: { ...host(), os: "beos" } }, testRequest))).toBe("validation_failed");
     expect(await db.agentToken.count()).toBe(0);
     expect((await listEnrollmentSecrets(db, ctx)).map((s) => s.status).sort()).toEqual(["expired", "revoked"]);
   });
@@ -101,15 +102,15 @@ describe("enrolment secrets", () => {
   it("lets only admins and owners create and revoke secrets, and owners set the poll interval", async () => {
     const viewer = await member("viewer");
     const admin = await member("admin");
-    expect(await codeOf(createEnrollmentSecret(db, viewer, { name: "x" }))).toBe("forbidden");
-    expect(await codeOf(createEnrollmentSecret(db, admin, { name: "x", maxUses: 0 }))).toBe("validation_failed");
-    const { enrollmentSecret } = await createEnrollmentSecret(db, admin, { name: "x" });
-    expect(await codeOf(revokeEnrollmentSecret(db, viewer, enrollmentSecret.id))).toBe("forbidden");
-    expect(await codeOf(revokeEnrollmentSecret(db, admin, "nope"))).toBe("not_found");
-    expect(await codeOf(updateAgentSettings(db, admin, { pollSeconds: 60 }))).toBe("forbidden");
+    expect(await codeOf(createEnrollmentSecret(db, viewer, { name: "x" }, testRequest))).toBe("forbidden");
+    expect(await codeOf(createEnrollmentSecret(db, admin, { name: "x", maxUses: 0 }, testRequest))).toBe("validation_failed");
+    const { enrollmentSecret } = await createEnrollmentSecret(db, admin, { name: "x" }, testRequest);
+    expect(await codeOf(revokeEnrollmentSecret(db, viewer, enrollmentSecret.id, testRequest))).toBe("forbidden");
+    expect(await codeOf(revokeEnrollmentSecret(db, admin, "nope", testRequest))).toBe("not_found");
+    expect(await codeOf(updateAgentSettings(db, admin, { pollSeconds: 60 }, testRequest))).toBe("forbidden");
     const owner = await member("owner");
-    expect(await codeOf(updateAgentSettings(db, owner, { pollSeconds: 5 }))).toBe("validation_failed");
-    await updateAgentSettings(db, owner, { pollSeconds: 600 });
+    expect(await codeOf(updateAgentSettings(db, owner, { pollSeconds: 5 }, testRequest))).toBe("validation_failed");
+    await updateAgentSettings(db, owner, { pollSeconds: 600 }, testRequest);
     expect((await db.organization.findUniqueOrThrow({ where: { id: owner.org.id } })).agentPollSeconds).toBe(600);
   });
 });
@@ -130,14 +131,14 @@ describe("drifted and failed hosts", () => {
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const { secret: hookSecret } = await saveWebhook(db, ctx, { url });
+      const { secret: hookSecret } = await saveWebhook(db, ctx, { url }, testRequest);
       expect(hookSecret).toMatch(/^whsec_/);
-      const { token, secret } = await createAgentToken(db, ctx, { name: "laptop" });
+      const { token, secret } = await createAgentToken(db, ctx, { name: "laptop" }, testRequest);
       const i = ingest();
-      await i.submit(`Bearer ${secret}`, report());
-      await i.submit(`Bearer ${secret}`, report({ diskSha256: "b".repeat(64) }));
-      await i.submit(`Bearer ${secret}`, report({ diskSha256: "b".repeat(64) }));
-      await i.submit(`Bearer ${secret}`, report({ state: "failed", lastError: "codex refused: invalid type" }));
+      await i.submit(`Bearer ${secret}`, report(), testRequest);
+      await i.submit(`Bearer ${secret}`, report({ diskSha256: "b".repeat(64) }), testRequest);
+      await i.submit(`Bearer ${secret}`, report({ diskSha256: "b".repeat(64) }), testRequest);
+      await i.submit(`Bearer ${secret}`, report({ state: "failed", lastError: "codex refused: invalid type" }), testRequest);
 
       const audit = await db.auditEvent.findMany({ where: { orgId: ctx.org.id, action: { startsWith: "agent.host." } }, orderBy: { seq: "asc" } });
       expect(audit.map((e) => [e.action, e.actorType, e.targetId])).toEqual([
@@ -176,9 +177,9 @@ describe("drifted and failed hosts", () => {
 
   it("gives up on a delivery after the last retry", async () => {
     const ctx = await member();
-    await saveWebhook(db, ctx, { url: "http://127.0.0.1:1/unreachable" });
-    const { secret } = await createAgentToken(db, ctx, { name: "laptop" });
-    await ingest().submit(`Bearer ${secret}`, report({ state: "failed", lastError: "disk full" }));
+    await saveWebhook(db, ctx, { url: "http://127.0.0.1:1/unreachable" }, testRequest);
+    const { secret } = await createAgentToken(db, ctx, { name: "laptop" }, testRequest);
+    await ingest().submit(`Bearer ${secret}`, report({ state: "failed", lastError: "disk full" }), testRequest);
     let t = Date.now();
     for (let n = 0; n < 6; n++) {
       await deliverDueWebhooks(db, { now: () => new Date(t), timeoutMs: 1000 });

@@ -3,6 +3,7 @@ import { AppError } from "../../lib/errors";
 import type { OrgContext } from "../../lib/auth/actor";
 import { getDraft, publishDraft, saveDraft } from "../../lib/policies";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 beforeEach(() => resetDb(db));
@@ -29,8 +30,8 @@ async function errorOf(p: Promise<unknown>): Promise<AppError> {
 describe("requirements limits on drafts", () => {
   it("refuses to save a draft past the depth limit, naming the limit, and keeps the draft", async () => {
     const ctx = await owner();
-    await saveDraft(db, ctx, { toml: "a = [", baseRevision: 0 });
-    const err = await errorOf(saveDraft(db, ctx, { toml: DEEP, baseRevision: 1 }));
+    await saveDraft(db, ctx, { toml: "a = [", baseRevision: 0 }, testRequest);
+    const err = await errorOf(saveDraft(db, ctx, { toml: DEEP, baseRevision: 1 }, testRequest));
     expect(err.status).toBe(422);
     expect(err.details).toMatchObject({ limit: "depth", max: 32 });
     expect((await getDraft(db, ctx))?.toml).toBe("a = [");
@@ -38,11 +39,11 @@ describe("requirements limits on drafts", () => {
 
   it("replaces a stored draft that is past the limits (saved before they existed), and refuses to publish it", async () => {
     const ctx = await owner();
-    await saveDraft(db, ctx, { toml: GOOD, baseRevision: 0 });
+    await saveDraft(db, ctx, { toml: GOOD, baseRevision: 0 }, testRequest);
     await db.draft.updateMany({ where: { orgId: ctx.org.id }, data: { toml: DEEP } });
-    const publish = await errorOf(publishDraft(db, ctx, { baseRevision: 1, note: "deep" }));
+    const publish = await errorOf(publishDraft(db, ctx, { baseRevision: 1, note: "deep" }, testRequest));
     expect(publish.status).toBe(422);
-    expect(await saveDraft(db, ctx, { toml: GOOD, baseRevision: 1 })).toMatchObject({ revision: 2, changed: true });
+    expect(await saveDraft(db, ctx, { toml: GOOD, baseRevision: 1 }, testRequest)).toMatchObject({ revision: 2, changed: true });
     expect((await getDraft(db, ctx))?.toml).toBe(GOOD);
   });
 });

@@ -12,6 +12,7 @@ import { createCheckInIngest, type CheckInIngest } from "../../lib/fleet/ingest"
 import { saveWebhook } from "../../lib/webhooks";
 import { getRollout, hostBucket, pauseRollout, promoteRollout, resumeRollout, rollbackRollout, tickRollouts } from "../../lib/rollouts";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 /*
  * A simulated fleet of 1,000 hosts in three groups, fetching over real HTTP from the bundle fast path, through
@@ -45,8 +46,8 @@ function groupOf(i: number) {
 
 async function publish(toml: string, rollout?: Parameters<typeof publishDraft>[2]["rollout"]) {
   const draft = await getDraft(db, ctx);
-  await saveDraft(db, ctx, { toml, baseRevision: draft?.revision ?? 0 });
-  return publishDraft(db, ctx, { note: "simulated", rollout });
+  await saveDraft(db, ctx, { toml, baseRevision: draft?.revision ?? 0 }, testRequest);
+  return publishDraft(db, ctx, { note: "simulated", rollout }, testRequest);
 }
 
 /** Every host fetches its bundle over HTTP (saying what it has installed, as agents do); returns version per host. */
@@ -116,10 +117,10 @@ beforeAll(async () => {
   });
   const ids = new Map((await db.agentToken.findMany({ where: { orgId: org.id }, select: { id: true, tokenHash: true } })).map((t) => [t.tokenHash, t.id]));
   for (const h of hosts) h.id = ids.get(hashSecret(h.secret))!;
-  for (const [name, priority] of [["engineering", 0], ["contractors", 10], ["ci", 0]] as const) await createGroup(db, ctx, { name, priority });
+  for (const [name, priority] of [["engineering", 0], ["contractors", 10], ["ci", 0]] as const) await createGroup(db, ctx, { name, priority }, testRequest);
   await publish(BASE_V1);
-  await saveOverlayDraft(db, ctx, "contractors", { toml: CONTRACTORS, baseRevision: 0 });
-  await publishOverlay(db, ctx, "contractors", { note: "contractors are stricter" });
+  await saveOverlayDraft(db, ctx, "contractors", { toml: CONTRACTORS, baseRevision: 0 }, testRequest);
+  await publishOverlay(db, ctx, "contractors", { note: "contractors are stricter" }, testRequest);
 
   bundles = createBundleServer(db, { pollMs: 3_600_000, flushMs: 3_600_000, log: () => {} });
   checkins = createCheckInIngest(db, { flushMs: 50, log: () => {} });
@@ -213,10 +214,10 @@ describe("a 1,000-host fleet in three groups", () => {
   it("refuses another publish while a rollout is active, and lets admins pause, resume and promote by hand", async () => {
     await publish(BASE_V3, { rings: RINGS, gates: GATES });
     expect(await codeOf(publish(`allowed_web_search_modes = ["cached"]\n${BASE_V3}`))).toBe("conflict");
-    expect((await pauseRollout(db, ctx, 3, { reason: "lunch" })).state).toBe("paused");
+    expect((await pauseRollout(db, ctx, 3, { reason: "lunch" }, testRequest)).state).toBe("paused");
     expect(await tickRollouts(db, { orgId: ctx.org.id, now: minutes(new Date(), 60) })).toEqual([]);
-    expect((await resumeRollout(db, ctx, 3)).state).toBe("running");
-    const promoted = await promoteRollout(db, ctx, 3, { reason: "contractors look fine" });
+    expect((await resumeRollout(db, ctx, 3, {}, testRequest)).state).toBe("running");
+    const promoted = await promoteRollout(db, ctx, 3, { reason: "contractors look fine" }, testRequest);
     expect(promoted.currentRing).toBe(1);
     await bundles.poll();
     const served = await fetchAll(installed);
@@ -224,7 +225,7 @@ describe("a 1,000-host fleet in three groups", () => {
   });
 
   it("rolls back by hand: every host gets version 2's text again as version 4", async () => {
-    const r = await rollbackRollout(db, ctx, 3, { reason: "residency breaks CI" });
+    const r = await rollbackRollout(db, ctx, 3, { reason: "residency breaks CI" }, testRequest);
     expect(r.state).toBe("rolled_back");
     expect(r.rollbackVersion).toBe(4);
     await bundles.poll();
@@ -237,7 +238,7 @@ describe("a 1,000-host fleet in three groups", () => {
   });
 
   it("halts on install failures in the first ring and rolls back by itself, with an audit event and a webhook notification", async () => {
-    await saveWebhook(db, ctx, { url: "http://127.0.0.1:9/hook" });
+    await saveWebhook(db, ctx, { url: "http://127.0.0.1:9/hook" }, testRequest);
     await publish(`enforce_residency = "us"\n${BASE_V2}`, { rings: RINGS, gates: GATES });
     const t0 = (await db.rollout.findFirstOrThrow({ where: { orgId: ctx.org.id, versionNumber: 5 } })).ringStartedAt;
     await bundles.poll();
@@ -274,7 +275,7 @@ describe("a 1,000-host fleet in three groups", () => {
     const engineer = hosts.find((h) => h.group === "engineering" && !inCanary(h))!;
     expect((await checkIn(engineer, { hostname: "ext-laptop-7", state: "current", installedVersion: 6 })).status).toBe(200);
     await checkins.flush();
-    await updateGroup(db, ctx, "contractors", { rules: { hostnamePattern: "ext-*" } });
+    await updateGroup(db, ctx, "contractors", { rules: { hostnamePattern: "ext-*" } }, testRequest);
     await publish(BASE_V3, { rings: RINGS, gates: GATES });
     await bundles.poll();
     const served = await fetchAll(installed);

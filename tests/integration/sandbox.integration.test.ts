@@ -23,6 +23,7 @@ import {
 import { policyImpact } from "../../lib/sandbox/impact";
 import { answer, httpError, startMockOpenAi, type MockOpenAi } from "../support/mock-openai";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 const db = useTestDb();
 beforeEach(() => resetDb(db));
@@ -74,7 +75,7 @@ describe("sample library", () => {
     const samples = await listSamples(db, ctx);
     expect(samples).toHaveLength(SEED_SAMPLES.length);
     expect(await ensureSeedSamples(db, ctx)).toBe(false);
-    await deleteSample(db, ctx, samples[0].id);
+    await deleteSample(db, ctx, samples[0].id, testRequest);
     expect(await ensureSeedSamples(db, ctx)).toBe(false);
     expect(await listSamples(db, ctx)).toHaveLength(SEED_SAMPLES.length - 1);
   });
@@ -87,7 +88,7 @@ describe("sample library", () => {
 
   it("refuses an invalid action with its path and stores nothing", async () => {
     const ctx = await owner();
-    const err = await createSample(db, ctx, { name: "bad", action: { tool: "network_access", target: "x", host: "x", protocol: "https", port: 0 } as never }).catch((e) => e);
+    const err = await createSample(db, ctx, { name: "bad", action: { tool: "network_access", target: "x", host: "x", protocol: "https", port: 0 } as never }, testRequest).catch((e) => e);
     expect(err.name).toBe("ZodError");
     expect(JSON.stringify(err.issues)).toContain("port");
     expect(await db.sampleRequest.count({ where: { orgId: ctx.org.id } })).toBe(0);
@@ -98,14 +99,14 @@ describe("sample library", () => {
     await ensureSeedSamples(db, a);
     const file = JSON.stringify(await exportSamples(db, a));
     const b = await owner();
-    expect(await importSamples(db, b, file)).toEqual({ created: SEED_SAMPLES.length, replaced: 0, skipped: 0 });
+    expect(await importSamples(db, b, file, {}, testRequest)).toEqual({ created: SEED_SAMPLES.length, replaced: 0, skipped: 0 });
     const strip = (xs: Awaited<ReturnType<typeof listSamples>>) => xs.map(({ id: _i, updatedAt: _u, ...rest }) => rest);
     expect(strip(await listSamples(db, b))).toEqual(strip(await listSamples(db, a)));
-    expect(await importSamples(db, b, file)).toMatchObject({ created: 0, skipped: SEED_SAMPLES.length });
+    expect(await importSamples(db, b, file, {}, testRequest)).toMatchObject({ created: 0, skipped: SEED_SAMPLES.length });
 
     const broken = JSON.parse(file);
     broken.samples.push({ name: "new-one", action: { tool: "shell", command: "ls", cwd: "/", sandbox_permissions: "use_default" } });
-    const err = await importSamples(db, b, JSON.stringify(broken), { mode: "replace" }).catch((e) => e);
+    const err = await importSamples(db, b, JSON.stringify(broken), { mode: "replace" }, testRequest).catch((e) => e);
     expect(JSON.stringify(err.issues)).toContain("command");
     expect(await db.sampleRequest.count({ where: { orgId: b.org.id, name: "new-one" } })).toBe(0);
     expect((await auditActions(b.org.id)).filter((e) => e.action === "sandbox.samples_imported")).toHaveLength(2);
@@ -114,17 +115,17 @@ describe("sample library", () => {
   it("refuses a viewer's edits", async () => {
     const ctx = await owner();
     const viewer = await member(ctx, "viewer");
-    await expect(createSample(db, viewer, { name: "x", action: SEED_SAMPLES[0].action })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(createSample(db, viewer, { name: "x", action: SEED_SAMPLES[0].action }, testRequest)).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
 describe("runs", () => {
   it("stores the policy's sha256, the composed prompt, provider and model, and every result", async () => {
     const ctx = await owner();
-    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 0 });
+    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 0 }, testRequest);
     await ensureSeedSamples(db, ctx);
     const samples = await listSamples(db, ctx);
-    const run = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: samples.map((s) => s.id) });
+    const run = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: samples.map((s) => s.id) }, testRequest);
     await run.done;
     const view = await getRun(db, ctx, run.id);
     const policy = "## Always deny\n- Force pushes of any branch: `git push --force`.";
@@ -138,7 +139,7 @@ describe("runs", () => {
   it("runs on the org's provider with a concurrency limit, repeats each sample and reports the agreement rate", async () => {
     const ctx = await owner();
     await ensureSeedSamples(db, ctx);
-    await saveProviderSettings(db, ctx, { baseUrl: mock.url, model: "mock-model", apiKey: "sk-int-test-9876", timeoutMs: 5_000, concurrency: 2 });
+    await saveProviderSettings(db, ctx, { baseUrl: mock.url, model: "mock-model", apiKey: "sk-int-test-9876", timeoutMs: 5_000, concurrency: 2 }, testRequest);
     const samples = (await listSamples(db, ctx)).slice(0, 3);
     let n = 0;
     let inFlight = 0;
@@ -151,7 +152,7 @@ describe("runs", () => {
       return answer(++n % 3 === 0 ? '{"outcome":"deny","rationale":"no"}' : '{"outcome":"allow"}', { delayMs: 40 });
     };
     try {
-      const run = await startRun(db, ctx, { policy: { source: "pasted", text: "## Allow\n- everything routine" }, provider: "org", sampleIds: samples.map((s) => s.id), repeat: 3 });
+      const run = await startRun(db, ctx, { policy: { source: "pasted", text: "## Allow\n- everything routine" }, provider: "org", sampleIds: samples.map((s) => s.id), repeat: 3 }, testRequest);
       await run.done;
       const view = await getRun(db, ctx, run.id);
       expect(view).toMatchObject({ provider: "openai", model: "mock-model", baseUrl: mock.url, repeat: 3, total: 9, completed: 9, concurrency: 2 });
@@ -168,11 +169,11 @@ describe("runs", () => {
   it("shows failures as fail-closed and time-outs apart from real denials", async () => {
     const ctx = await owner();
     await ensureSeedSamples(db, ctx);
-    await saveProviderSettings(db, ctx, { baseUrl: mock.url, model: "m", timeoutMs: 1_000, concurrency: 1 });
+    await saveProviderSettings(db, ctx, { baseUrl: mock.url, model: "m", timeoutMs: 1_000, concurrency: 1 }, testRequest);
     const samples = (await listSamples(db, ctx)).slice(0, 4);
     const replies = [answer('{"outcome":"deny","risk_level":"high","rationale":"real"}'), answer("garbage"), httpError(500, "x", { "retry-after-ms": "5" }), httpError(500, "x", { "retry-after-ms": "5" }), answer('{"outcome":"allow"}', { delayMs: 2_500 })];
     mock.script.push(...replies);
-    const run = await startRun(db, ctx, { policy: { source: "pasted", text: "" }, provider: "org", sampleIds: samples.map((s) => s.id) });
+    const run = await startRun(db, ctx, { policy: { source: "pasted", text: "" }, provider: "org", sampleIds: samples.map((s) => s.id) }, testRequest);
     await run.done;
     const view = await getRun(db, ctx, run.id);
     expect(view.results.map((r) => r.status)).toEqual(["deny", "failed_closed", "failed_closed", "timed_out"]);
@@ -186,8 +187,8 @@ describe("runs", () => {
     const ctx = await owner();
     await ensureSeedSamples(db, ctx);
     const ids = (await listSamples(db, ctx)).slice(0, 1).map((s) => s.id);
-    await expect(startRun(db, ctx, { policy: { source: "draft" }, provider: "org", sampleIds: ids })).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(startRun(db, ctx, { policy: { source: "version", number: 7 }, provider: "baseline", sampleIds: ids })).rejects.toMatchObject({ code: "not_found" });
+    await expect(startRun(db, ctx, { policy: { source: "draft" }, provider: "org", sampleIds: ids }, testRequest)).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(startRun(db, ctx, { policy: { source: "version", number: 7 }, provider: "baseline", sampleIds: ids }, testRequest)).rejects.toMatchObject({ code: "not_found" });
     expect(await db.sandboxRun.count({ where: { orgId: ctx.org.id } })).toBe(0);
   });
 
@@ -196,23 +197,23 @@ describe("runs", () => {
     const b = await owner();
     await ensureSeedSamples(db, a);
     const ids = (await listSamples(db, a)).map((s) => s.id);
-    const run = await startRun(db, a, { policy: { source: "draft" }, provider: "baseline", sampleIds: ids.slice(0, 2) });
+    const run = await startRun(db, a, { policy: { source: "draft" }, provider: "baseline", sampleIds: ids.slice(0, 2) }, testRequest);
     await run.done;
     await expect(getRun(db, b, run.id)).rejects.toMatchObject({ code: "not_found" });
-    await expect(startRun(db, b, { policy: { source: "draft" }, provider: "baseline", sampleIds: ids.slice(0, 2) })).rejects.toBeInstanceOf(AppError);
+    await expect(startRun(db, b, { policy: { source: "draft" }, provider: "baseline", sampleIds: ids.slice(0, 2) }, testRequest)).rejects.toBeInstanceOf(AppError);
   });
 });
 
 describe("compare and evidence", () => {
   it("counts the decisions that flip between the published version and the draft, and attaches the comparison to a change request", async () => {
     const ctx = await owner();
-    await saveDraft(db, ctx, { toml: LENIENT, baseRevision: 0 });
-    await publishDraft(db, ctx, { note: "lenient" });
-    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 1 });
+    await saveDraft(db, ctx, { toml: LENIENT, baseRevision: 0 }, testRequest);
+    await publishDraft(db, ctx, { note: "lenient" }, testRequest);
+    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 1 }, testRequest);
     await ensureSeedSamples(db, ctx);
     const ids = (await listSamples(db, ctx)).map((s) => s.id);
-    const before = await startRun(db, ctx, { policy: { source: "version", number: 1 }, provider: "baseline", sampleIds: ids });
-    const after = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: ids });
+    const before = await startRun(db, ctx, { policy: { source: "version", number: 1 }, provider: "baseline", sampleIds: ids }, testRequest);
+    const after = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: ids }, testRequest);
     await Promise.all([before.done, after.done]);
     const c = await compareRuns(db, ctx, before.id, after.id);
     expect(c.shared).toBe(ids.length);
@@ -222,9 +223,9 @@ describe("compare and evidence", () => {
     expect(c.flips).toBe(c.allowToDeny + c.denyToAllow);
     expect(c.flips).toBeGreaterThan(0);
 
-    const cr = await createChangeRequest(db, ctx, { title: "Stricter pushes", note: "deny force pushes" });
-    await attachSandboxEvidence(db, ctx, { changeRequest: cr.number, runId: before.id, compareWith: after.id });
-    await attachSandboxEvidence(db, ctx, { changeRequest: cr.number, runId: after.id });
+    const cr = await createChangeRequest(db, ctx, { title: "Stricter pushes", note: "deny force pushes" }, testRequest);
+    await attachSandboxEvidence(db, ctx, { changeRequest: cr.number, runId: before.id, compareWith: after.id }, testRequest);
+    await attachSandboxEvidence(db, ctx, { changeRequest: cr.number, runId: after.id }, testRequest);
     const view = await getChangeRequest(db, ctx, cr.number);
     // The impact evidence came first, by itself: the policy text changed.
     expect(view.attachments.map((a) => a.kind)).toEqual(["policy_impact", "sandbox_comparison", "sandbox_run"]);
@@ -235,10 +236,10 @@ describe("compare and evidence", () => {
 
   it("a change request whose policy text changed carries impact evidence: the library on current and proposed, flips toward allow counted", async () => {
     const ctx = await owner();
-    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 0 });
-    await publishDraft(db, ctx, { note: "strict" });
-    await saveDraft(db, ctx, { toml: LENIENT, baseRevision: 1 });
-    const cr = await createChangeRequest(db, ctx, { title: "Loosen pushes", note: "allow force pushes again" });
+    await saveDraft(db, ctx, { toml: STRICT, baseRevision: 0 }, testRequest);
+    await publishDraft(db, ctx, { note: "strict" }, testRequest);
+    await saveDraft(db, ctx, { toml: LENIENT, baseRevision: 1 }, testRequest);
+    const cr = await createChangeRequest(db, ctx, { title: "Loosen pushes", note: "allow force pushes again" }, testRequest);
     const view = await getChangeRequest(db, ctx, cr.number);
     expect(view.diff.wider.verdict).toBe("REVIEW");
     const impact = view.attachments.filter((a) => a.kind === "policy_impact");
@@ -254,8 +255,8 @@ describe("compare and evidence", () => {
     expect(numbers?.comparison.a.policyLabel).toBe("Version 1 · approximate prompt");
 
     // Same policy text (only a structured key changed): no impact evidence.
-    await saveDraft(db, ctx, { toml: STRICT.replace('["auto_review", "user"]', '["user", "auto_review"]'), baseRevision: 2 });
-    const same = await createChangeRequest(db, ctx, { title: "Reorder", note: "user first" });
+    await saveDraft(db, ctx, { toml: STRICT.replace('["auto_review", "user"]', '["user", "auto_review"]'), baseRevision: 2 }, testRequest);
+    const same = await createChangeRequest(db, ctx, { title: "Reorder", note: "user first" }, testRequest);
     expect((await getChangeRequest(db, ctx, same.number)).attachments).toEqual([]);
   });
 
@@ -263,11 +264,11 @@ describe("compare and evidence", () => {
     const a = await owner();
     const b = await owner();
     await ensureSeedSamples(db, a);
-    const run = await startRun(db, a, { policy: { source: "draft" }, provider: "baseline", sampleIds: (await listSamples(db, a)).slice(0, 1).map((s) => s.id) });
+    const run = await startRun(db, a, { policy: { source: "draft" }, provider: "baseline", sampleIds: (await listSamples(db, a)).slice(0, 1).map((s) => s.id) }, testRequest);
     await run.done;
-    await saveDraft(db, b, { toml: STRICT, baseRevision: 0 });
-    const cr = await createChangeRequest(db, b, { title: "t", note: "n" });
-    await expect(attachSandboxEvidence(db, b, { changeRequest: cr.number, runId: run.id })).rejects.toMatchObject({ code: "not_found" });
+    await saveDraft(db, b, { toml: STRICT, baseRevision: 0 }, testRequest);
+    const cr = await createChangeRequest(db, b, { title: "t", note: "n" }, testRequest);
+    await expect(attachSandboxEvidence(db, b, { changeRequest: cr.number, runId: run.id }, testRequest)).rejects.toMatchObject({ code: "not_found" });
   });
 });
 
@@ -275,7 +276,7 @@ describe("provider settings", () => {
   it("seals the API key: the database column never contains it, the audit event never holds it", async () => {
     const ctx = await owner();
     const key = "sk-live-SECRET-abcdef123456";
-    const view = await saveProviderSettings(db, ctx, { baseUrl: "https://llm.example.com/v1", model: "gpt-x", apiKey: key });
+    const view = await saveProviderSettings(db, ctx, { baseUrl: "https://llm.example.com/v1", model: "gpt-x", apiKey: key }, testRequest);
     expect(view).toMatchObject({ configured: true, hasApiKey: true, apiKeyHint: "…3456" });
     const row = await db.providerSetting.findUniqueOrThrow({ where: { orgId: ctx.org.id } });
     expect(row.apiKeySealed).toMatch(/^v1\./);
@@ -288,17 +289,17 @@ describe("provider settings", () => {
     expect(events.at(-1)).toMatchObject({ action: "sandbox.provider_updated", diff: { apiKey: { before: null, after: "[redacted]" } } });
 
     // Saving without a key keeps it; clearing removes it.
-    await saveProviderSettings(db, ctx, { baseUrl: "https://llm.example.com/v1", model: "gpt-y" });
+    await saveProviderSettings(db, ctx, { baseUrl: "https://llm.example.com/v1", model: "gpt-y" }, testRequest);
     expect((await getProviderSettings(db, ctx)).hasApiKey).toBe(true);
-    await saveProviderSettings(db, ctx, { baseUrl: "https://llm.example.com/v1", model: "gpt-y", clearApiKey: true });
+    await saveProviderSettings(db, ctx, { baseUrl: "https://llm.example.com/v1", model: "gpt-y", clearApiKey: true }, testRequest);
     expect((await getProviderSettings(db, ctx)).hasApiKey).toBe(false);
   });
 
   it("lets admins set the provider and refuses policy editors without publish rights", async () => {
     const ctx = await owner();
     const admin = await member(ctx, "admin");
-    await expect(saveProviderSettings(db, admin, { baseUrl: "https://x.example/v1", model: "m" })).resolves.toMatchObject({ configured: true });
+    await expect(saveProviderSettings(db, admin, { baseUrl: "https://x.example/v1", model: "m" }, testRequest)).resolves.toMatchObject({ configured: true });
     const auditor = await member(ctx, "auditor");
-    await expect(saveProviderSettings(db, auditor, { baseUrl: "https://x.example/v1", model: "m" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(saveProviderSettings(db, auditor, { baseUrl: "https://x.example/v1", model: "m" }, testRequest)).rejects.toMatchObject({ code: "forbidden" });
   });
 });

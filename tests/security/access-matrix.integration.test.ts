@@ -6,6 +6,7 @@ import { orgContext } from "../../lib/orgs";
 import { createApiToken, authenticateApiToken } from "../../lib/tokens";
 import { makeOrgWithMember, resetDb } from "../integration/helpers";
 import { ACCESS_MATRIX, PROBE_FIELD, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRINCIPALS, USER_PRINCIPALS, type ActionRow, type Outcome, type Principal, type RouteRow } from "./access-matrix";
+import { testRequest } from "../support/request";
 
 // The real operation chain (lib/ops/chain.ts, through its HTTP and console doors) runs here; only the two things that need a live Next.js request are
 // replaced: the session lookup (Auth.js) answers with the user this test chooses, and request headers are empty.
@@ -58,11 +59,11 @@ beforeAll(async () => {
   const otherCtx = await orgContext(db as Db, other.actor, other.org.slug, "org:manage");
   const tokens = {} as World["tokens"];
   for (const p of TOKEN_PRINCIPALS) {
-    const { secret } = await createApiToken(db as Db, ownerCtx, { name: p, scopes: [p.slice("token:".length) as "read"] });
+    const { secret } = await createApiToken(db as Db, ownerCtx, { name: p, scopes: [p.slice("token:".length) as "read"] }, testRequest);
     tokens[p] = { secret, actor: (await authenticateApiToken(db as Db, secret))! };
   }
   // The other org's most powerful token: it still must not reach this org.
-  const { secret } = await createApiToken(db as Db, otherCtx, { name: "other", scopes: ["read", "write", "publish"] });
+  const { secret } = await createApiToken(db as Db, otherCtx, { name: "other", scopes: ["read", "write", "publish"] }, testRequest);
   tokens.otherOrgToken = { secret, actor: (await authenticateApiToken(db as Db, secret))! };
   world = { slug: org.slug, name: org.name, users, tokens };
   for (const user of Object.values(users)) session.sessionIds[user.userId] = await createSession(db as Db, user.userId);
