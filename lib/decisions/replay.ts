@@ -192,7 +192,7 @@ export async function addDecisionToSamples(db: Db, ctx: OrgContext, id: string, 
 }
 
 /** "Replay in sandbox": the decision becomes a sample (once) and is reviewed under the draft by the built-in baseline. */
-export async function replayDecisionInSandbox(db: Db, ctx: OrgContext, id: string, request?: RequestInfo): Promise<{ runId: string; sampleId: string }> {
+export async function replayDecisionInSandbox(db: Db, ctx: OrgContext, id: string, request: RequestInfo): Promise<{ runId: string; sampleId: string }> {
   requirePermission(ctx, "policy:edit");
   const existing = (await listSamples(db, ctx, { tag: "real-decision" })).find((s) => s.notes.startsWith(`From decision ${id} `));
   const sample = existing ?? (await addDecisionToSamples(db, ctx, id, request));

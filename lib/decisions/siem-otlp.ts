@@ -67,7 +67,7 @@ export async function getOtlpExport(db: Db, ctx: OrgContext): Promise<OtlpExport
  * Sets the export (org:manage, like the webhook). Header values are sealed with the master key and never returned or
  * audited (only their names). A new export starts with the audit events recorded from now on.
  */
-export async function saveOtlpExport(db: Db, ctx: OrgContext, input: OtlpExportInput, request?: RequestInfo): Promise<OtlpExportView> {
+export async function saveOtlpExport(db: Db, ctx: OrgContext, input: OtlpExportInput, request: RequestInfo): Promise<OtlpExportView> {
   requirePermission(ctx, "org:manage");
   const next = otlpExportSchema.parse(input);
   const names = next.headers?.map((h) => h.name);
@@ -101,7 +101,7 @@ export async function saveOtlpExport(db: Db, ctx: OrgContext, input: OtlpExportI
   });
 }
 
-export async function deleteOtlpExport(db: Db, ctx: OrgContext, request?: RequestInfo): Promise<void> {
+export async function deleteOtlpExport(db: Db, ctx: OrgContext, request: RequestInfo): Promise<void> {
   requirePermission(ctx, "org:manage");
   await db.$transaction(async (tx) => {
     const before = await tx.otlpExport.findUnique({ where: { orgId: ctx.org.id }, select: { endpoint: true } });

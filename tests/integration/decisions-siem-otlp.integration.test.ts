@@ -9,6 +9,7 @@ import { deliverDueWebhooks, RETRY_DELAYS_S } from "../../lib/webhooks";
 import { joinRecords, logsFromJson, type Decision } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies } from "../support/codex-telemetry";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 // The OTLP/HTTP logs export to a SIEM, against a real local HTTP receiver that decodes what it gets as OTLP JSON.
 
@@ -70,8 +71,8 @@ describe("OTLP/HTTP logs export to a SIEM", () => {
     const siem = await collector(200);
     try {
       const ctx = await owner();
-      await saveOtlpExport(db, ctx, { endpoint: siem.url, headers: [{ name: "Authorization", value: SIEM_SECRET }] });
-      const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" });
+      await saveOtlpExport(db, ctx, { endpoint: siem.url, headers: [{ name: "Authorization", value: SIEM_SECRET }] }, testRequest);
+      const { secret } = await createAgentToken(db, ctx, { name: "laptop", group: "eng" }, testRequest);
       await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW);
       await ingestHostBatch(db, batch(secret, fixtureDecisions()), NOW); // the host re-sends: stored and exported once
       while ((await deliverDueWebhooks(db)) > 0);
@@ -98,7 +99,7 @@ describe("OTLP/HTTP logs export to a SIEM", () => {
       expect(JSON.stringify(await db.webhookDelivery.findMany({ where: { orgId: ctx.org.id } }))).not.toContain("siem-credential");
       expect(await getOtlpExport(db, ctx)).toMatchObject({ endpoint: siem.url, enabled: true, headerNames: ["Authorization"] });
 
-      await deleteOtlpExport(db, ctx);
+      await deleteOtlpExport(db, ctx, testRequest);
       expect(await getOtlpExport(db, ctx)).toBeNull();
     } finally {
       await siem.close();
@@ -109,7 +110,7 @@ describe("OTLP/HTTP logs export to a SIEM", () => {
     const siem = await collector(503);
     try {
       const ctx = await owner();
-      await saveOtlpExport(db, ctx, { endpoint: siem.url, headers: [{ name: "X-Api-Key", value: "siem-credential-2" }] });
+      await saveOtlpExport(db, ctx, { endpoint: siem.url, headers: [{ name: "X-Api-Key", value: "siem-credential-2" }] }, testRequest);
       let t = Date.now();
       for (let i = 0; i < 12; i++) {
         t += 3 * 3_600_000;
@@ -132,9 +133,9 @@ describe("OTLP/HTTP logs export to a SIEM", () => {
       { endpoint: "https://collector.example/v1/logs", headers: [{ name: "X-Key", value: "a" }, { name: "x-key", value: "b" }] },
       { endpoint: "https://collector.example/v1/logs", headers: [{ name: "X-Key", value: "a\r\nX-Evil: 1" }] },
     ]) {
-      expect(await codeOf(saveOtlpExport(db, ctx, input))).toBe("validation_failed");
+      expect(await codeOf(saveOtlpExport(db, ctx, input, testRequest))).toBe("validation_failed");
     }
     expect(await db.otlpExport.count()).toBe(0);
-    expect(await codeOf(saveOtlpExport(db, { ...ctx, role: "approver" }, { endpoint: "https://collector.example/v1/logs" }))).toBe("forbidden");
+    expect(await codeOf(saveOtlpExport(db, { ...ctx, role: "approver" }, { endpoint: "https://collector.example/v1/logs" }, testRequest))).toBe("forbidden");
   });
 });
