@@ -43,7 +43,7 @@ export async function listGroupCollection(db: Db, ctx: OrgContext): Promise<Grou
  * Sets a group's switch (admins who publish, as for the org's): the overlay draft gains or loses Charter's section; the
  * draft save is audited as any overlay edit, and the change reaches hosts when the overlay is published.
  */
-export async function setGroupCollection(db: Db, ctx: OrgContext, input: z.input<typeof groupCollectionSchema>, request?: RequestInfo): Promise<GroupCollectionView & { draftRevision: number | null }> {
+export async function setGroupCollection(db: Db, ctx: OrgContext, input: z.input<typeof groupCollectionSchema>, request: RequestInfo): Promise<GroupCollectionView & { draftRevision: number | null }> {
   requirePermission(ctx, "policy:publish");
   const { group, mode } = groupCollectionSchema.parse(input);
   const { relayPort } = await readSettings(db, ctx.org.id);
