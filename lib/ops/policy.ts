@@ -18,6 +18,7 @@ import {
   withdrawChangeRequest,
 } from "../policies";
 import { assertPolicySize } from "../policies/common";
+import { fleetCodexVersions } from "../policies/fleet-versions";
 import { etag, ifMatchRevision } from "../policies/http";
 import {
   changeRequestResponse,
@@ -94,16 +95,16 @@ export const saveDraftOp = defineOperation({
 export const validateOp = defineOperation({
   name: "policy.validate",
   summary: "Validate a requirements.toml",
-  description: `As each Codex version of the fleet would load it (${KNOWN_CODEX_VERSIONS.join(", ")}): \`valid\` only when every version loads it, \`diagnostics\` of the newest, \`versions\` each version's verdict; stores nothing.`,
+  description: `As each Codex version the org's fleet runs would load it (the versions chosen in settings, else those its hosts report, each checked as the nearest known version, else every known one: ${KNOWN_CODEX_VERSIONS.join(", ")}): \`valid\` only when every version loads it, \`diagnostics\` of the newest, \`versions\` each version's verdict; stores nothing.`,
   permission: "org:read",
   audit: null,
   input: strictInput(z.object({ toml: z.string() })),
   output: validationResponse,
   errors: ["payload_too_large"],
   http: { method: "POST", path: "/api/v1/orgs/{org}/validate", body: "toml" },
-  run: async ({ toml }) => {
+  run: async ({ toml }, ctx) => {
     assertPolicySize(toml);
-    const { valid, diagnostics, codexVersion, versions } = validateForFleet(toml);
+    const { valid, diagnostics, codexVersion, versions } = validateForFleet(toml, (await fleetCodexVersions(db, ctx.org.id)).versions);
     return { valid, diagnostics, codexVersion, versions };
   },
 });

@@ -76,11 +76,11 @@ export const removeMemberOp = defineOperation({
 
 export const updateOrgSettingsOp = defineOperation({
   name: "org.settings.update",
-  summary: "Change the organisation's settings (approvals required, longest admin API token life in days)",
+  summary: "Change the organisation's settings (approvals required, longest admin API token life in days, Codex versions to check policies against)",
   permission: "org:manage",
   audit: "org.settings_updated",
   input: strictInput(orgSettingsSchema),
-  output: z.object({ changed: z.boolean(), approvalsRequired: z.number().int().optional(), tokenMaxDays: z.number().int().optional() }),
+  output: z.object({ changed: z.boolean(), approvalsRequired: z.number().int().optional(), tokenMaxDays: z.number().int().optional(), codexVersions: z.array(z.string()).optional() }),
   http: { method: "PATCH", path: "/api/v1/orgs/{org}/settings" },
   run: (input, ctx) => updateOrgSettings(db, ctx, input, ctx.request),
 });

@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext, type UserActor } from "../auth/actor";
 import { requirePermission } from "./access";
+import { isKnownCodexVersion, KNOWN_CODEX_VERSIONS } from "../requirements/versions";
 
 export const MAX_APPROVALS_REQUIRED = 10;
 
@@ -18,32 +19,49 @@ export const orgSettingsSchema = z.object({
     .optional(),
   /** Longest life of an admin API token in days; unchanged when left out. */
   tokenMaxDays: z.coerce.number().int("Token lifetime must be a whole number of days").min(1, "Tokens live at least 1 day").max(MAX_TOKEN_DAYS, `Tokens live at most ${MAX_TOKEN_DAYS} days`).optional(),
+  /** Codex versions policies are checked against; [] = the versions the hosts report. Unchanged when left out. */
+  codexVersions: z
+    .array(z.string().refine(isKnownCodexVersion, { message: `Choose among the Codex versions Charter knows: ${KNOWN_CODEX_VERSIONS.join(", ")}` }))
+    .max(KNOWN_CODEX_VERSIONS.length)
+    .optional(),
 })
   // A setting not named here is a mistake to report, not to ignore; so is a save that names none.
   .strict()
-  .refine((v) => v.approvalsRequired !== undefined || v.tokenMaxDays !== undefined, "Name a setting to change");
+  .refine((v) => v.approvalsRequired !== undefined || v.tokenMaxDays !== undefined || v.codexVersions !== undefined, "Name a setting to change");
 
 export async function getOrgSettings(db: Db, ctx: OrgContext) {
   requirePermission(ctx, "org:read");
-  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id }, select: { approvalsRequired: true, tokenMaxDays: true, createdAt: true } });
+  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id }, select: { approvalsRequired: true, tokenMaxDays: true, codexVersions: true, createdAt: true } });
   return org;
 }
 
 /** Owner-only org settings; the audit event records each changed field before/after. */
-export async function updateOrgSettings(db: Db, ctx: OrgContext, input: { approvalsRequired?: number; tokenMaxDays?: number }, request: RequestInfo) {
+export async function updateOrgSettings(
+  db: Db,
+  ctx: OrgContext,
+  input: { approvalsRequired?: number; tokenMaxDays?: number; codexVersions?: string[] },
+  request: RequestInfo,
+) {
   requirePermission(ctx, "org:manage");
   const next = orgSettingsSchema.parse(input);
+  // Stored oldest first without repeats, so the same choice in another order changes nothing.
+  const versions = next.codexVersions && KNOWN_CODEX_VERSIONS.filter((k) => next.codexVersions!.includes(k));
   return db.$transaction(async (tx) => {
-    const [before] = await tx.$queryRaw<{ approvalsRequired: number; tokenMaxDays: number }[]>`
-      SELECT "approvalsRequired", "tokenMaxDays" FROM "Organization" WHERE id = ${ctx.org.id} FOR UPDATE`;
+    const [before] = await tx.$queryRaw<{ approvalsRequired: number; tokenMaxDays: number; codexVersions: string[] }[]>`
+      SELECT "approvalsRequired", "tokenMaxDays", "codexVersions" FROM "Organization" WHERE id = ${ctx.org.id} FOR UPDATE`;
     if (!before) throw new AppError("not_found", "This organisation no longer exists.");
-    const after = { approvalsRequired: next.approvalsRequired ?? before.approvalsRequired, tokenMaxDays: next.tokenMaxDays ?? before.tokenMaxDays };
+    const after = {
+      approvalsRequired: next.approvalsRequired ?? before.approvalsRequired,
+      tokenMaxDays: next.tokenMaxDays ?? before.tokenMaxDays,
+      codexVersions: versions ?? before.codexVersions ?? [],
+    };
     // The answer names the settings the caller gave.
     const given = Object.fromEntries(Object.entries(after).filter(([k]) => next[k as keyof typeof next] !== undefined));
-    const diff: Record<string, { before: number; after: number }> = {};
+    const diff: Record<string, { before: unknown; after: unknown }> = {};
     // Audit names: a field named after tokens would be redacted as if it held one (lib/audit/redact.ts).
-    const label = { approvalsRequired: "approvalsRequired", tokenMaxDays: "adminApiLifetimeDays" } as const;
+    const label = { approvalsRequired: "approvalsRequired", tokenMaxDays: "adminApiLifetimeDays", codexVersions: "codexVersions" } as const;
     for (const k of ["approvalsRequired", "tokenMaxDays"] as const) if (before[k] !== after[k]) diff[label[k]] = { before: before[k], after: after[k] };
+    if ((before.codexVersions ?? []).join() !== after.codexVersions.join()) diff.codexVersions = { before: before.codexVersions ?? [], after: after.codexVersions };
     if (Object.keys(diff).length === 0) return { changed: false, ...given };
     await tx.organization.update({ where: { id: ctx.org.id }, data: after });
     await recordAudit(tx, {

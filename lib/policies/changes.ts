@@ -5,7 +5,7 @@ import { auditActor, can, type OrgContext } from "../auth/actor";
 import { validateRequirements, type Diagnostic } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
 import { approvalsRequired, actorKey, assertPolicySize, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
-import { assertPublishable, currentVersion, insertVersion, type VersionView } from "./versions";
+import { assertFleetPublishable, currentVersion, insertVersion, type VersionView } from "./versions";
 import {
   attachmentSchema,
   createChangeRequestSchema,
@@ -165,7 +165,7 @@ export interface OpenChangeRequestInput {
 /** Opens a request proposing `toml` (from the draft, or an old version's text for a restore). */
 export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChangeRequestInput, request: RequestInfo): Promise<ChangeRequestSummary> {
   assertPolicySize(input.toml);
-  assertPublishable(input.toml);
+  await assertFleetPublishable(db, ctx.org.id, input.toml);
   let baseToml = "";
   const summary = await db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
@@ -316,7 +316,7 @@ export async function updateChangeRequest(
     if (patch.fromDraft) {
       const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { toml: true, revision: true } });
       if (!draft) throw new AppError("not_found", "There is no draft to take the text from.");
-      assertPublishable(draft.toml);
+      await assertFleetPublishable(tx, ctx.org.id, draft.toml);
       if (current && current.toml === draft.toml) throw new AppError("conflict", `Nothing changed: the draft is identical to version ${current.number}.`);
       if (draft.toml !== row.toml) Object.assign(data, { toml: draft.toml, sha256: sha256Hex(draft.toml) });
       data.baseDraftRevision = draft.revision;

@@ -4,6 +4,7 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
+import { fleetCodexVersions } from "./fleet-versions";
 import type { Verdict } from "./verdict";
 import { approvalsRequired, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { buildBundle } from "../bundles/build";
@@ -79,7 +80,7 @@ export async function currentVersion(db: Db | Tx, orgId: string) {
 }
 
 
-/** Refuses a policy any Codex version of the fleet would refuse (every known version until hosts report theirs), naming which. */
+/** Refuses a policy any of the given Codex versions would refuse (default: every known version), naming which. */
 export function assertPublishable(toml: string, fleetVersions: readonly string[] = KNOWN_CODEX_VERSIONS): void {
   const result = validateForFleet(toml, fleetVersions);
   if (!result.valid) {
@@ -91,6 +92,11 @@ export function assertPublishable(toml: string, fleetVersions: readonly string[]
       { diagnostics: refusing.errors.length > 0 && result.diagnostics.every((d) => d.severity !== "error") ? refusing.errors : result.diagnostics, refusedBy: result.refusedBy, versions: result.versions },
     );
   }
+}
+
+/** Refuses a policy any Codex version the org's fleet runs would refuse (lib/policies/fleet-versions.ts), naming which. */
+export async function assertFleetPublishable(db: Db | Tx, orgId: string, toml: string): Promise<void> {
+  assertPublishable(toml, (await fleetCodexVersions(db, orgId)).versions);
 }
 
 export interface NewVersion {
@@ -111,7 +117,7 @@ export interface NewVersion {
  * text identical to the current version.
  */
 export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, request: RequestInfo): Promise<VersionView> {
-  assertPublishable(input.toml);
+  await assertFleetPublishable(tx, ctx.org.id, input.toml);
   if (input.rollbackOf === undefined) await assertNoActiveRollout(tx, ctx.org.id);
   const current = await currentVersion(tx, ctx.org.id);
   if (current && current.toml === input.toml) {

@@ -67,33 +67,31 @@ const constraint: WidenRule = { kind: "constraint" };
 const grantsNothing: WidenRule = { kind: "none" };
 const aSwitch: WidenRule = { kind: "switch" };
 
+/** A list of allowed values that replaces lower layers, edited with a list control in the console. */
+const listKey = (doc: string, widen: WidenRule, order: ListOrder, control: { label: string; help: string; options: readonly string[] }) =>
+  ({ doc, merge: "replace", widen, lists: { "": order }, control: { kind: "list", ...control } }) as const;
+
 export const REQUIREMENT_KEYS = {
-  allowed_approval_policies: {
-    doc: "Approval policies agents may use; the first is the default. Empty is refused.",
-    merge: "replace",
-    widen: allowlist("approval policy"),
-    lists: { "": "default-first" },
-    control: { kind: "list", label: "approval policies", help: "When agents must ask before acting. The first entry is the default.", options: APPROVAL_POLICIES },
-  },
-  allowed_sandbox_modes: {
-    doc: "Sandbox modes agents may use; must include `read-only`; the first is the default.",
-    merge: "replace",
-    widen: allowlist("sandbox mode"),
-    lists: { "": "default-first" },
-    control: { kind: "list", label: "sandbox modes", help: "Codex requires read-only to be allowed. The first entry is the default.", options: SANDBOX_MODES },
-  },
-  allowed_approvals_reviewers: {
-    doc: "Who reviews approval requests (`user`, `auto_review`); the first is the default. Without `user`, Codex turns `guardianv2` off.",
-    merge: "replace",
-    widen: constraint,
-    lists: { "": "default-first" },
-    control: {
-      kind: "list",
+  allowed_approval_policies: listKey("Approval policies agents may use; the first is the default. Empty is refused.", allowlist("approval policy"), "default-first", {
+    label: "approval policies",
+    help: "When agents must ask before acting. The first entry is the default.",
+    options: APPROVAL_POLICIES,
+  }),
+  allowed_sandbox_modes: listKey("Sandbox modes agents may use; must include `read-only`; the first is the default.", allowlist("sandbox mode"), "default-first", {
+    label: "sandbox modes",
+    help: "Codex requires read-only to be allowed. The first entry is the default.",
+    options: SANDBOX_MODES,
+  }),
+  allowed_approvals_reviewers: listKey(
+    "Who reviews approval requests (`user`, `auto_review`); the first is the default. Without `user`, Codex turns `guardianv2` off.",
+    constraint,
+    "default-first",
+    {
       label: "approval reviewers",
       help: "Who reviews approval requests: the user, or Auto-review with the policy below. The first entry is the default.",
       options: ["user", "auto_review"],
     },
-  },
+  ),
   allowed_permission_profiles: { doc: "Permission profile id → allowed.", merge: "table", widen: constraint },
   default_permissions: { doc: "The managed default permission profile.", merge: "replace", widen: grantsNothing },
   remote_sandbox_config: {
@@ -102,13 +100,11 @@ export const REQUIREMENT_KEYS = {
     widen: constraint,
     lists: { "": "first-match", "[].hostname_patterns": "insensitive", "[].allowed_sandbox_modes": "default-first" },
   },
-  allowed_web_search_modes: {
-    doc: "Web search modes agents may use; `disabled` is always allowed; empty loads.",
-    merge: "replace",
-    widen: allowlist("web search mode", ["disabled"]),
-    lists: { "": "insensitive" },
-    control: { kind: "list", label: "web search modes", help: "disabled is always allowed, listed or not.", options: WEB_SEARCH_MODES },
-  },
+  allowed_web_search_modes: listKey("Web search modes agents may use; `disabled` is always allowed; empty loads.", allowlist("web search mode", ["disabled"]), "insensitive", {
+    label: "web search modes",
+    help: "disabled is always allowed, listed or not.",
+    options: WEB_SEARCH_MODES,
+  }),
   enforce_residency: { doc: 'Data residency pinned exactly (`"us"`).', merge: "replace", widen: constraint },
   features: { doc: "Feature name → pinned on/off; unknown names are ignored; an empty table counts as unset.", merge: "table", widen: constraint, control: { kind: "feature-pins" } },
   feature_requirements: { doc: "Another name for `features`; setting both is refused.", merge: "table", widen: constraint, aliasOf: "features" },

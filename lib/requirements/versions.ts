@@ -58,16 +58,17 @@ export function codexVersion(version: string = NEWEST_CODEX_VERSION): CodexVersi
 }
 
 /**
- * The known versions a fleet's reported versions map to: each reported version is checked as the newest known version
- * not newer than it (a host on 0.170.2 behaves like 0.169.0 as far as Charter knows). Nothing reported → every known one.
+ * The known version a reported Codex version is checked as: the newest known version not newer than it (a host on
+ * 0.170.2 behaves like 0.169.0 as far as Charter knows; one on 0.172.0 like 0.171.0), or the oldest known version for
+ * anything older than every known one. Unreadable reports count as the oldest too.
  */
+export function nearestKnownVersion(reported: string): string {
+  return [...KNOWN_CODEX_VERSIONS].reverse().find((k) => compareVersions(k, reported) <= 0) ?? KNOWN_CODEX_VERSIONS[0];
+}
+
+/** The known versions a fleet's reported versions map to (oldest first). Nothing reported → every known one. */
 export function versionsForFleet(reported: readonly (string | null | undefined)[]): string[] {
-  const out = new Set<string>();
-  for (const r of reported) {
-    if (!r) continue;
-    const mapped = [...KNOWN_CODEX_VERSIONS].reverse().find((k) => compareVersions(k, r) <= 0) ?? KNOWN_CODEX_VERSIONS[0];
-    out.add(mapped);
-  }
+  const out = new Set(reported.filter((r): r is string => !!r).map(nearestKnownVersion));
   return out.size > 0 ? KNOWN_CODEX_VERSIONS.filter((k) => out.has(k)) : [...KNOWN_CODEX_VERSIONS];
 }
 

@@ -5,7 +5,7 @@ import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { getOrgSettings } from "@/lib/orgs/settings";
 import { currentVersion, getDraftOrEmpty } from "@/lib/policies";
-import { KNOWN_CODEX_VERSIONS } from "@/lib/requirements";
+import { describeFleetVersions, fleetCodexVersions } from "@/lib/policies/fleet-versions";
 import { TomlView } from "@/components/toml-view";
 import { RequirementsEditor } from "@/components/editor/requirements-editor";
 
@@ -13,7 +13,12 @@ export const metadata: Metadata = { title: "Requirements" };
 
 export default async function RequirementsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org);
-  const [draft, published, settings] = await Promise.all([getDraftOrEmpty(db, ctx), currentVersion(db, ctx.org.id), getOrgSettings(db, ctx)]);
+  const [draft, published, settings, fleet] = await Promise.all([
+    getDraftOrEmpty(db, ctx),
+    currentVersion(db, ctx.org.id),
+    getOrgSettings(db, ctx),
+    fleetCodexVersions(db, ctx.org.id),
+  ]);
   const canEdit = ctx.role !== null && can(ctx.role, "policy:edit");
   return (
     <div className="space-y-4">
@@ -23,6 +28,9 @@ export default async function RequirementsPage({ params }: { params: Promise<{ o
           <p className="text-sm text-muted">
             The draft of <code className="font-mono">requirements.toml</code> that {ctx.org.name} will publish to its agents.
             {published ? ` Version ${published.number} is live.` : " Nothing is published yet."}
+          </p>
+          <p className="text-xs text-muted" data-testid="fleet-versions">
+            {describeFleetVersions(fleet)} <Link href={`/o/${ctx.org.slug}/settings#codex-versions-heading`} className="text-accent underline">Choose versions</Link>
           </p>
         </div>
         <Link href={`/o/${ctx.org.slug}/requirements/effective`} className="text-sm text-accent underline">What agents will actually enforce →</Link>
@@ -34,7 +42,7 @@ export default async function RequirementsPage({ params }: { params: Promise<{ o
           published={published ? { number: published.number, toml: published.toml } : null}
           approvalsRequired={settings.approvalsRequired}
           canPublish={can(ctx.role!, "policy:publish")}
-          codexVersions={[...KNOWN_CODEX_VERSIONS]}
+          codexVersions={fleet.versions}
         />
       ) : draft.toml ? (
         <section aria-labelledby="draft-heading" className="max-w-5xl space-y-2">

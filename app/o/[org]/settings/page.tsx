@@ -12,6 +12,9 @@ import { MembersTable, PendingInvitations } from "./members";
 import { InviteForm } from "./invite-form";
 import { Tokens } from "./tokens";
 import { PublishingForm } from "./publishing";
+import { CodexVersionsForm } from "./codex-versions";
+import { describeFleetVersions, fleetCodexVersions } from "@/lib/policies/fleet-versions";
+import { KNOWN_CODEX_VERSIONS } from "@/lib/requirements/versions";
 import { Section } from "./ui";
 import { SigningKeys } from "./signing-keys";
 
@@ -24,12 +27,13 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org, "org:read");
   const manage = ctx.role !== null && can(ctx.role, "org:manage");
-  const [members, settings, invitations, tokens, keys] = await Promise.all([
+  const [members, settings, invitations, tokens, keys, fleet] = await Promise.all([
     listMembers(db, ctx),
     getOrgSettings(db, ctx),
     manage ? listInvitations(db, ctx) : Promise.resolve([]),
     manage ? listApiTokens(db, ctx) : Promise.resolve([]),
     listSigningKeys(db, ctx),
+    fleetCodexVersions(db, ctx.org.id),
   ]);
   const slug = ctx.org.slug;
   return (
@@ -79,6 +83,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             {settings.approvalsRequired === 0 ? <span className="text-muted"> (admins publish directly)</span> : null}
           </p>
         )}
+      </Section>
+
+      <Section id="codex-versions" title="Codex versions" description="The editor, the API and publishing check a policy as each of these Codex versions loads it; publishing is refused when any of them would refuse it.">
+        <p className="text-sm" data-testid="fleet-versions">{describeFleetVersions(fleet)}</p>
+        {manage ? <CodexVersionsForm org={slug} known={KNOWN_CODEX_VERSIONS} chosen={settings.codexVersions} /> : null}
       </Section>
     </div>
   );

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Organization" ADD COLUMN     "codexVersions" TEXT[] DEFAULT ARRAY[]::TEXT[];
