@@ -10,7 +10,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { rustTrim } from "../requirements/rust";
 import { NEWEST_CODEX_VERSION } from "../requirements/versions";
+import { randomUUID } from "node:crypto";
 import { composeReviewerPrompt } from "./prompt";
+import { loadRequestKit, retainedEntries, reviewMessageItems } from "./codex-request";
+import { actionJson, composeReviewRequest, type ReviewRequestInput } from "./request";
 
 /** Our stand-ins for the admin's texts during a capture; unique enough never to occur in Codex's own words. */
 export const POLICY_MARKER = "CHARTER-TENANT-POLICY-7f3a9c";
@@ -97,6 +100,15 @@ export function kitPath(version: string, env: Record<string, string | undefined>
   return join(env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex"), version, file);
 }
 
+/** Where a version's request kit (the reviewer's user message, lib/guardian/codex-request.ts) is cached. */
+export function requestKitPath(version: string, env: Record<string, string | undefined> = process.env): string {
+  return join(env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex"), version, "reviewer-request.json");
+}
+/** A second captured conversation, raw, that tests compose with the kit (never committed: Codex's text). */
+export function requestCheckPath(version: string, env: Record<string, string | undefined> = process.env): string {
+  return join(env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex"), version, "reviewer-check.json");
+}
+
 /** The cached kit of a version (for a reviewer model), or undefined when it was never captured here. */
 export function loadPromptKit(version: string, env: Record<string, string | undefined> = process.env, model?: string): CodexPromptKit | undefined {
   const path = kitPath(version, env, model);
@@ -143,7 +155,8 @@ export function reviewerInstructionsFor(
 ): ReviewerInstructions {
   const codexVersion = input.codexVersion ?? NEWEST_CODEX_VERSION;
   const kit = loadPromptKit(codexVersion, env, input.model);
-  if (kit) {
+  // Codex's own only when both its instructions and its message layout were captured on this server.
+  if (kit && loadRequestKit(requestKitPath(codexVersion, env), codexVersion)) {
     const tenantPolicy = rustTrim(input.policy ?? "");
     return {
       text: composeWithKit(kit, input),
@@ -162,4 +175,20 @@ export function reviewerInstructionsFor(
     // Codex's own was not captured on this server (scripts/codex-prompt.ts); the README says how.
     label: "approximate prompt",
   };
+}
+
+/**
+ * The reviewer's user message for one review: laid out as the version's captured request kit lays it out, byte for
+ * byte, when that kit is cached; otherwise Charter's approximation (composeReviewRequest). Network requests and retry
+ * reasons have no captured layout yet, so they always get the approximation (`exact: false`).
+ */
+export function reviewMessageFor(
+  input: ReviewRequestInput & { codexVersion?: string; sessionId?: string },
+  env: Record<string, string | undefined> = process.env,
+): { text: string; exact: boolean } {
+  const codexVersion = input.codexVersion ?? NEWEST_CODEX_VERSION;
+  const kit = loadRequestKit(requestKitPath(codexVersion, env), codexVersion);
+  if (!kit || input.action.tool === "network_access" || input.retryReason?.trim()) return { text: composeReviewRequest(input), exact: false };
+  const items = reviewMessageItems(kit, { transcript: retainedEntries(input.transcript ?? []), actionJson: actionJson(input.action), sessionId: input.sessionId ?? randomUUID() });
+  return { text: items.join(""), exact: true };
 }

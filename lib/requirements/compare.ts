@@ -1,7 +1,7 @@
 import { parse, TomlError } from "smol-toml";
 import { assertWithinLimits } from "./limits";
 import { AppError } from "../errors";
-import { ALLOWLISTS, CONSTRAINING_KEYS, KEY_ALIASES, LIST_ORDER, TEXT_KEYS } from "./keys";
+import { ALLOWLISTS, CONSTRAINING_KEYS, CONSTRAINT_KEYS, KEY_ALIASES, LIST_ORDER, TEXT_KEYS, type ConstraintKey } from "./keys";
 import { formatPath } from "./toml";
 
 /*
@@ -561,7 +561,38 @@ function checkLeaves(root: Doc, before: TomlPlainValue | undefined, after: TomlP
   }
 }
 
-/** Top-level keys that constrain agents: removing one lifts the constraint. */
+type Check = (b: Doc, a: Doc, reasons: string[]) => void;
+
+/**
+ * The own checks of each constraint key of the table (keys.ts), run in table order; [] = the leaf rules and "removing
+ * it widens" are all there is to it. The type requires an entry for every constraint key, so a new one cannot be
+ * forgotten (tests/unit/requirements/keys.test.ts checks the same at run time).
+ */
+export const WIDENING_CHECKS: { readonly [K in ConstraintKey]: readonly Check[] } = {
+  allowed_approvals_reviewers: [checkReviewers],
+  allowed_permission_profiles: [checkPermissionProfiles],
+  remote_sandbox_config: [checkRemoteSandbox],
+  enforce_residency: [],
+  features: [checkFeatures],
+  feature_requirements: [], // read as `features` (aliases are normalised first)
+  mcp_servers: [(b, a, r) => checkMcpServers(b, a, ["mcp_servers"], r)],
+  plugins: [checkPluginMcp],
+  marketplaces: [],
+  apps: [checkApps],
+  rules: [checkPrefixRules],
+  hooks: [checkHooks],
+  experimental_network: [checkNetwork],
+  network_proxy: [], // read as `experimental_network`
+  permissions: [checkDenyRead],
+  application: [],
+  windows: [(b, a, r) => checkAllowlist(b, a, ["windows", "allowed_sandbox_implementations"], "Windows sandbox implementation", r)],
+  computer_use: [],
+  browser_use: [],
+  in_app_browser: [],
+  auto_review: [checkAutoReviewModels],
+  guardian_policy_config: [checkGuardianPolicy],
+};
+
 
 /**
  * Whether the change gives agents more freedom than before. Conservative: anything that lifts, loosens or drops a
@@ -572,20 +603,7 @@ export function widenedAccess(beforeText: string, afterText: string): WideningVe
   const a = semanticForm(afterText, "after");
   const reasons: string[] = [];
   for (const list of ALLOWLISTS) checkAllowlist(b, a, [list.key], list.what, reasons, [...list.always]);
-  checkAllowlist(b, a, ["windows", "allowed_sandbox_implementations"], "Windows sandbox implementation", reasons);
-  checkReviewers(b, a, reasons);
-  checkRemoteSandbox(b, a, reasons);
-  checkPrefixRules(b, a, reasons);
-  checkNetwork(b, a, reasons);
-  checkDenyRead(b, a, reasons);
-  checkMcpServers(b, a, ["mcp_servers"], reasons);
-  checkPluginMcp(b, a, reasons);
-  checkFeatures(b, a, reasons);
-  checkGuardianPolicy(b, a, reasons);
-  checkApps(b, a, reasons);
-  checkHooks(b, a, reasons);
-  checkAutoReviewModels(b, a, reasons);
-  checkPermissionProfiles(b, a, reasons);
+  for (const key of CONSTRAINT_KEYS) for (const check of WIDENING_CHECKS[key]) check(b, a, reasons);
   checkLeaves(b, b, a, [], reasons);
   for (const key of CONSTRAINING_KEYS) {
     if (key in b && !(key in a) && typeof b[key] !== "boolean" && !reasons.some((r) => r.includes(`\`${key}`))) {

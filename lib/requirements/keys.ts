@@ -62,13 +62,14 @@ export interface KeyInfo {
   since?: string;
 }
 
-const allowlist = (what: string, always?: readonly string[]): WidenRule => ({ kind: "allowlist", what, ...(always ? { always } : {}) });
-const constraint: WidenRule = { kind: "constraint" };
-const grantsNothing: WidenRule = { kind: "none" };
-const aSwitch: WidenRule = { kind: "switch" };
+const allowlist = (what: string, always?: readonly string[]) => ({ kind: "allowlist", what, ...(always ? { always } : {}) }) as const;
+// Literal types, so compare.ts can require a check for every constraint key (ConstraintKey below).
+const constraint = { kind: "constraint" } as const;
+const grantsNothing = { kind: "none" } as const;
+const aSwitch = { kind: "switch" } as const;
 
 /** A list of allowed values that replaces lower layers, edited with a list control in the console. */
-const listKey = (doc: string, widen: WidenRule, order: ListOrder, control: { label: string; help: string; options: readonly string[] }) =>
+const listKey = <W extends WidenRule>(doc: string, widen: W, order: ListOrder, control: { label: string; help: string; options: readonly string[] }) =>
   ({ doc, merge: "replace", widen, lists: { "": order }, control: { kind: "list", ...control } }) as const;
 
 export const REQUIREMENT_KEYS = {
@@ -168,6 +169,12 @@ export const REQUIREMENT_KEYS = {
 
 export type RequirementKey = keyof typeof REQUIREMENT_KEYS;
 const entries = Object.entries(REQUIREMENT_KEYS) as [RequirementKey, KeyInfo][];
+
+/** Keys whose changes compare.ts checks with rules of their own (its WIDENING_CHECKS must name every one). */
+export type ConstraintKey = { [K in RequirementKey]: (typeof REQUIREMENT_KEYS)[K]["widen"] extends { kind: "constraint" } ? K : never }[RequirementKey];
+export const CONSTRAINT_KEYS = entries.filter(([, k]) => k.widen.kind === "constraint").map(([key]) => key) as ConstraintKey[];
+/** Switch keys: the leaf rules of compare.ts read them by name. */
+export const SWITCH_KEYS = entries.filter(([, k]) => k.widen.kind === "switch").map(([key]) => key);
 
 /** The keys the console's list controls edit, in table order. */
 export type FormListKey = { [K in RequirementKey]: (typeof REQUIREMENT_KEYS)[K] extends { control: { kind: "list" } } ? K : never }[RequirementKey];

@@ -6,7 +6,8 @@ import { requirePermission } from "../orgs/access";
 import { getDraftOrEmpty, getVersion } from "../policies";
 import { parseToml } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
-import { reviewerInstructionsFor } from "../guardian/codex-prompt";
+import { randomUUID } from "node:crypto";
+import { reviewerInstructionsFor, reviewMessageFor } from "../guardian/codex-prompt";
 import { composeReviewRequest } from "../guardian/request";
 import type { GuardianAction, TranscriptEntry } from "../guardian/actions";
 import type { ReviewerProvider, ReviewResult, ReviewStatus } from "../guardian/providers";
@@ -27,35 +28,38 @@ export interface ResolvedPolicy {
 }
 
 /** `guardian_policy_config` of a requirements.toml; "" when it is not set. Unparsable TOML is refused, not guessed at. */
-export function policyFromToml(toml: string, what: string): string {
+export function policyFromToml(toml: string, what: string, key: "guardian_policy_config" | "guardian_extra_policy" = "guardian_policy_config"): string {
   const parsed = parseToml(toml);
   if (!parsed.ok) throw new AppError("validation_failed", `${what} is not valid TOML (line ${parsed.line}: ${parsed.message}), so its Auto-review policy cannot be read.`);
-  const value = parsed.value.guardian_policy_config;
+  const value = parsed.value[key];
   if (value === undefined) return "";
-  if (typeof value !== "string") throw new AppError("validation_failed", `${what}: guardian_policy_config is not a string.`);
+  if (typeof value !== "string") throw new AppError("validation_failed", `${what}: ${key} is not a string.`);
   return value;
 }
 
 export async function resolvePolicy(db: Db, ctx: OrgContext, choice: PolicyChoice, reviewerModel?: string): Promise<ResolvedPolicy> {
   const c = policyChoiceSchema.parse(choice);
   let raw: string;
+  let extra = "";
   let label: string;
   let ref: string | null = null;
   if (c.source === "draft") {
     const draft = await getDraftOrEmpty(db, ctx);
     raw = policyFromToml(draft.toml, "The draft");
+    extra = policyFromToml(draft.toml, "The draft", "guardian_extra_policy");
     ref = `revision ${draft.revision}`;
     label = `Draft (revision ${draft.revision})`;
   } else if (c.source === "version") {
     const v = await getVersion(db, ctx, c.number);
     raw = policyFromToml(v.toml, `Version ${v.number}`);
+    extra = policyFromToml(v.toml, `Version ${v.number}`, "guardian_extra_policy");
     ref = String(v.number);
     label = `Version ${v.number}`;
   } else {
     raw = c.text;
     label = "Pasted policy";
   }
-  const composed = reviewerInstructionsFor({ policy: raw, model: reviewerModel });
+  const composed = reviewerInstructionsFor({ policy: raw, extraPolicy: extra, model: reviewerModel });
   const policyLabel = composed.usedDefaultPolicy ? `${label}, no policy set: ${composed.source.kind === "codex" ? "Codex's default policy" : "starter policy"}` : label;
   return {
     source: c.source,
@@ -102,10 +106,15 @@ export async function startRun(db: Db, ctx: OrgContext, input: RunInput, request
   // Codex's prompt depends on the reviewer model (codex-auto-review has its own default policy).
   const policy = await resolvePolicy(db, ctx, r.policy, provider.model);
 
+  const sessionId = randomUUID();
   const jobs: Job[] = samples.flatMap((s) => {
     const action = s.action as unknown as GuardianAction;
     const transcript = (s.transcript as unknown as TranscriptEntry[] | null) ?? [];
-    const requestMessage = composeReviewRequest({ action, transcript, retryReason: s.retryReason });
+    // One reviewed Codex session per run, as Codex names the session its reviewer judges.
+    const requestMessage =
+      policy.promptSource.kind === "codex"
+        ? reviewMessageFor({ action, transcript, retryReason: s.retryReason, codexVersion: policy.promptSource.codexVersion, sessionId }).text
+        : composeReviewRequest({ action, transcript, retryReason: s.retryReason });
     return Array.from({ length: r.repeat }, (_, i) => ({ sampleId: s.id, sampleName: s.name, kind: s.kind, attempt: i + 1, expectedOutcome: s.expectedOutcome, action, transcript, requestMessage }));
   });
 

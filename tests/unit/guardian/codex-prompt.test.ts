@@ -18,6 +18,7 @@ import {
   POLICY_MARKER,
   reviewerInstructions,
   reviewerInstructionsFor,
+  requestKitPath,
   type CapturedRequest,
   type CodexPromptKit,
 } from "../../../lib/guardian/codex-prompt";
@@ -96,6 +97,9 @@ describe("the reviewer prompt as Codex composes it (captured requests in ../shar
     mkdirSync(join(dir, "0.171.0"), { recursive: true });
     writeFileSync(kitPath("0.171.0", env), JSON.stringify(kit));
     expect(loadPromptKit("0.171.0", env)?.codexVersion).toBe("0.171.0");
+    // The instructions alone are not Codex's prompt: its message layout must be cached too (codex-request.test.ts).
+    expect(reviewerInstructionsFor({ policy: "" }, env).label).toBe("approximate prompt");
+    writeFileSync(requestKitPath("0.171.0", env), JSON.stringify({ codexVersion: "0.171.0", userEntry: "[{n}] {text}" }));
     const exact = reviewerInstructionsFor({ policy: "" }, env);
     expect(exact.source).toEqual({ kind: "codex", codexVersion: "0.171.0" });
     expect(exact.label).toBe("Codex 0.171.0 prompt");

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compareRequirements, widenedAccess } from "../../../lib/requirements/compare";
+import { compareRequirements, widenedAccess, WIDENING_CHECKS } from "../../../lib/requirements/compare";
 import { FORM_LIST_KEYS, FORM_OPTIONS } from "../../../lib/requirements/edit";
-import { KEY_ALIASES, LOCAL_ONLY_KEYS, mergeRuleOf, REQUIREMENT_KEYS, renderKeysDoc, type KeyInfo } from "../../../lib/requirements/keys";
+import { CONSTRAINT_KEYS, KEY_ALIASES, LOCAL_ONLY_KEYS, mergeRuleOf, REQUIREMENT_KEYS, renderKeysDoc, SWITCH_KEYS, type KeyInfo } from "../../../lib/requirements/keys";
 import { effectiveRequirements } from "../../../lib/requirements/layers";
 import { schemasFor } from "../../../lib/requirements/schema";
 import { compareVersions, KNOWN_CODEX_VERSIONS } from "../../../lib/requirements/versions";
@@ -50,6 +50,24 @@ describe("the requirement key table (keys.ts)", () => {
     expect(compareRequirements('guardian_extra_policy = "a"', 'guardian_extra_policy = "b"')[0].summary).toMatch(/characters/);
     expect(KEY_ALIASES).toEqual([["features", "feature_requirements"], ["experimental_network", "network_proxy"]]);
     expect(LOCAL_ONLY_KEYS).toEqual(["allowed_login_methods", "allowed_chatgpt_workspaces", "cli_auth_credentials_store", "chatgpt_base_url"]);
+  });
+
+  it("gives every key a widening rule, a merge rule and a docs row; constraint keys their checks, switches and allowlists theirs", () => {
+    const doc = readFileSync(new URL("../../../docs/requirements-keys.md", import.meta.url), "utf8");
+    for (const [key, k] of Object.entries(table)) {
+      expect(["allowlist", "constraint", "switch", "none"], `${key}: widening rule`).toContain(k.widen.kind);
+      expect(["replace", "table", "append", "union", "per-layer"], `${key}: merge rule`).toContain(mergeRuleOf([key]));
+      expect(doc, `${key}: docs row`).toContain(`| \`${key}\` |`);
+      // An allowlist is edited with a list control whose options the form offers.
+      if (k.widen.kind === "allowlist") expect(FORM_OPTIONS[key as keyof typeof FORM_OPTIONS], `${key}: form control`).toEqual(k.control?.kind === "list" ? k.control.options : "a list control");
+    }
+    // compare.ts has checks for exactly the constraint keys.
+    expect(Object.keys(WIDENING_CHECKS).sort()).toEqual([...CONSTRAINT_KEYS].sort());
+    // The leaf rules read every switch: turning it one way or the other widens.
+    for (const key of SWITCH_KEYS) {
+      const flips = [widenedAccess(`${key} = false`, `${key} = true`), widenedAccess(`${key} = true`, `${key} = false`)];
+      expect(flips.map((f) => f.verdict), key).toContain("WIDENS");
+    }
   });
 
   it("docs/requirements-keys.md is generated from the table (run `npx tsx scripts/keys-doc.ts` after changing it)", () => {
