@@ -55,6 +55,36 @@ describe("diffText", () => {
     expect(apply(before, diffText(before, after, 100))).toEqual(after.replace(/\n$/, "").split("\n"));
   });
 
+  it("rebuilds the new text from random edits of a policy-sized file, with every line numbered on its side", () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const base = Array.from({ length: 200 }, (_, i) => `line ${i % 17}`);
+    for (let round = 0; round < 20; round++) {
+      const next = [...base];
+      for (let e = 0; e < 12; e++) {
+        const at = rand(next.length);
+        const op = rand(3);
+        if (op === 0) next.splice(at, 1);
+        else if (op === 1) next.splice(at, 0, `new ${round}.${e}`);
+        else next[at] = `changed ${round}.${e}`;
+      }
+      const before = `${base.join("\n")}\n`;
+      const after = `${next.join("\n")}\n`;
+      const d = diffText(before, after);
+      expect(apply(before, diffText(before, after, 100_000))).toEqual(next);
+      for (const h of d.hunks) for (const l of h.lines) {
+        if (l.oldLine !== undefined) expect(base[l.oldLine - 1]).toBe(l.text);
+        if (l.newLine !== undefined) expect(next[l.newLine - 1]).toBe(l.text);
+      }
+      expect(d.added - d.removed).toBe(next.length - base.length);
+    }
+  });
+
+  it("treats a missing final newline as no change, and prints no 'No newline' marker", () => {
+    expect(diffText("a\nb", "a\nb\n").hunks).toEqual([]);
+    expect(diffText("a", "b").unified).toBe("@@ -1,1 +1,1 @@\n-a\n+b\n");
+  });
+
   it("falls back to a wholesale replacement when the texts share almost nothing", () => {
     const a = Array.from({ length: 1500 }, (_, i) => `a${i}`).join("\n");
     const b = Array.from({ length: 1500 }, (_, i) => `b${i}`).join("\n");
