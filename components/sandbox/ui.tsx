@@ -4,12 +4,6 @@ import type { ReviewStatus } from "@/lib/guardian/providers";
 export { dangerBtn, inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 export const linkCls = "text-accent underline underline-offset-2 hover:no-underline";
 
-/** UTC, second precision: the same text on the server and in every browser. */
-export function fmtTime(date: Date | string | null | undefined): string {
-  if (!date) return "—";
-  return `${new Date(date).toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
-
 export const STATUS_LABEL: Record<ReviewStatus, string> = {
   allow: "allow",
   deny: "deny",
@@ -53,25 +47,6 @@ export function BaselineNote({ className = "" }: { className?: string }) {
       lines that name the action in a <code>`code span`</code>) and abstains with &ldquo;needs a model&rdquo; on everything that takes judgement.
       Configure a provider to see what a model decides.
     </p>
-  );
-}
-
-/** Outcome counts as horizontal bars: a small chart beside the numbers, drawn without a chart library. */
-export function OutcomeChart({ counts, label }: { counts: Record<ReviewStatus, number>; label: string }) {
-  const order: ReviewStatus[] = ["allow", "deny", "abstained", "failed_closed", "timed_out"];
-  const max = Math.max(1, ...order.map((s) => counts[s]));
-  return (
-    <figure className="space-y-1" aria-label={label}>
-      <svg role="img" aria-label={`${label}: ${order.map((s) => `${STATUS_LABEL[s]} ${counts[s]}`).join(", ")}`} viewBox="0 0 320 115" className="h-28 w-full max-w-sm">
-        {order.map((s, i) => (
-          <g key={s} transform={`translate(0 ${i * 23})`}>
-            <text x="0" y="14" fontSize="11" fill="currentColor">{STATUS_LABEL[s]}</text>
-            <rect x="110" y="3" height="14" width={Math.max(counts[s] ? 2 : 0, (counts[s] / max) * 170)} fill={STATUS_FILL[s]} rx="2" />
-            <text x={116 + (counts[s] / max) * 170} y="14" fontSize="11" fill="currentColor">{counts[s]}</text>
-          </g>
-        ))}
-      </svg>
-    </figure>
   );
 }
 

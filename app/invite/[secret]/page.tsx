@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { describeInvitation } from "@/lib/orgs/invitations";
 import { signOutAction } from "@/app/actions";
 import { AcceptInvitation, CreateAccountAndAccept } from "./invite-forms";
+import { formatTime } from "@/components/format";
 
 export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
 
@@ -43,7 +44,7 @@ export default async function InvitePage({ params }: { params: Promise<{ secret:
       <p className="mt-2 text-sm text-muted">
         <span className="font-medium text-ink">{invitation.email}</span> is invited as{" "}
         <span className="font-medium capitalize text-ink" data-testid="invited-role">{invitation.role}</span>.
-        {invitation.status === "pending" ? ` The link expires ${invitation.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC.` : ""}
+        {invitation.status === "pending" ? ` The link expires ${formatTime(invitation.expiresAt)}.` : ""}
       </p>
       <div className="mt-6">
         {invitation.status !== "pending" ? (

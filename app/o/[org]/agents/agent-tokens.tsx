@@ -8,7 +8,7 @@ import { inputCls, primaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createAgentTokenAction, revokeAgentTokenAction } from "./actions";
-import { fmt } from "../settings/ui";
+import { formatTime } from "@/components/format";
 
 export interface TokenRow {
   id: string;
@@ -69,8 +69,8 @@ export function AgentTokens({ org, tokens, canManage }: { org: string; tokens: T
                   <td className="py-2 pr-3 text-muted">{t.group ?? "—"}</td>
                   <td className="py-2 pr-3 font-mono text-xs">{t.prefix}…</td>
                   <td className="py-2 pr-3 text-muted">{t.enrolled ? "enrolment" : "admin"}</td>
-                  <td className="py-2 pr-3 text-muted">{fmt(t.createdAt)}</td>
-                  <td className="py-2 pr-3">{t.revokedAt ? `revoked ${fmt(t.revokedAt)}` : "active"}</td>
+                  <td className="py-2 pr-3 text-muted">{formatTime(t.createdAt)}</td>
+                  <td className="py-2 pr-3">{t.revokedAt ? `revoked ${formatTime(t.revokedAt)}` : "active"}</td>
                   <td className="py-2 text-right">
                     {!canManage || t.revokedAt ? null : (
                       <ConfirmButton {...confirmRow(t.id)}

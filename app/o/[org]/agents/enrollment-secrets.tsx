@@ -9,7 +9,7 @@ import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createEnrollmentSecretAction, revokeEnrollmentSecretAction } from "./actions";
 import { CopyField } from "./copy-field";
 import { enrollCommand } from "@/lib/fleet/command";
-import { fmt } from "../settings/ui";
+import { formatTime } from "@/components/format";
 
 export interface SecretRow {
   id: string;
@@ -110,7 +110,7 @@ export function EnrollmentSecrets({ org, server, fingerprint, secrets, canManage
                   <td className="py-2 pr-3 text-muted">{s.group ?? "—"}</td>
                   <td className="py-2 pr-3 font-mono text-xs">{s.prefix}…</td>
                   <td className="py-2 pr-3 tabular-nums">{s.uses} / {s.maxUses ?? "∞"}</td>
-                  <td className="py-2 pr-3 text-muted">{fmt(s.expiresAt)}</td>
+                  <td className="py-2 pr-3 text-muted">{formatTime(s.expiresAt)}</td>
                   <td className="py-2 pr-3">{s.status}</td>
                   <td className="py-2 text-right">
                     {!canManage || s.status !== "active" ? null : (

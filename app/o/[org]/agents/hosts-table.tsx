@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { FleetHostRow } from "@/lib/fleet/hosts";
 import { HOST_STATE_LABEL, type HostState } from "@/lib/fleet/states";
 import { TableHead } from "@/components/ui/table-head";
-import { fmt } from "../settings/ui";
+import { formatTime } from "@/components/format";
 
 const TONE: Record<HostState, string> = {
   current: "bg-emerald-50 text-emerald-800 ring-emerald-200",
@@ -43,7 +43,7 @@ export function HostsTable({ org, hosts, currentVersion, limit = 500 }: { org: s
                 <td className="py-2 pr-3 text-muted">{h.os ? `${h.os}/${h.arch ?? "?"}` : "—"}</td>
                 <td className="py-2 pr-3 font-mono text-xs text-muted">{h.codexVersion ?? "—"}</td>
                 <td className="py-2 pr-3 font-mono text-xs text-muted">{h.agentVersion ?? "—"}</td>
-                <td className="py-2 pr-3 text-muted">{h.lastSeenAt ? fmt(h.lastSeenAt) : "never"}</td>
+                <td className="py-2 pr-3 text-muted">{h.lastSeenAt ? formatTime(h.lastSeenAt) : "never"}</td>
               </tr>
             ))}
           </tbody>

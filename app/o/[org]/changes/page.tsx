@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { listChangeRequests } from "@/lib/policies";
 import { approvalsRequired } from "@/lib/policies";
 import { StateBadge } from "@/components/policies/state-badge";
-import { formatTime } from "@/components/policies/format";
+import { formatTime } from "@/components/format";
 
 export const metadata: Metadata = { title: "Change requests" };
 

@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 import { listGroups } from "@/lib/groups";
 import { getDraftOrEmpty } from "@/lib/policies";
 import { listRollouts } from "@/lib/rollouts";
-import { Section, fmt } from "../settings/ui";
+import { Section } from "../settings/ui";
+import { formatTime } from "@/components/format";
 import { PublishToRings } from "./rollout-controls";
 
 export const metadata: Metadata = { title: "Rollouts" };
@@ -39,7 +40,7 @@ export default async function RolloutsPage({ params }: { params: Promise<{ org: 
             {rollouts.map((r) => (
               <li key={r.version} data-testid={`rollout-${r.version}`}>
                 <Link className="font-medium text-accent hover:underline" href={`/o/${ctx.org.slug}/rollouts/${r.version}`}>Version {r.version}</Link> ·{" "}
-                <span>{r.state.replace("_", " ")}</span> · started {fmt(r.createdAt)} by {r.createdBy}
+                <span>{r.state.replace("_", " ")}</span> · started {formatTime(r.createdAt)} by {r.createdBy}
                 {r.reason ? <span className="text-muted"> — {r.reason}</span> : null}
               </li>
             ))}

@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 import { listVersions } from "@/lib/policies";
 import { ensureSeedSamples, listRuns, listSamples, providerOptions } from "@/lib/sandbox";
 import { REQUEST_KINDS } from "@/lib/guardian/actions";
-import { fmtTime, linkCls, secondaryBtn, inputCls } from "@/components/sandbox/ui";
+import { linkCls, secondaryBtn, inputCls } from "@/components/sandbox/ui";
+import { formatTime } from "@/components/format";
 import { Workbench } from "./workbench";
 import { ProviderForm } from "./provider-form";
 import { ImportForm } from "./import-form";
@@ -92,13 +93,13 @@ export default async function SandboxPage({ params, searchParams }: { params: Pr
               <div className="space-y-1">
                 <label htmlFor="compare-a" className="block text-xs font-medium">Current (before)</label>
                 <select id="compare-a" name="a" className={inputCls} defaultValue={(runs.find((r) => r.policyLabel.startsWith("Version")) ?? runs[1] ?? runs[0]).id}>
-                  {runs.map((r) => <option key={r.id} value={r.id}>{`${r.policyLabel} · ${r.provider === "baseline" ? "baseline" : r.model} · ${fmtTime(r.createdAt)}`}</option>)}
+                  {runs.map((r) => <option key={r.id} value={r.id}>{`${r.policyLabel} · ${r.provider === "baseline" ? "baseline" : r.model} · ${formatTime(r.createdAt, "second")}`}</option>)}
                 </select>
               </div>
               <div className="space-y-1">
                 <label htmlFor="compare-b" className="block text-xs font-medium">Proposed (after)</label>
                 <select id="compare-b" name="b" className={inputCls} defaultValue={(runs.find((r) => r.policyLabel.startsWith("Draft")) ?? runs[0]).id}>
-                  {runs.map((r) => <option key={r.id} value={r.id}>{`${r.policyLabel} · ${r.provider === "baseline" ? "baseline" : r.model} · ${fmtTime(r.createdAt)}`}</option>)}
+                  {runs.map((r) => <option key={r.id} value={r.id}>{`${r.policyLabel} · ${r.provider === "baseline" ? "baseline" : r.model} · ${formatTime(r.createdAt, "second")}`}</option>)}
                 </select>
               </div>
               <button type="submit" className={secondaryBtn}>Compare</button>
@@ -111,7 +112,7 @@ export default async function SandboxPage({ params, searchParams }: { params: Pr
                 <tbody>
                   {runs.map((r) => (
                     <tr key={r.id} className="border-b border-line last:border-0" data-testid={`run-row-${r.id}`}>
-                      <td className="py-2 pr-3"><Link className={linkCls} href={`${base}/runs/${r.id}`}>{fmtTime(r.createdAt)}</Link></td>
+                      <td className="py-2 pr-3"><Link className={linkCls} href={`${base}/runs/${r.id}`}>{formatTime(r.createdAt, "second")}</Link></td>
                       <td className="py-2 pr-3">{r.policyLabel}</td>
                       <td className="py-2 pr-3 font-mono text-xs" title={r.policySha256}>{r.policySha256.slice(0, 12)}</td>
                       <td className="py-2 pr-3">{r.provider === "baseline" ? <span className="text-amber-900">Baseline (built-in rules, no model)</span> : <span>{r.model}</span>}</td>

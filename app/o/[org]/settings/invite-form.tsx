@@ -8,7 +8,7 @@ import { inputCls, primaryBtn } from "@/components/ui/styles";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { ROLE_HINTS, ROLES } from "@/lib/auth/actor";
 import { inviteMemberAction } from "./actions";
-import { fmt } from "./ui";
+import { formatTime } from "@/components/format";
 
 // Least powerful first: the picker starts at the role that grants least.
 const ROLE_CHOICES = [...ROLES].reverse().map((value) => ({ value, hint: ROLE_HINTS[value] }));
@@ -44,7 +44,7 @@ export function InviteForm({ org }: { org: string }) {
       <ErrorLine message={error} />
       {created ? (
         <div role="status" className="space-y-2">
-          <p className="text-sm">Invited {created.email} as {created.role}. Send them this link; it works once, until {fmt(created.expiresAt)} UTC.</p>
+          <p className="text-sm">Invited {created.email} as {created.role}. Send them this link; it works once, until {formatTime(created.expiresAt)} UTC.</p>
           <OneTimeSecret label="Invitation link" value={created.link} warning="This link is shown only once. Copy it now; inviting the same address again replaces it." />
         </div>
       ) : null}

@@ -8,7 +8,7 @@ import { inputCls, secondaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { changeRoleAction, removeMemberAction, revokeInvitationAction } from "./actions";
-import { fmt } from "./ui";
+import { formatTime } from "@/components/format";
 
 
 export interface MemberRow {
@@ -49,7 +49,7 @@ export function MembersTable({ org, members, meId, canManage }: { org: string; m
                     <span className="capitalize">{m.role}</span>
                   )}
                 </td>
-                <td className="py-2 pr-3 text-muted">{fmt(m.joinedAt)}</td>
+                <td className="py-2 pr-3 text-muted">{formatTime(m.joinedAt)}</td>
                 {canManage ? (
                   <td className="py-2 text-right">
                     <ConfirmButton {...confirmRow(m.userId)}
@@ -91,7 +91,7 @@ export function PendingInvitations({ org, invitations }: { org: string; invitati
               <td className="py-2 pr-3">{i.email}</td>
               <td className="py-2 pr-3 capitalize">{i.role}</td>
               <td className="py-2 pr-3 text-muted">{i.invitedBy ?? "—"}</td>
-              <td className="py-2 pr-3 text-muted">{i.status === "expired" ? <span className="text-danger">expired {fmt(i.expiresAt)}</span> : fmt(i.expiresAt)}</td>
+              <td className="py-2 pr-3 text-muted">{i.status === "expired" ? <span className="text-danger">expired {formatTime(i.expiresAt)}</span> : formatTime(i.expiresAt)}</td>
               <td className="py-2 text-right">
                 <button type="button" className={secondaryBtn} disabled={pending} aria-label={`Revoke invitation of ${i.email}`}
                   onClick={() => run(() => revokeInvitationAction(org, { invitationId: i.id }))}>

@@ -7,7 +7,7 @@ import { primaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { activateSigningKeyAction, createSigningKeyAction, retireSigningKeyAction } from "./key-actions";
-import { fmt } from "./ui";
+import { formatTime } from "@/components/format";
 
 export interface KeyRow {
   kid: string;
@@ -58,10 +58,10 @@ export function SigningKeys({ org, keys, canManage, jwksPath }: { org: string; k
                     </span>
                   </td>
                   <td className="py-2 pr-3">{k.state}</td>
-                  <td className="py-2 pr-3 text-muted">{fmt(k.createdAt)}</td>
-                  <td className="py-2 pr-3 text-muted">{fmt(k.activatedAt)}</td>
-                  <td className="py-2 pr-3 text-muted">{fmt(k.retiredAt)}</td>
-                  <td className="py-2 pr-3 text-muted">{k.state !== "retired" ? "while in use" : k.published ? fmt(k.servedUntil) : "no longer published"}</td>
+                  <td className="py-2 pr-3 text-muted">{formatTime(k.createdAt)}</td>
+                  <td className="py-2 pr-3 text-muted">{formatTime(k.activatedAt)}</td>
+                  <td className="py-2 pr-3 text-muted">{formatTime(k.retiredAt)}</td>
+                  <td className="py-2 pr-3 text-muted">{k.state !== "retired" ? "while in use" : k.published ? formatTime(k.servedUntil) : "no longer published"}</td>
                   <td className="py-2 text-right">
                     {!canManage || k.state === "active" || !k.published ? null : (
                       <ConfirmButton {...confirmRow(k.kid)}

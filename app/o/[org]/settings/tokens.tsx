@@ -8,7 +8,7 @@ import { inputCls, primaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createTokenAction, revokeTokenAction, updateOrgSettingsAction } from "./actions";
-import { fmt } from "./ui";
+import { formatTime } from "@/components/format";
 
 const SCOPES = [
   { value: "read", hint: "read policy, versions and the audit log" },
@@ -122,9 +122,9 @@ export function Tokens({ org, tokens, now, maxDays }: { org: string; tokens: Tok
                     <td className="py-2 pr-3 font-mono text-xs">{t.prefix}…</td>
                     <td className="py-2 pr-3">{t.scopes.join(", ")}</td>
                     <td className="py-2 pr-3 text-muted">{t.createdBy?.email ?? "—"}</td>
-                    <td className="py-2 pr-3 text-muted">{fmt(t.createdAt)}</td>
-                    <td className="py-2 pr-3 text-muted">{t.expiresAt ? fmt(t.expiresAt) : "never"}</td>
-                    <td className="py-2 pr-3 text-muted">{t.lastUsedAt ? fmt(t.lastUsedAt) : "never"}</td>
+                    <td className="py-2 pr-3 text-muted">{formatTime(t.createdAt)}</td>
+                    <td className="py-2 pr-3 text-muted">{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
+                    <td className="py-2 pr-3 text-muted">{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
                     <td className="py-2 pr-3">
                       <span className={st === "active" ? "text-emerald-700" : "text-danger"}>{st}</span>
                     </td>

@@ -4,7 +4,7 @@ import { requireOrg } from "@/lib/auth/next";
 import { db } from "@/lib/db";
 import { listVersions } from "@/lib/policies";
 import { VerdictBadge } from "@/components/diff-view";
-import { formatTime, shortSha } from "@/components/policies/format";
+import { formatTime, shortSha } from "@/components/format";
 
 export const metadata: Metadata = { title: "Versions" };
 

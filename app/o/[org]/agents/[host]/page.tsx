@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getHost } from "@/lib/fleet/hosts";
 import { TableHead } from "@/components/ui/table-head";
-import { Section, fmt } from "../../settings/ui";
+import { Section } from "../../settings/ui";
+import { formatTime } from "@/components/format";
 import { StateBadge } from "../hosts-table";
 
 export const metadata: Metadata = { title: "Host" };
@@ -32,11 +33,11 @@ export default async function HostPage({ params }: { params: Promise<{ org: stri
     ["Codex version", host?.codexVersion ?? "not found on the host"],
     ["Agent version", host?.agentVersion ?? token.checkIn?.clientVersion ?? "—"],
     ["Group", token.group ?? "—"],
-    ["Token", `${token.prefix}… (${token.enrollmentSecret ? `enrolled with ${token.enrollmentSecret.name}` : `made by ${token.createdBy?.email ?? "an admin"}`})${token.revokedAt ? `, revoked ${fmt(token.revokedAt)}` : ""}`],
-    ["Enrolled", host?.enrolledAt ? fmt(host.enrolledAt) : "—"],
-    ["First seen", host?.firstSeenAt ? fmt(host.firstSeenAt) : "—"],
-    ["Last seen", detail.lastSeenAt ? fmt(detail.lastSeenAt) : "never"],
-    ["Last check on the host", host?.lastCheckAt ? fmt(host.lastCheckAt) : "—"],
+    ["Token", `${token.prefix}… (${token.enrollmentSecret ? `enrolled with ${token.enrollmentSecret.name}` : `made by ${token.createdBy?.email ?? "an admin"}`})${token.revokedAt ? `, revoked ${formatTime(token.revokedAt)}` : ""}`],
+    ["Enrolled", host?.enrolledAt ? formatTime(host.enrolledAt) : "—"],
+    ["First seen", host?.firstSeenAt ? formatTime(host.firstSeenAt) : "—"],
+    ["Last seen", detail.lastSeenAt ? formatTime(detail.lastSeenAt) : "never"],
+    ["Last check on the host", host?.lastCheckAt ? formatTime(host.lastCheckAt) : "—"],
     ["Check-ins", (host?.checkIns ?? 0) + (token.checkIn?.count ?? 0)],
   ];
   return (
@@ -65,7 +66,7 @@ export default async function HostPage({ params }: { params: Promise<{ org: stri
               <tbody>
                 {history.map((h, i) => (
                   <tr key={i} className="border-b border-line last:border-0" data-testid="history-row">
-                    <td className="py-2 pr-3 text-muted">{fmt(h.at)}</td>
+                    <td className="py-2 pr-3 text-muted">{formatTime(h.at)}</td>
                     <td className="py-2 pr-3">{h.kind === "event" ? "agent event" : "check-in"}</td>
                     <td className="py-2 pr-3">{h.state}</td>
                     <td className="py-2 pr-3 tabular-nums">{h.installedVersion ?? "—"}</td>

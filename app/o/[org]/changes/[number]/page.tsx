@@ -7,7 +7,7 @@ import { getChangeRequest } from "@/lib/policies";
 import { DiffView, Ticks } from "@/components/diff-view";
 import { ChangeRequestPanel } from "@/components/policies/change-request-panel";
 import { StateBadge } from "@/components/policies/state-badge";
-import { formatTime, shortSha } from "@/components/policies/format";
+import { formatTime, shortSha } from "@/components/format";
 import { orNotFound } from "@/components/policies/not-found";
 import { ImpactSummary } from "@/components/policies/impact-summary";
 import { policyImpact } from "@/lib/sandbox/impact";

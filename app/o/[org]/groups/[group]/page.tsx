@@ -6,7 +6,8 @@ import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getGroup, getOverlayDraft, listOverlayVersions, previewOverlay } from "@/lib/groups";
-import { Section, fmt } from "../../settings/ui";
+import { Section } from "../../settings/ui";
+import { formatTime } from "@/components/format";
 import { OverlayEditor } from "./overlay-editor";
 
 export const metadata: Metadata = { title: "Group" };
@@ -52,7 +53,7 @@ export default async function GroupPage({ params }: { params: Promise<{ org: str
           <ul className="space-y-1 text-sm">
             {versions.map((v) => (
               <li key={v.number}>
-                <span className="font-medium">overlay v{v.number}</span> · {fmt(v.publishedAt)} · {v.author} — {v.note}
+                <span className="font-medium">overlay v{v.number}</span> · {formatTime(v.publishedAt)} · {v.author} — {v.note}
               </li>
             ))}
           </ul>

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { complianceReport, reportQuerySchema } from "@/lib/policies";
 import { DiffView, VerdictBadge } from "@/components/diff-view";
 import { PrintButton } from "@/components/policies/print-button";
-import { formatTime } from "@/components/policies/format";
+import { formatTime } from "@/components/format";
 
 export const metadata: Metadata = { title: "Compliance report" };
 

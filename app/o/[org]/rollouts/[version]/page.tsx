@@ -6,7 +6,8 @@ import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getRollout } from "@/lib/rollouts";
-import { Section, fmt } from "../../settings/ui";
+import { Section } from "../../settings/ui";
+import { formatTime } from "@/components/format";
 import { AdoptionChart } from "./adoption-chart";
 import { RolloutActions } from "../rollout-controls";
 
@@ -78,7 +79,7 @@ export default async function RolloutPage({ params }: { params: Promise<{ org: s
             const d = (e.detail ?? {}) as { by?: string; reason?: string; summary?: { hosts: number; installed: number; failed: number } };
             return (
               <li key={i}>
-                <span className="tabular-nums text-muted">{fmt(e.at)}</span> · {KIND[e.kind] ?? e.kind}
+                <span className="tabular-nums text-muted">{formatTime(e.at)}</span> · {KIND[e.kind] ?? e.kind}
                 {e.ring !== null && e.kind !== "started" ? ` (ring ${ringName(e.ring)})` : ""}
                 {d.summary ? ` — ${d.summary.installed}/${d.summary.hosts} installed, ${d.summary.failed} failed` : ""}
                 {d.by ? ` — by ${d.by}` : ""}

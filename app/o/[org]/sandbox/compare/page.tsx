@@ -7,7 +7,8 @@ import { listChangeRequests } from "@/lib/policies";
 import { compareRuns, type ComparisonRow, type RunView } from "@/lib/sandbox";
 import { orNotFound } from "@/components/policies/not-found";
 import { AttachForm } from "@/components/sandbox/attach-form";
-import { BaselineNote, linkCls, OutcomeBadge, OutcomeChart, pct } from "@/components/sandbox/ui";
+import { BaselineNote, linkCls, OutcomeBadge, pct } from "@/components/sandbox/ui";
+import { OutcomeChart } from "@/components/sandbox/outcome-chart";
 import { attachEvidenceAction } from "../actions";
 
 export const metadata: Metadata = { title: "Compare sandbox runs" };

@@ -7,7 +7,7 @@ import { approvalsRequired, currentVersion, getDraftOrEmpty, getVersion } from "
 import { TomlView } from "@/components/toml-view";
 import { VerdictBadge } from "@/components/diff-view";
 import { RestoreForm } from "@/components/policies/restore-form";
-import { formatTime } from "@/components/policies/format";
+import { formatTime } from "@/components/format";
 import { orNotFound } from "@/components/policies/not-found";
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }): Promise<Metadata> {

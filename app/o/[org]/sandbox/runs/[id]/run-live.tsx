@@ -3,7 +3,9 @@
 import { useEffect, useState } from "react";
 import type { RunView } from "@/lib/sandbox";
 import { AttachForm } from "@/components/sandbox/attach-form";
-import { BaselineNote, fmtTime, OutcomeBadge, OutcomeChart, pct } from "@/components/sandbox/ui";
+import { BaselineNote, OutcomeBadge, pct } from "@/components/sandbox/ui";
+import { OutcomeChart } from "@/components/sandbox/outcome-chart";
+import { formatTime } from "@/components/format";
 import { attachEvidenceAction } from "../../actions";
 
 type Run = RunView;
@@ -49,7 +51,7 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
       <header className="space-y-1">
         <h1 className="text-xl font-semibold">Run: {run.policyLabel}</h1>
         <p className="text-sm text-muted">
-          Started {fmtTime(run.createdAt)} by {run.startedBy} · reviewer{" "}
+          Started {formatTime(run.createdAt, "second")} by {run.startedBy} · reviewer{" "}
           <span data-testid="run-reviewer" className="text-ink">{baseline ? "Baseline (built-in rules, no model)" : `${run.model} at ${run.baseUrl}`}</span>
           {" "}· {run.repeat > 1 ? `each sample ${run.repeat} times · ` : ""}concurrency {run.concurrency}
           {baseline ? "" : ` · timeout ${run.timeoutMs / 1000} s`}
