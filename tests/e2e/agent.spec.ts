@@ -5,6 +5,7 @@ import { expect, test, type APIRequestContext, type BrowserContext, type Page } 
 import { SAMPLE_REQUIREMENTS } from "../../lib/seed";
 import { agent, installPackedAgent, startAgent } from "../agent-package";
 import { signIn } from "./fixtures";
+import { publishing } from "./publishing";
 
 // The host agent as a host with only Node gets it — `npm pack` of packages/agent installed into an empty folder —
 // against the running Charter: a real publish, a real host token, the org's real key fingerprint. pull → local edit →
@@ -26,21 +27,13 @@ let fingerprint = "";
 let originalDraft = "";
 let published: { number: number; toml: string };
 
-async function draft() {
-  const res = await api.get(`${API}/draft`);
-  expect(res.status()).toBe(200);
-  return { etag: res.headers()["etag"], toml: ((await res.json()) as { toml: string }).toml };
-}
+let policy: ReturnType<typeof publishing>;
 
 /** Publishes `toml` as the next version and waits until the bundle endpoint serves it. */
 async function publish(toml: string, note: string) {
-  const { etag } = await draft();
-  expect((await api.put(`${API}/draft`, { data: toml, headers: { "Content-Type": "text/plain", "If-Match": etag } })).status()).toBe(200);
-  const res = await api.post(`${API}/publish`, { data: { note } });
-  expect(res.status()).toBe(201);
-  const number = ((await res.json()) as { number: number }).number;
-  await expect.poll(async () => (await api.get("/api/v1/agent/bundle", { headers: { Authorization: `Bearer ${token}` } })).headers()["x-charter-version"]).toBe(String(number));
-  return { number, toml };
+  const version = await policy.publish(toml, note);
+  await policy.servedVersion(token, version.number);
+  return version;
 }
 
 test.beforeAll(async ({ browser }, info) => {
@@ -52,7 +45,8 @@ test.beforeAll(async ({ browser }, info) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
   api = page.request;
-  originalDraft = (await draft()).toml;
+  policy = publishing(api);
+  originalDraft = (await policy.draft()).toml;
 
   const name = `agent-e2e-${Date.now()}`;
   await page.goto("/o/acme/agents");
@@ -69,10 +63,7 @@ test.beforeAll(async ({ browser }, info) => {
 });
 
 test.afterAll(async () => {
-  if (api && originalDraft) {
-    const now = await draft();
-    if (now.toml !== originalDraft) await api.put(`${API}/draft`, { data: originalDraft, headers: { "Content-Type": "text/plain", "If-Match": now.etag } });
-  }
+  if (policy && originalDraft) await policy.restoreDraft(originalDraft);
   await context?.close();
 });
 

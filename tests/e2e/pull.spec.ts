@@ -8,6 +8,7 @@ import { serveJws, startMirror, type Mirror } from "../bundle-mirror";
 import { agent, installPackedAgent } from "../agent-package";
 import { codexBinary, codexLoads } from "../codex-binary";
 import { signIn } from "./fixtures";
+import { publishing } from "./publishing";
 
 // A pull as a host runs it — the packed agent (`npm pack` of packages/agent installed into an empty folder), in a child
 // process — against the running Charter (real publish, real agent token, real signed bundle), and against a local
@@ -34,31 +35,12 @@ let published: { number: number; toml: string };
 let testKey: TestKey;
 let stranger: TestKey;
 let mirror: Mirror;
+let policy: ReturnType<typeof publishing>;
 
 async function pull(args: string[], env: Record<string, string> = { CHARTER_TOKEN: token }, target = { out, stateDir }) {
   const r = await agent(["pull", "--org", "acme", "--out", target.out, "--state-dir", target.stateDir, "--timeout", "10", ...args], env);
   expect(`${r.stdout}${r.stderr}`).not.toContain(token); // the token is never printed
   return r;
-}
-
-async function draft() {
-  const res = await api.get(`${API}/draft`);
-  expect(res.status()).toBe(200);
-  return { etag: res.headers()["etag"], toml: ((await res.json()) as { toml: string }).toml };
-}
-
-/** Publishes `toml` as the next version through the admin API (owner session) and returns it. */
-async function publish(toml: string, note: string) {
-  const { etag } = await draft();
-  expect((await api.put(`${API}/draft`, { data: toml, headers: { "Content-Type": "text/plain", "If-Match": etag } })).status()).toBe(200);
-  const res = await api.post(`${API}/publish`, { data: { note } });
-  expect(res.status()).toBe(201);
-  return { number: ((await res.json()) as { number: number }).number, toml };
-}
-
-/** The endpoint serves from memory; a publish reaches it within one freshness poll. */
-async function servedVersion(n: number) {
-  await expect.poll(async () => (await api.get("/api/v1/agent/bundle", { headers: { Authorization: `Bearer ${token}` } })).headers()["x-charter-version"]).toBe(String(n));
 }
 
 async function realBundle(): Promise<string> {
@@ -92,7 +74,8 @@ test.beforeAll(async ({ browser }, info) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
   api = page.request;
-  originalDraft = (await draft()).toml;
+  policy = publishing(api);
+  originalDraft = (await policy.draft()).toml;
 
   // An agent token, created by the owner in the console as an admin would.
   tokenName = `pull-e2e-${Date.now()}`;
@@ -102,8 +85,8 @@ test.beforeAll(async ({ browser }, info) => {
   token = await page.getByLabel(`Secret of agent token ${tokenName}`).inputValue();
   expect(token).toMatch(/^cha_/);
 
-  published = await publish(`# charter pull e2e ${Date.now()}\n${SAMPLE_REQUIREMENTS}`, "charter pull e2e");
-  await servedVersion(published.number);
+  published = await policy.publish(`# charter pull e2e ${Date.now()}\n${SAMPLE_REQUIREMENTS}`, "charter pull e2e");
+  await policy.servedVersion(token, published.number);
 
   // The pinned keys reach the host out of band; here a copy of the JWKS taken now stands for that channel.
   const jwks = (await (await api.get(`${API}/keys`)).json()) as { keys: object[] };
@@ -117,10 +100,7 @@ test.beforeAll(async ({ browser }, info) => {
 
 test.afterAll(async () => {
   await mirror?.close();
-  if (api && originalDraft) {
-    const now = await draft();
-    if (now.toml !== originalDraft) await api.put(`${API}/draft`, { data: originalDraft, headers: { "Content-Type": "text/plain", "If-Match": now.etag } });
-  }
+  if (policy && originalDraft) await policy.restoreDraft(originalDraft);
   await context?.close();
 });
 
@@ -157,8 +137,8 @@ test("--trust-fingerprint pins the key by thumbprint and uses Charter's JWKS onl
 
 test("a newer version installs; a mirror replaying the older, genuinely signed bundle is refused as rollback", async () => {
   const older = await realBundle();
-  const newer = await publish(`${published.toml}\n# newer ${Date.now()}\n`, "charter pull e2e: newer");
-  await servedVersion(newer.number);
+  const newer = await policy.publish(`${published.toml}\n# newer ${Date.now()}\n`, "charter pull e2e: newer");
+  await policy.servedVersion(token, newer.number);
   const r = await pull(["--server", baseURL, "--trust", charterTrust]);
   expect(r.code, r.stderr).toBe(0);
   expect(readFileSync(out, "utf8")).toBe(newer.toml);
