@@ -3,7 +3,7 @@
  * server, org and pinned key fingerprints in <state-dir>/agent.json (mode 0600). The fingerprints are checked against
  * the org's published keys BEFORE the secret is spent, so a typo does not use up a single-use secret.
  */
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { codexVersion, findCodex } from "./codex";
 import { hostFacts } from "./checkin";
 import { keyFingerprint, parseJwks } from "./bundle/verify";

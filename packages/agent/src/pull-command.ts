@@ -1,5 +1,5 @@
 /** `pull`: one cycle, one line. Also the repository's `charter pull` (cli/pull.ts) with Charter's validator. */
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import type { RequirementsCheck } from "./bundle/verify";
 import { checkIn } from "./checkin";
 import { codexVersion, findCodex } from "./codex";

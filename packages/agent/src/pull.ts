@@ -6,7 +6,6 @@
  */
 import { readFile, unlink } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { requirementsMobileconfig } from "../../../lib/bundles/mobileconfig";
 import { keyFingerprint, parseJwks, verifyBundle, DEFAULT_CLOCK_SKEW_MS, type BundleTrust, type Jwks, type RequirementsCheck } from "./bundle/verify";
 import { codexLoads } from "./codex";
@@ -149,7 +148,6 @@ export async function loadPinned(opts: PullOptions): Promise<Jwks | null | strin
   return pinned;
 }
 
-export { parseArgs };
 
 /** A digest of what the host pins (key thumbprints), so a change of pins forces a full fetch and verification. */
 function trustIdentity(opts: PullOptions, pinned: Jwks | null): string {

@@ -6,7 +6,7 @@
  * without a thundering herd when it comes back. Stops cleanly on SIGTERM/SIGINT.
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { checkIn } from "./checkin";
 import { codexVersion, findCodex } from "./codex";
 import { AgentFailure } from "./failure";

@@ -1,7 +1,7 @@
 /** `status [--json]`: what this host has, read from disk only (no network). */
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { codexVersion, findCodex } from "./codex";
 import { AgentFailure } from "./failure";
 import { EXIT, type CliIO } from "./io";
