@@ -5,7 +5,7 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { sha256Hex } from "../requirements/hash";
-import { authorFields, changeSummary, lockOrgPolicy } from "../policies/common";
+import { approvalsRequired, authorFields, changeSummary, lockOrgPolicy } from "../policies/common";
 import { getDraftOrEmpty, saveDraft, type SavedDraft } from "../policies/draft";
 import { publishSchema, saveDraftSchema, type PublishInput, type SaveDraftInput } from "../policies/schemas";
 import { composeOverlay, type Composition } from "./compose";
@@ -239,9 +239,9 @@ export async function publishOverlay(db: Db, ctx: OrgContext, name: string, inpu
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const g = await findGroup(tx, ctx, name);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: ctx.org.id }, select: { approvalsRequired: true } });
-    if (org.approvalsRequired > 0) {
-      throw new AppError("forbidden", `${ctx.org.name} requires ${org.approvalsRequired} approval${org.approvalsRequired === 1 ? "" : "s"} to publish: open a change request for the overlay instead.`);
+    const required = await approvalsRequired(tx, ctx.org.id);
+    if (required > 0) {
+      throw new AppError("forbidden", `${ctx.org.name} requires ${required} approval${required === 1 ? "" : "s"} to publish: open a change request for the overlay instead.`);
     }
     const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: `group:${g.id}` } }, select: { toml: true, revision: true } });
     if (!draft) throw new AppError("not_found", `Group "${g.name}" has no overlay draft to publish yet.`);

@@ -8,7 +8,7 @@
  *   - tests/e2e/access-matrix.spec.ts calls every route over HTTP as each principal and checks the status codes.
  * Adding a route or action? Add its row here; the suite fails until you do.
  */
-import type { Permission } from "../../lib/auth/actor";
+import { ROLES, type Permission } from "../../lib/auth/actor";
 import { OPERATIONS, type AnyOperation } from "../../lib/ops";
 import { acceptInvitationOp, createAccountAndAcceptOp, createOrganizationOp } from "../../lib/ops/account";
 import {
@@ -52,7 +52,8 @@ import {
 } from "../../lib/ops/settings";
 import { createEnrollmentSecretOp, deleteWebhookOp, revokeEnrollmentSecretOp, saveWebhookOp, updateAgentSettingsOp } from "../../lib/ops/fleet";
 
-export const ROLE_PRINCIPALS = ["owner", "admin", "approver", "auditor", "viewer"] as const;
+/** Every role (lib/auth/actor.ts ROLES): a new role is a principal of the matrix without another list to edit. */
+export const ROLE_PRINCIPALS = ROLES;
 /** A signed-in member of a different org (must learn nothing: 404, like a missing org). */
 export const USER_PRINCIPALS = [...ROLE_PRINCIPALS, "otherOrg", "anonymous"] as const;
 /** Admin API tokens of the org, one per scope (routes only: tokens cannot call server actions). */
