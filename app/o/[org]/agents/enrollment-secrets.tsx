@@ -3,11 +3,11 @@
 import { useState } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorLine } from "@/components/ui/error-line";
-import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
+import { CreatedSecret } from "@/components/ui/one-time-secret";
+import { inputCls, primaryBtn } from "@/components/ui/styles";
 import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createEnrollmentSecretAction, revokeEnrollmentSecretAction } from "./actions";
-import { CopyField } from "./copy-field";
 import { enrollCommand } from "@/lib/fleet/command";
 import { formatTime } from "@/components/format";
 
@@ -88,14 +88,9 @@ export function EnrollmentSecrets({ org, server, fingerprint, secrets, canManage
       )}
       <ErrorLine message={error} />
       {created ? (
-        <div role="status" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">
-          <p className="text-sm font-medium text-amber-900">
-            Enrolment secret {created.name} is shown only now: Charter keeps only its hash. Run this on each host (as the user the agent runs as):
-          </p>
-          <CopyField label="Enrol command" value={enrollCommand(server, org, fingerprint, created.secret)} testId="enroll-command" />
-          <CopyField label="Enrolment secret" value={created.secret} testId="enroll-secret" />
-          <button type="button" className={secondaryBtn} onClick={() => setCreated(null)}>I have copied it</button>
-        </div>
+        <CreatedSecret label="Enrolment secret" value={created.secret} testId="enroll-secret" onDone={() => setCreated(null)}
+          command={{ label: "Enrol command", value: enrollCommand(server, org, fingerprint, created.secret), testId: "enroll-command" }}
+          warning={`Enrolment secret ${created.name} is shown only now: Charter keeps only its hash. Run this on each host (as the user the agent runs as):`} />
       ) : null}
       {secrets.length === 0 ? (
         <p className="text-sm text-muted">No enrolment secrets yet.</p>

@@ -14,7 +14,7 @@ import { inputCls, secondaryBtn } from "@/components/ui/styles";
 import { Section } from "../settings/ui";
 import { AdoptionChart } from "./adoption-chart";
 import { AgentTokens } from "./agent-tokens";
-import { CopyField } from "./copy-field";
+import { CopyField } from "@/components/ui/copy-field";
 import { EnrollmentSecrets } from "./enrollment-secrets";
 import { enrollCommand } from "@/lib/fleet/command";
 import { FleetSettings } from "./fleet-settings";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Check, Copy } from "lucide-react";
-import { inputCls, secondaryBtn } from "@/components/ui/styles";
+import { inputCls, secondaryBtn } from "./styles";
 
 /** A read-only value with a copy button (the whole value is copied, whatever the field shows). */
 export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
