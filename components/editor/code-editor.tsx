@@ -29,7 +29,8 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "var(--color-white)", color: "var(--color-ink)" },
+  // maxHeight + contain: the editor scrolls inside itself, so typing in a long file lays out the editor, not the page.
+  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "var(--color-white)", color: "var(--color-ink)", maxHeight: "80vh", contain: "layout style" },
   "&.cm-focused": { outline: "2px solid color-mix(in srgb, var(--color-accent) 40%, transparent)" },
   ".cm-content": { fontFamily: "var(--font-mono)", padding: "8px 0", caretColor: "var(--color-ink)" },
   ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--color-ink)" },
@@ -42,8 +43,10 @@ const theme = EditorView.theme({
 
 /**
  * CodeMirror 6 for TOML or markdown. Controlled: `value` from the parent wins, but an outside change is applied as the
- * smallest replacement, so the cursor and undo history survive form edits. Diagnostics are computed by the caller
- * (the requirements engine) and shown underlined in place.
+ * smallest replacement, so the cursor and undo history survive form edits. A `value` this editor itself produced since
+ * the parent last caught up is an echo that arrived late (the parent reads it back through a worker), not an outside
+ * change: it is ignored, so nothing typed meanwhile is lost. Diagnostics are computed by the caller (the requirements
+ * engine) and shown underlined in place.
  */
 export function CodeEditor({
   value,
@@ -68,6 +71,10 @@ export function CodeEditor({
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  // Texts this editor emitted that the parent has not handed back yet (see above).
+  const emitted = useRef(new Set<string>());
+  // The last text emitted and the document it was read from: the usual echo is recognised without reading the doc again.
+  const lastEmitted = useRef<{ doc: unknown; text: string } | null>(null);
 
   useEffect(() => {
     const extensions: Extension[] = [
@@ -88,7 +95,11 @@ export function CodeEditor({
       EditorState.readOnly.of(readOnly),
       EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", role: "textbox" }),
       EditorView.updateListener.of((update) => {
-        if (update.docChanged) onChangeRef.current?.(update.state.doc.toString());
+        if (!update.docChanged || !onChangeRef.current) return;
+        const text = update.state.doc.toString();
+        emitted.current.add(text);
+        lastEmitted.current = { doc: update.state.doc, text };
+        onChangeRef.current(text);
       }),
     ];
     const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
@@ -104,8 +115,14 @@ export function CodeEditor({
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    const current = v.state.doc.toString();
-    if (current === value) return;
+    const echo = lastEmitted.current;
+    const current = echo && echo.doc === v.state.doc ? echo.text : v.state.doc.toString();
+    if (current === value) {
+      emitted.current.clear();
+      return;
+    }
+    if (emitted.current.has(value)) return;
+    emitted.current.clear();
     let start = 0;
     while (start < current.length && start < value.length && current[start] === value[start]) start++;
     let endCur = current.length;
@@ -131,7 +148,8 @@ export function CodeEditor({
       return { from, to, severity: d.severity, message: d.message, source: d.path || undefined };
     });
     v.dispatch(setDiagnostics(v.state, marks));
-  }, [diagnostics, value]);
+    // Placed on the text as it is now; re-placed when the next checks arrive, not on every keystroke.
+  }, [diagnostics]);
 
   useEffect(() => {
     if (!handleRef) return;

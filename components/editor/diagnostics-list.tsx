@@ -1,26 +1,28 @@
 "use client";
 
 import { CircleAlert, Info, TriangleAlert } from "lucide-react";
-import type { Diagnostic, FleetValidation } from "@/lib/requirements";
+import type { Diagnostic } from "@/lib/requirements";
+import type { Validation } from "./checks";
 
 const ICON = { error: CircleAlert, warning: TriangleAlert, info: Info } as const;
 const TONE = { error: "text-danger", warning: "text-amber-700", info: "text-muted" } as const;
 
 /**
  * The engine's findings as a list (for the newest Codex version of the fleet); choosing one moves the editor's cursor
- * there. `versions`, when given, is every fleet version's verdict: an older version that refuses the file says so.
+ * there. `result.versions` is every fleet version's verdict: an older version that refuses the file says so. `result`
+ * is null until the first check of the text has come back.
  */
 export function DiagnosticsList({
-  diagnostics,
+  result,
   onSelect,
   codexVersion,
-  versions,
 }: {
-  diagnostics: readonly Diagnostic[];
+  result: Validation | null;
   onSelect: (d: Diagnostic) => void;
   codexVersion: string;
-  versions?: FleetValidation["versions"];
 }) {
+  const diagnostics = result?.diagnostics ?? [];
+  const versions = result?.versions;
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.filter((d) => d.severity === "warning").length;
   const olderRefusing = (versions ?? []).filter((v) => v.codexVersion !== codexVersion && !v.valid);
@@ -29,7 +31,9 @@ export function DiagnosticsList({
       <h2 id="diagnostics-heading" className="flex items-center gap-2 text-sm font-medium">
         Checks <span className="font-normal text-muted">as Codex {codexVersion} loads the file</span>
         <span className="ml-auto text-xs font-normal" data-testid="validation-summary" role="status">
-          {errors > 0 ? (
+          {!result ? (
+            <span className="text-muted">Checking…</span>
+          ) : errors > 0 ? (
             <span className="text-danger">Codex would refuse this file: {errors} error{errors === 1 ? "" : "s"}</span>
           ) : (
             <span className="text-emerald-700">Codex would load this file{warnings ? ` · ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}</span>
@@ -58,7 +62,7 @@ export function DiagnosticsList({
           ))}
         </ul>
       ))}
-      {diagnostics.length === 0 ? (
+      {!result ? null : diagnostics.length === 0 ? (
         <p className="text-xs text-muted">No findings.</p>
       ) : (
         <ul className="max-h-64 divide-y divide-line overflow-y-auto rounded-md border border-line" data-testid="diagnostics">

@@ -1,18 +1,19 @@
 "use client";
 
-import { useDeferredValue, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { composeReviewerPrompt } from "@/lib/guardian/prompt";
 import { STARTER_TENANT_POLICY } from "@/lib/guardian/starter-policy";
 import { estimateTokens } from "@/lib/guardian/tokens";
-import { validateForFleet, validateRequirements, type Diagnostic } from "@/lib/requirements";
+import { NEWEST_CODEX_VERSION, validateRequirements, type Diagnostic } from "@/lib/requirements";
 import { compareRequirements } from "@/lib/requirements/compare";
-import { policyVerdict } from "@/lib/policies/verdict";
 import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
 import { listControl } from "@/lib/requirements/keys";
 import { createChangeRequestAction, publishAction, saveDraftAction, validateAction } from "@/lib/ops/policy-actions";
+import type { Comparison } from "./checks";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import { DiagnosticsList } from "./diagnostics-list";
 import { ListControl } from "./list-control";
+import { useTextChecks } from "./use-text-checks";
 import { PolicySections, VerdictBadge } from "../diff-view";
 
 export interface EditorDraft {
@@ -32,6 +33,7 @@ const LIST_LABELS = Object.fromEntries(FORM_LIST_KEYS.map((k) => [k, { label: li
 
 const storageKey = (org: string) => `charter:draft:${org}`;
 
+// Keeping unsaved work in localStorage writes the whole text: on a large file, once typing pauses.
 const SETTLE_AFTER_CHARS = 32 * 1024;
 const SETTLE_MS = 250;
 
@@ -82,31 +84,30 @@ export function RequirementsEditor({
   const [pending, startTransition] = useTransition();
   const editor = useRef<CodeEditorHandle | null>(null);
 
-  // Parsing, validating and storing a large file on every keystroke would cost the main thread more than a frame:
-  // past SETTLE_AFTER_CHARS they wait until typing pauses. Form edits always patch the newest text (`latest`), and the
-  // editors own their text, so nothing typed waits for this.
+  // Parsing, validating and comparing happen in a Web Worker (useTextChecks): a keystroke costs the main thread only
+  // the editor's own update, whatever the file's size. The form and the checks follow the text as the worker answers.
+  const { form, checks, showForm } = useTextChecks(text, () => readFormFields(initial.toml), codexVersions, published?.toml ?? "");
+  const fields = form.fields;
   const settled = useSettled(text, text.length > SETTLE_AFTER_CHARS ? SETTLE_MS : 0);
-  const deferred = useDeferredValue(settled);
-  const local = useMemo(() => validateForFleet(deferred, codexVersions), [deferred, codexVersions]);
+  const checked = checks?.text;
   // Codex compiles hook matchers and MCP url patterns with Rust's regex engine, which runs on the server only: a text
   // with such regexes gets its verdict from the server.
-  const needsServer = local.diagnostics.some((d) => d.code === "regex-unchecked");
-  const [server, setServer] = useState<{ text: string; result: Pick<typeof local, "valid" | "diagnostics" | "codexVersion" | "versions"> } | null>(null);
+  const needsServer = !!checks?.validation.diagnostics.some((d) => d.code === "regex-unchecked");
+  const [server, setServer] = useState<{ text: string; result: NonNullable<typeof checks>["validation"] } | null>(null);
   useEffect(() => {
-    if (!needsServer) return;
+    if (!needsServer || checked === undefined) return;
     let live = true;
     const timer = setTimeout(() => {
-      void validateAction(org, { toml: deferred }).then((r) => {
-        if (live && r.ok) setServer({ text: deferred, result: r.data });
+      void validateAction(org, { toml: checked }).then((r) => {
+        if (live && r.ok) setServer({ text: checked, result: r.data });
       });
     }, 300);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [needsServer, deferred, org]);
-  const result = needsServer && server?.text === deferred ? server.result : local;
-  const fields = useMemo(() => readFormFields(settled), [settled]);
+  }, [needsServer, checked, org]);
+  const result = !checks ? null : needsServer && server?.text === checks.text ? server.result : checks.validation;
   const dirty = text !== base.toml;
 
   // Unsaved work survives a reload: kept per org with the revision it was based on.
@@ -139,7 +140,10 @@ export function RequirementsEditor({
   const edit = (patch: (t: string) => string) => {
     const before = latest.current;
     try {
-      setText(patch(before));
+      const next = patch(before);
+      setText(next);
+      // The next click reads the list it changed, not the worker's older reading.
+      showForm(next, readFormFields(next));
       setFormError(null);
     } catch (err) {
       setFormError({ text: before, message: err instanceof Error ? err.message : String(err) });
@@ -157,7 +161,7 @@ export function RequirementsEditor({
         if (merging) setText(toml);
         setConflict(null);
         setRestored(false);
-        const refused = validateRequirements(toml).diagnostics.filter((d) => d.severity === "error").length;
+        const refused = (checks?.text === toml && !needsServer ? checks.validation.diagnostics : validateRequirements(toml).diagnostics).filter((d) => d.severity === "error").length;
         setNotice(refused
           ? { tone: "error", text: `Saved as revision ${r.data.revision}, but Codex would refuse this file (${refused} error${refused === 1 ? "" : "s"}): fix it before publishing.`, about: toml }
           : { tone: "ok", text: `Saved as revision ${r.data.revision}.`, about: toml });
@@ -262,12 +266,12 @@ export function RequirementsEditor({
         </section>
 
         <section aria-label="TOML" className="space-y-3">
-          <CodeEditor language="toml" label="requirements.toml" value={text} onChange={setText} diagnostics={result.diagnostics} handleRef={editor} minHeight="28rem" />
-          <DiagnosticsList diagnostics={result.diagnostics} onSelect={goTo} codexVersion={result.codexVersion} versions={result.versions} />
+          <CodeEditor language="toml" label="requirements.toml" value={text} onChange={setText} diagnostics={result?.diagnostics} handleRef={editor} minHeight="28rem" />
+          <DiagnosticsList result={result} onSelect={goTo} codexVersion={result?.codexVersion ?? codexVersions.at(-1) ?? NEWEST_CODEX_VERSION} />
         </section>
       </div>
 
-      <PublishPanel org={org} text={deferred} dirty={dirty} valid={result.valid} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
+      <PublishPanel org={org} checking={!result || checks?.text !== text} dirty={dirty} valid={result ? result.valid : null} comparison={checks?.comparison ?? null} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
     </div>
   );
 }
@@ -319,23 +323,15 @@ function PromptPreview({ policy }: { policy: string | undefined }) {
   );
 }
 
-function PublishPanel({ org, text, dirty, valid, baseRevision, published, approvalsRequired, canPublish }: {
-  org: string; text: string; dirty: boolean; valid: boolean; baseRevision: number; published: { number: number; toml: string } | null; approvalsRequired: number; canPublish: boolean;
+function PublishPanel({ org, checking, dirty, valid, comparison, baseRevision, published, approvalsRequired, canPublish }: {
+  org: string; checking: boolean; dirty: boolean; valid: boolean | null; comparison: Comparison | null; baseRevision: number; published: { number: number; toml: string } | null; approvalsRequired: number; canPublish: boolean;
 }) {
   const [note, setNote] = useState("");
   const [title, setTitle] = useState("");
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string; href?: string } | null>(null);
   const [pending, startTransition] = useTransition();
-  const comparison = useMemo(() => {
-    try {
-      const before = published?.toml ?? "";
-      return { changes: compareRequirements(before, text), wider: policyVerdict(before, text) };
-    } catch {
-      return null;
-    }
-  }, [published, text]);
   const viaRequest = approvalsRequired > 0;
-  const blocked = dirty ? "Save the draft first." : !valid ? "Fix the errors first: Codex would refuse this file." : comparison && comparison.changes.length === 0 && published ? `Nothing changed since version ${published.number}.` : null;
+  const blocked = dirty ? "Save the draft first." : checking ? "Checking the newest text…" : !valid ? "Fix the errors first: Codex would refuse this file." : comparison && comparison.changes.length === 0 && published ? `Nothing changed since version ${published.number}.` : null;
 
   const submit = () =>
     startTransition(async () => {
@@ -357,7 +353,9 @@ function PublishPanel({ org, text, dirty, valid, baseRevision, published, approv
           {published ? `Compared with version ${published.number}` : "Nothing published yet"}
           {viaRequest ? ` · ${approvalsRequired} approval${approvalsRequired === 1 ? "" : "s"} required` : ""}
         </span>
-        {!valid ? (
+        {valid === null ? (
+          <span data-testid="verdict-badge" className="text-xs text-muted">Checking…</span>
+        ) : !valid ? (
           <span data-testid="verdict-badge" className="rounded bg-danger/10 px-1.5 py-0.5 text-xs font-semibold text-danger">NO VERDICT: Codex would refuse this file</span>
         ) : comparison ? <VerdictBadge wider={comparison.wider} /> : null}
       </div>

@@ -50,10 +50,11 @@ for (const width of [1440, 390]) {
   });
 }
 
-test("restore makes the draft equal the restored version, after confirming that unpublished work is replaced", async ({ page }) => {
+for (const width of [1440, 390]) test(`restore makes the draft equal the restored version, after confirming that unpublished work is replaced, at ${width} px`, async ({ page }) => {
   test.setTimeout(90_000);
   page.on("dialog", (dialog) => void dialog.accept());
-  const ORG = `restore-${RUN}`;
+  await page.setViewportSize({ width, height: 900 });
+  const ORG = `restore-${width}-${RUN}`;
   await signIn(page);
   await expect(page).toHaveURL(/\/o\//);
   await createOrgViaUi(page, `Restore ${RUN}`, ORG);

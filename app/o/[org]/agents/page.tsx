@@ -16,7 +16,7 @@ import { AdoptionChart } from "./adoption-chart";
 import { AgentTokens } from "./agent-tokens";
 import { CopyField } from "@/components/ui/copy-field";
 import { EnrollmentSecrets } from "./enrollment-secrets";
-import { enrollCommand } from "@/lib/fleet/command";
+import { enrollCommand, pullCommand } from "@/lib/fleet/command";
 import { FleetSettings } from "./fleet-settings";
 import { HostsTable } from "./hosts-table";
 
@@ -117,6 +117,7 @@ export default async function AgentsPage({ params, searchParams }: { params: Pro
           <CopyField label="JWKS URL" value={jwksUrl} testId="jwks-url" />
         </div>
         <CopyField label="Command for any enrolment secret" value={enrollCommand(server, slug, fingerprint, "$CHARTER_ENROLL_SECRET")} testId="enroll-command-template" />
+        <CopyField label="charter pull command (a host without the agent; its agent token in CHARTER_TOKEN)" value={pullCommand(server, slug, fingerprint)} testId="pull-command" />
         <EnrollmentSecrets org={slug} server={server} fingerprint={fingerprint} canManage={manage}
           secrets={secrets.map((s) => ({ id: s.id, name: s.name, group: s.group, prefix: s.prefix, maxUses: s.maxUses, uses: s.uses, expiresAt: s.expiresAt.toISOString(), status: s.status }))} />
       </Section>
