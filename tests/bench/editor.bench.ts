@@ -1,10 +1,12 @@
 /**
  * Benchmark: main-thread work per keystroke in the console's TOML editor on a 256 KiB requirements.toml, beside a plain
  * <textarea> holding the same text, in the same browser in the same run. Chromium's own accounting (CDP
- * Performance.getMetrics, TaskDuration: every task the renderer's main thread ran) is read before and after typing
- * 60 characters at 80 ms intervals, so everything a keystroke causes is counted: CodeMirror, React, the form, the
+ * Performance.getMetrics of the renderer's main thread: ThreadTime, its CPU time, and TaskDuration, the wall time of
+ * its tasks) is read before and after typing 60 characters at 80 ms intervals, so everything a keystroke causes is
+ * counted: CodeMirror, React, the form, the
  * diagnostics once typing pauses (the editor checks the text in a Web Worker, whose time is not the main thread's).
- * Target: under 16 ms per keystroke (one frame at 60 Hz). Before the typing, one click on a form checkbox: the time
+ * Target: under 16 ms of CPU per keystroke (one frame at 60 Hz). CPU time is the figure judged because wall time grows
+ * with whatever else the machine runs (a busy CI host stretches a 1 s task to 4 s of wall time); both are printed. Before the typing, one click on a form checkbox: the time
  * until the TOML editor shows the changed line.
  *
  * Run alone: `npx tsx tests/bench/editor.bench.ts`. It starts `npm start` on a scratch embedded PostgreSQL (building the
@@ -25,11 +27,22 @@ function bigToml(): string {
   return text;
 }
 
-/** Main-thread task time (ms) spent while typing KEYS characters at a person's pace, per keystroke. */
-async function typingCost(page: Page, focus: () => Promise<void>): Promise<number> {
+interface Cost {
+  /** CPU time of the main thread, ms per keystroke. */
+  cpu: number;
+  /** Wall time of the main thread's tasks, ms per keystroke. */
+  wall: number;
+}
+
+/** Main-thread work spent while typing KEYS characters at a person's pace, per keystroke. */
+async function typingCost(page: Page, focus: () => Promise<void>): Promise<Cost> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
-  const taskMs = async () => ((await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration")?.value ?? 0) * 1000;
+  const taskMs = async () => {
+    const metrics = (await cdp.send("Performance.getMetrics")).metrics;
+    const ms = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+    return { cpu: ms("ThreadTime"), wall: ms("TaskDuration") };
+  };
   await focus();
   await page.keyboard.press("ControlOrMeta+End");
   // Settle whatever focusing caused, then measure typing plus the pause after it (debounced work lands there).
@@ -40,7 +53,8 @@ async function typingCost(page: Page, focus: () => Promise<void>): Promise<numbe
     await page.waitForTimeout(INTERVAL_MS);
   }
   await page.waitForTimeout(1000);
-  return ((await taskMs()) - before) / KEYS;
+  const after = await taskMs();
+  return { cpu: (after.cpu - before.cpu) / KEYS, wall: (after.wall - before.wall) / KEYS };
 }
 
 /** Milliseconds from a click on a form checkbox until the TOML editor draws the line it changed. */
@@ -98,10 +112,10 @@ async function main() {
       const checkbox = await checkboxToToml(page);
       const editorCost = await typingCost(page, () => editor.click());
 
-      const line = (name: string, ms: number) => `${name.padEnd(28)} ${ms.toFixed(1).padStart(6)} ms main-thread work per keystroke`;
+      const line = (name: string, c: Cost) => `${name.padEnd(28)} ${c.cpu.toFixed(1).padStart(6)} ms main-thread CPU per keystroke (${c.wall.toFixed(1)} ms wall)`;
       process.stdout.write(`256 KiB requirements.toml, ${KEYS} keystrokes at ${INTERVAL_MS} ms\n`);
       process.stdout.write(`${line("plain <textarea>", textarea)}\n${line("console TOML editor", editorCost)}\n`);
-      process.stdout.write(`ratio editor / textarea: ${(editorCost / Math.max(textarea, 0.01)).toFixed(1)}x; target < ${TARGET_MS} ms: ${editorCost < TARGET_MS ? "met" : "NOT met"}\n`);
+      process.stdout.write(`ratio editor / textarea: ${(editorCost.cpu / Math.max(textarea.cpu, 0.01)).toFixed(2)}x CPU, ${(editorCost.wall / Math.max(textarea.wall, 0.01)).toFixed(2)}x wall; target < ${TARGET_MS} ms CPU: ${editorCost.cpu < TARGET_MS ? "met" : "NOT met"}\n`);
       process.stdout.write(`form checkbox -> TOML line drawn: ${checkbox.toFixed(0)} ms\n`);
     } finally {
       await browser.close();
