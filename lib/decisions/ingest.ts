@@ -119,8 +119,21 @@ async function orgRules(db: Db, orgId: string): Promise<OrgRules> {
   };
 }
 
-/** Validates one decision; returns the reason it cannot be stored, or the masked line. */
-function checkLine(value: unknown, rules: OrgRules, now: number): { ok: DecisionLine } | { reason: string; id?: string } {
+// PostgreSQL text holds neither NUL nor half a surrogate pair; JSON can spell both (\u0000, a lone \ud83d).
+const ESCAPES_POSTGRES_REFUSES = /\\u(?:0000|[dD][89a-fA-F])/;
+
+function unstorableText(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\0") || !(value as string & { isWellFormed(): boolean }).isWellFormed();
+  if (Array.isArray(value)) return value.some(unstorableText);
+  if (value && typeof value === "object") return Object.values(value).some(unstorableText);
+  return false;
+}
+
+/**
+ * Validates one decision; returns the reason it cannot be stored, or the masked line. `scanText`: look for text
+ * PostgreSQL cannot store (the NDJSON path only does when the line's raw text spells such an escape).
+ */
+function checkLine(value: unknown, rules: OrgRules, now: number, scanText = true): { ok: DecisionLine } | { reason: string; id?: string } {
   const parsed = decisionLineSchema.safeParse(value);
   const id = value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? ((value as { id: string }).id.slice(0, 200)) : undefined;
   if (!parsed.success) {
@@ -132,6 +145,7 @@ function checkLine(value: unknown, rules: OrgRules, now: number): { ok: Decision
   if (at > now + 86_400_000) return { reason: "occurredAt is more than a day in the future", id };
   if (at < now - rules.retentionDays * 86_400_000) return { reason: `occurredAt is older than the organisation's retention (${rules.retentionDays} days)`, id };
   if (JSON.stringify(parsed.data.arguments ?? null).length > INGEST_LIMITS.lineBytes) return { reason: "arguments are too large", id };
+  if (scanText && unstorableText(parsed.data)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id };
   return { ok: maskDecision({ ...parsed.data, arguments: parsed.data.arguments ?? null }, rules.mask) };
 }
 
@@ -164,7 +178,7 @@ export async function ingestHostBatch(db: Db, req: Request, now = Date.now()): P
       } catch {
         return void rejected.push({ line: i + 1, reason: "not valid JSON" });
       }
-      const checked = checkLine(value, rules, now);
+      const checked = checkLine(value, rules, now, ESCAPES_POSTGRES_REFUSES.test(line));
       if ("reason" in checked) return void rejected.push({ line: i + 1, ...(checked.id ? { id: checked.id } : {}), reason: checked.reason });
       const key = `${checked.ok.occurredAt}\u0000${checked.ok.id}`;
       if (seen.has(key)) return; // the same record twice in one batch counts as a duplicate

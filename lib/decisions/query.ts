@@ -93,11 +93,17 @@ export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}
   const f = decisionFilterSchema.parse(input);
   const w = window(f, now);
   const bucket = w.to.getTime() - w.from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
-  if (bucket === "day" && !f.q && !f.host) return statsFromRollups(db, ctx.org.id, f, w);
-  const cond = where(ctx.org.id, f, w);
+  // Text search needs the rows; everything else reads the rollups.
+  if (!f.q) return statsFromRollups(db, ctx.org.id, f, w, bucket);
+  return statsFromRows(db, ctx.org.id, f, w, bucket);
+}
+
+/** The statistics from the decisions themselves, in one scan. */
+async function statsFromRows(db: Db, orgId: string, f: DecisionFilter, w: { from: Date; to: Date }, bucket: "hour" | "day"): Promise<DecisionStats> {
+  const cond = where(orgId, f, w);
   // One scan with GROUPING SETS gives the series and every breakdown at once. The bucket is inlined (it is one of two
   // words of ours): GROUPING() needs the very same expression as GROUP BY, and two parameters are two expressions.
-  const at = Prisma.raw(`date_trunc('${bucket}', "occurredAt")`);
+  const at = Prisma.raw(`date_trunc('${bucket}', "occurredAt", 'UTC')`);
   const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
     SELECT GROUPING(${at}, "riskLevel", kind, "group", "hostName", model, "policyVersion")::int AS set,
       ${at} AS at,
@@ -189,29 +195,38 @@ export async function getDecision(db: Db, ctx: OrgContext, id: string) {
   return d;
 }
 
-const DAY_MS = 86_400_000;
+const UNIT_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 
-/**
- * The same statistics over whole UTC days from the daily rollups (DecisionDaily, DecisionHostDaily): used for windows
- * longer than two days without a text search or host filter, so the charts over weeks stay fast at any table size.
- */
-async function statsFromRollups(db: Db, orgId: string, f: DecisionFilter, w: { from: Date; to: Date }): Promise<DecisionStats> {
-  const from = new Date(Math.floor(w.from.getTime() / DAY_MS) * DAY_MS);
-  const to = new Date(Math.ceil(w.to.getTime() / DAY_MS) * DAY_MS);
-  const parts: Prisma.Sql[] = [Prisma.sql`"orgId" = ${orgId}`, Prisma.sql`day >= ${from}`, Prisma.sql`day < ${to}`];
+/** WHERE clause of a filter on a rollup (whose missing values are '' and -1), within [from, to) of its bucket column. */
+function rollupWhere(orgId: string, f: DecisionFilter, col: "hour" | "day", from: Date, to: Date): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`"orgId" = ${orgId}`, Prisma.sql`${Prisma.raw(`"${col}"`)} >= ${from}`, Prisma.sql`${Prisma.raw(`"${col}"`)} < ${to}`];
   if (f.status) parts.push(Prisma.sql`status = ${f.status}`);
   if (f.riskLevel) parts.push(Prisma.sql`"riskLevel" = ${f.riskLevel === "none" ? "" : f.riskLevel}`);
   if (f.kind) parts.push(Prisma.sql`kind = ${f.kind}`);
   if (f.group) parts.push(Prisma.sql`"group" = ${f.group === "none" ? "" : f.group}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
   if (f.policyVersion !== undefined) parts.push(Prisma.sql`"policyVersion" = ${f.policyVersion}`);
-  const cond = Prisma.join(parts, " AND ");
+  if (f.host) parts.push(Prisma.sql`"hostName" = ${f.host}`);
+  return Prisma.join(parts, " AND ");
+}
+
+/**
+ * The same statistics over whole hours or whole UTC days from the rollups the ingest keeps (lib/decisions/storage.ts):
+ * the series and five breakdowns from DecisionHourly/DecisionDaily (their host twins for one host), the hosts from
+ * DecisionHostStatusHourly (no filter but the outcome), DecisionHostHourly or DecisionHostDaily.
+ */
+async function statsFromRollups(db: Db, orgId: string, f: DecisionFilter, w: { from: Date; to: Date }, bucket: "hour" | "day"): Promise<DecisionStats> {
+  const unit = UNIT_MS[bucket];
+  const from = new Date(Math.floor(w.from.getTime() / unit) * unit);
+  const to = new Date(Math.ceil(w.to.getTime() / unit) * unit);
+  const table = Prisma.raw(`"Decision${f.host ? "Host" : ""}${bucket === "hour" ? "Hourly" : "Daily"}"`);
+  const at = Prisma.raw(`"${bucket}"`);
   const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
-    SELECT GROUPING(day, "riskLevel", kind, "group", model, "policyVersion")::int AS set, day AS at,
+    SELECT GROUPING(${at}, "riskLevel", kind, "group", model, "policyVersion")::int AS set, ${at} AS at,
       COALESCE(NULLIF("riskLevel", ''), kind, NULLIF("group", ''), NULLIF(model, ''), NULLIF("policyVersion", -1)::text) AS key,
       status, sum(n) AS n
-    FROM "DecisionDaily" WHERE ${cond}
-    GROUP BY GROUPING SETS ((day, status), ("riskLevel", status), (kind, status), ("group", status), (model, status), ("policyVersion", status))`;
+    FROM ${table} WHERE ${rollupWhere(orgId, f, bucket, from, to)}
+    GROUP BY GROUPING SETS ((${at}, status), ("riskLevel", status), (kind, status), ("group", status), (model, status), ("policyVersion", status))`;
   const setOf: Record<number, "time" | Exclude<Breakdown, "hostName">> = {
     [0b011111]: "time",
     [0b101111]: "riskLevel",
@@ -227,15 +242,10 @@ async function statsFromRollups(db: Db, orgId: string, f: DecisionFilter, w: { f
     if (which === "time") time.push({ key: r.at!.toISOString(), status: r.status, n: r.n });
     else if (which) groups[which].push({ key: r.key, status: r.status, n: r.n });
   }
-  // Hosts have their own rollup (per host and outcome); other filters than the outcome need the rows themselves.
-  const onlyStatus = !f.riskLevel && !f.kind && !f.group && !f.model && f.policyVersion === undefined;
-  groups.hostName = onlyStatus
-    ? await db.$queryRaw<CountRow[]>`
-        SELECT NULLIF("hostName", '') AS key, status, sum(n) AS n FROM "DecisionHostDaily"
-        WHERE "orgId" = ${orgId} AND day >= ${from} AND day < ${to} ${f.status ? Prisma.sql`AND status = ${f.status}` : Prisma.empty}
-        GROUP BY 1, 2`
-    : await db.$queryRaw<CountRow[]>`
-        SELECT "hostName" AS key, status, count(*) AS n FROM "Decision"
-        WHERE ${where(orgId, f, { from, to })} GROUP BY 1, 2`;
-  return assemble("day", from, to, time, groups);
+  const onlyStatus = !f.riskLevel && !f.kind && !f.group && !f.model && f.policyVersion === undefined && !f.host;
+  const hosts = Prisma.raw(bucket === "day" ? `"DecisionHostDaily"` : onlyStatus ? `"DecisionHostStatusHourly"` : `"DecisionHostHourly"`);
+  groups.hostName = await db.$queryRaw<CountRow[]>`
+    SELECT NULLIF("hostName", '') AS key, status, sum(n) AS n FROM ${hosts}
+    WHERE ${rollupWhere(orgId, f, bucket, from, to)} GROUP BY 1, 2`;
+  return assemble(bucket, from, to, time, groups);
 }

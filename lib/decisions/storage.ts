@@ -1,4 +1,4 @@
-import type { Db } from "../db";
+import { pgPoolOf, type Db } from "../db";
 import { enqueueWebhookEvents, webhookWorker } from "../webhooks";
 import type { DecisionLine } from "./schemas";
 
@@ -12,62 +12,92 @@ export interface DecisionOrigin {
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
-// Columns written by storeDecisions, with the array type each is sent as (unnest turns the arrays into rows).
-const COLUMNS: [string, string][] = [
-  ["orgId", "text"],
-  ["id", "text"],
-  ["occurredAt", "timestamptz"],
-  ["source", "text"],
-  ["hostId", "text"],
-  ["hostName", "text"],
-  ["group", "text"],
-  ["status", "text"],
-  ["codexStatus", "text"],
-  ["outcome", "text"],
-  ["riskLevel", "text"],
-  ["userAuthorization", "text"],
-  ["rationale", "text"],
-  ["rationaleTruncated", "bool"],
-  ["durationMs", "int4"],
-  ["kind", "text"],
-  ["toolName", "text"],
-  ["toolNamespace", "text"],
-  ["mcpServer", "text"],
-  ["arguments", "jsonb"],
-  ["toolSuccess", "bool"],
-  ["model", "text"],
-  ["codexVersion", "text"],
-  ["originator", "text"],
-  ["policyVersion", "int4"],
-  ["conversationId", "text"],
-  ["callId", "text"],
-  ["turnId", "text"],
-  ["masked", "jsonb"],
+// Columns written by storeDecisions, in the order of decisionRow.
+const COLUMNS = [
+  "orgId",
+  "id",
+  "occurredAt",
+  "source",
+  "hostId",
+  "hostName",
+  "group",
+  "status",
+  "codexStatus",
+  "outcome",
+  "riskLevel",
+  "userAuthorization",
+  "rationale",
+  "rationaleTruncated",
+  "durationMs",
+  "kind",
+  "toolName",
+  "toolNamespace",
+  "mcpServer",
+  "arguments",
+  "toolSuccess",
+  "model",
+  "codexVersion",
+  "originator",
+  "policyVersion",
+  "conversationId",
+  "callId",
+  "turnId",
+  "masked",
 ];
 
-// jsonb values travel as text and are cast in the SELECT (a jsonb[] parameter would need array-literal quoting).
-// One statement inserts the rows and adds the new ones (only those: a re-sent record counts once) to the daily
-// rollups the charts read. Rollup rows are upserted in key order so concurrent batches cannot deadlock.
-const DAY = `date_trunc('day', "occurredAt", 'UTC')`;
-const INSERT_SQL = `WITH ins AS (
-  INSERT INTO "Decision" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")})
-  SELECT ${COLUMNS.map(([c, t]) => (t === "jsonb" ? `"${c}"::jsonb` : `"${c}"`)).join(", ")}
-  FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t === "jsonb" ? "text" : t}[]`).join(", ")})
-    AS t(${COLUMNS.map(([c]) => `"${c}"`).join(", ")})
+// The columns a line fills by name (json_populate_recordset matches the line's keys to the table's columns); the org,
+// source, host and group come from the token, never from the line.
+const FROM_LINE = COLUMNS.filter((c) => !["orgId", "source", "hostId", "group"].includes(c));
+const q = (c: string) => `"${c}"`;
+
+// The rollups the dashboard reads (lib/decisions/query.ts), kept by the ingest statement itself from the rows it really
+// inserted (a re-sent record counts once). Hour and day buckets in UTC; a missing dimension is '' (or -1). Rows are
+// upserted in key order so concurrent batches cannot deadlock.
+const DIMS = `status, COALESCE("riskLevel", ''), kind, COALESCE("group", ''), COALESCE(model, ''), COALESCE("policyVersion", -1)`;
+const DIM_COLS = `status, "riskLevel", kind, "group", model, "policyVersion"`;
+const ROLLUPS: { table: string; bucket: string; key: string; select: string }[] = [
+  { table: "DecisionHourly", bucket: "hour", key: DIM_COLS, select: DIMS },
+  { table: "DecisionDaily", bucket: "day", key: DIM_COLS, select: DIMS },
+  { table: "DecisionHostHourly", bucket: "hour", key: `"hostName", ${DIM_COLS}`, select: `COALESCE("hostName", ''), ${DIMS}` },
+  { table: "DecisionHostDaily", bucket: "day", key: `"hostName", ${DIM_COLS}`, select: `COALESCE("hostName", ''), ${DIMS}` },
+  { table: "DecisionHostStatusHourly", bucket: "hour", key: `"hostName", status`, select: `COALESCE("hostName", ''), status` },
+];
+export const ROLLUP_TABLES = ROLLUPS.map((r) => r.table);
+
+/** The INSERT … SELECT that adds `source`'s rows (a relation with the Decision columns) to every rollup. */
+export function rollupInserts(source: string): string[] {
+  return ROLLUPS.map(({ table, bucket, key, select }) => {
+    const cols = key.split(", ").length + 2;
+    const by = Array.from({ length: cols }, (_, i) => i + 1).join(", ");
+    return `INSERT INTO "${table}" AS r ("orgId", "${bucket}", ${key}, n)
+  SELECT "orgId", date_trunc('${bucket}', "occurredAt", 'UTC'), ${select}, count(*)::int FROM ${source}
+  GROUP BY ${by} ORDER BY ${by}
+  ON CONFLICT ("orgId", "${bucket}", ${key}) DO UPDATE SET n = r.n + EXCLUDED.n`;
+  });
+}
+
+/*
+ * One statement per batch: the lines travel as one JSON text ($5), become rows in the server
+ * (json_populate_recordset), are inserted once (ON CONFLICT DO NOTHING on the org/time/review-id key) and counted into
+ * the rollups. `guarded` stores nothing when the org has an enabled webhook and says so: those batches go through a
+ * transaction that also queues the webhook deliveries (storeDecisions). A statement sees the webhook as it was when it
+ * started, so each batch is either before the webhook was enabled or queued for it.
+ */
+function insertSql(guarded: boolean): string {
+  const rollups = rollupInserts("ins").map((sql, i) => `, r${i} AS (${sql})`).join("\n");
+  return `WITH ${guarded ? `hook AS (SELECT 1 FROM "OrgWebhook" WHERE "orgId" = $1::text AND enabled),` : ""}
+ins AS (
+  INSERT INTO "Decision" ("orgId", source, "hostId", "group", ${FROM_LINE.map(q).join(", ")})
+  SELECT $1::text, $2::text, $3::text, $4::text, ${FROM_LINE.map((c) => `l.${q(c)}`).join(", ")}
+  FROM json_populate_recordset(NULL::"Decision", $5::json) l
+  ${guarded ? "WHERE NOT EXISTS (SELECT 1 FROM hook)" : ""}
   ON CONFLICT DO NOTHING
   RETURNING "orgId", id, "occurredAt", status, "riskLevel", kind, "group", model, "policyVersion", "hostName"
-), daily AS (
-  INSERT INTO "DecisionDaily" AS r ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion", n)
-  SELECT "orgId", ${DAY}, status, COALESCE("riskLevel", ''), kind, COALESCE("group", ''), COALESCE(model, ''), COALESCE("policyVersion", -1), count(*)::int
-  FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-  ON CONFLICT ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion") DO UPDATE SET n = r.n + EXCLUDED.n
-), hosts AS (
-  INSERT INTO "DecisionHostDaily" AS r ("orgId", day, "hostName", status, n)
-  SELECT "orgId", ${DAY}, COALESCE("hostName", ''), status, count(*)::int
-  FROM ins GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  ON CONFLICT ("orgId", day, "hostName", status) DO UPDATE SET n = r.n + EXCLUDED.n
-)
-SELECT id, "occurredAt" FROM ins`;
+)${rollups}
+${guarded ? `SELECT (SELECT count(*) FROM ins)::int AS stored, EXISTS (SELECT 1 FROM hook) AS hook` : `SELECT id, "occurredAt" FROM ins`}`;
+}
+const GUARDED_SQL = insertSql(true);
+const RETURNING_SQL = insertSql(false);
 
 /** The row values of one decision in COLUMNS order (also what the benchmark COPYs). */
 export function decisionRow(origin: DecisionOrigin, d: DecisionLine): unknown[] {
@@ -103,7 +133,7 @@ export function decisionRow(origin: DecisionOrigin, d: DecisionLine): unknown[] 
     JSON.stringify(d.masked),
   ];
 }
-export const DECISION_COLUMNS = COLUMNS.map(([c]) => c);
+export const DECISION_COLUMNS = COLUMNS;
 
 const monthsReady = new Set<string>();
 
@@ -135,9 +165,9 @@ export async function ensurePartitions(db: Db, dates: Date[]): Promise<void> {
 export const WEBHOOK_CHUNK = 500;
 
 /**
- * Stores decisions; a record already stored (same org, time and review id) is skipped. The newly stored ones are
- * queued for the org's webhook (event `decisions.recorded`) in the same transaction, so a SIEM receives each once.
- * Returns how many were new.
+ * Stores decisions; a record already stored (same org, time and review id) is skipped. When the org has a webhook, the
+ * newly stored ones are queued for it (event `decisions.recorded`) in the same transaction, so a SIEM receives each
+ * once. Returns how many were new.
  */
 export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: DecisionLine[]): Promise<number> {
   if (!lines.length) return 0;
@@ -145,17 +175,21 @@ export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: Deci
     db,
     lines.map((l) => new Date(l.occurredAt)),
   );
-  const columns: unknown[][] = COLUMNS.map(() => new Array(lines.length));
-  lines.forEach((line, row) => {
-    const values = decisionRow(origin, line);
-    for (let c = 0; c < values.length; c++) columns[c][row] = values[c];
-  });
+  // Times in the key's own precision (milliseconds, as JS reads them), so a re-sent record meets its stored twin.
+  const rows = lines.map((l) => ({ ...l, occurredAt: new Date(l.occurredAt).toISOString() }));
+  const params = [origin.orgId, origin.source, origin.hostId, origin.group, JSON.stringify(rows)];
+  // The common case (no webhook): one statement, straight through the pg driver when the client has one.
+  const pool = pgPoolOf(db);
+  const [first] = pool
+    ? (await pool.query<{ stored: number; hook: boolean }>(GUARDED_SQL, params)).rows
+    : await db.$queryRawUnsafe<{ stored: number; hook: boolean }[]>(GUARDED_SQL, ...params);
+  if (!first.hook) return first.stored;
   const { stored, queued } = await db.$transaction(async (tx) => {
-    const inserted = await tx.$queryRawUnsafe<{ id: string; occurredAt: Date }[]>(INSERT_SQL, ...columns);
+    const inserted = await tx.$queryRawUnsafe<{ id: string; occurredAt: Date }[]>(RETURNING_SQL, ...params);
     if (!inserted.length) return { stored: 0, queued: 0 };
     const fresh = new Set(inserted.map((r) => `${r.occurredAt.toISOString()}\u0000${r.id}`));
     const events: { event: string; data: Record<string, unknown> }[] = [];
-    const news = lines.filter((l) => fresh.has(`${new Date(l.occurredAt).toISOString()}\u0000${l.id}`));
+    const news = rows.filter((l) => fresh.has(`${l.occurredAt}\u0000${l.id}`));
     for (let i = 0; i < news.length; i += WEBHOOK_CHUNK) {
       events.push({ event: "decisions.recorded", data: { source: origin.source, hostId: origin.hostId, group: origin.group, decisions: news.slice(i, i + WEBHOOK_CHUNK) } });
     }
@@ -167,19 +201,15 @@ export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: Deci
 
 /**
  * Deletes decisions past their org's retention (DecisionSetting.retentionDays, default 90) and drops monthly
- * partitions that every org's window has passed. Returns the number of rows deleted.
+ * partitions that every org's window has passed. Retention counts whole UTC days (a row goes once the day before the
+ * org's window has ended), so the hourly and daily rollup rows go with exactly the rows they count. Returns the number
+ * of rows deleted.
  */
 export async function purgeExpiredDecisions(db: Db, now = new Date()): Promise<number> {
-  const deleted = await db.$executeRaw`
-    DELETE FROM "Decision" d
-    WHERE d."occurredAt" < ${now}::timestamptz - make_interval(days => COALESCE(
-      (SELECT s."retentionDays" FROM "DecisionSetting" s WHERE s."orgId" = d."orgId"), ${DEFAULT_RETENTION_DAYS}::int))`;
-  for (const table of ["DecisionDaily", "DecisionHostDaily"]) {
-    await db.$executeRawUnsafe(
-      `DELETE FROM "${table}" d WHERE d.day < $1::timestamptz - make_interval(days => COALESCE((SELECT s."retentionDays" FROM "DecisionSetting" s WHERE s."orgId" = d."orgId"), ${DEFAULT_RETENTION_DAYS}) + 1)`,
-      now,
-    );
-  }
+  const cutoff = (alias: string) =>
+    `date_trunc('day', $1::timestamptz - make_interval(days => COALESCE((SELECT s."retentionDays" FROM "DecisionSetting" s WHERE s."orgId" = ${alias}."orgId"), ${DEFAULT_RETENTION_DAYS})), 'UTC')`;
+  const deleted = await db.$executeRawUnsafe(`DELETE FROM "Decision" d WHERE d."occurredAt" < ${cutoff("d")}`, now);
+  for (const { table, bucket } of ROLLUPS) await db.$executeRawUnsafe(`DELETE FROM "${table}" d WHERE d."${bucket}" < ${cutoff("d")}`, now);
   const [{ days }] = await db.$queryRaw<{ days: number }[]>`
     SELECT GREATEST(${DEFAULT_RETENTION_DAYS}::int, COALESCE(MAX("retentionDays"), 0))::int AS days FROM "DecisionSetting"`;
   const horizon = monthStart(new Date(now.getTime() - days * 86_400_000));

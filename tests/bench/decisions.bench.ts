@@ -21,7 +21,7 @@ import { freePort, startEmbeddedPostgres } from "../../lib/db/embedded";
 import { runPrisma } from "../../scripts/prisma.mjs";
 import { hashSecret } from "../../lib/crypto/tokens";
 import { decisionStats, ingestHostBatch, listDecisions } from "../../lib/decisions";
-import { DECISION_COLUMNS, decisionRow } from "../../lib/decisions/storage";
+import { DECISION_COLUMNS, ROLLUP_TABLES, decisionRow, rollupInserts } from "../../lib/decisions/storage";
 import { toErrorResponse } from "../../lib/errors";
 import { DecisionRelay } from "../../packages/agent/src/relay";
 import { joinRecords, logsFromJson, maskDecision, type Decision } from "../../packages/agent/src/relay/records";
@@ -123,10 +123,8 @@ try {
     appendFileSync(csv, lines.slice(i, i + 10_000).map((l) => decisionRow({ orgId: org.id, source: "relay", hostId: "h", group: "eng" }, maskDecision(l)).map(cell).join(",")).join("\n") + "\n");
   }
   chmodSync(csv, 0o644);
-  await db.$executeRawUnsafe(`CREATE TABLE "DecisionCopy" (LIKE "Decision" INCLUDING DEFAULTS)`);
-  await db.$executeRawUnsafe(`ALTER TABLE "DecisionCopy" ADD PRIMARY KEY ("orgId", "occurredAt", id)`);
-  await db.$executeRawUnsafe(`CREATE INDEX ON "DecisionCopy" ("orgId", status, "occurredAt")`);
-  await db.$executeRawUnsafe(`CREATE INDEX ON "DecisionCopy" ("orgId", "hostId", "occurredAt")`);
+  // Whatever indexes Decision has, the COPY target has too (its primary key and every index, copied from the table).
+  await db.$executeRawUnsafe(`CREATE TABLE "DecisionCopy" (LIKE "Decision" INCLUDING DEFAULTS INCLUDING INDEXES)`);
   const c0 = performance.now();
   await db.$executeRawUnsafe(`COPY "DecisionCopy" (${DECISION_COLUMNS.map((c) => `"${c}"`).join(", ")}) FROM '${csv}' WITH (FORMAT csv)`);
   const copyS = (performance.now() - c0) / 1000;
@@ -148,20 +146,9 @@ try {
       (ARRAY['exec_command','apply_patch','shell','mcp_tool_call','network_access'])[1 + g % 5], 'exec_command',
       jsonb_build_object('cmd', 'make target-' || (g % 1000)), (ARRAY['gpt-5.4','gpt-5.4-mini'])[1 + g % 2], '0.171.0', 1 + g % 9, 'c-' || g, 'call_1', '[]'
     FROM generate_series(1, ${ROWS - N}) g`);
-  // The rollups the ingest statement keeps, brought up to date for the rows inserted around it.
-  await db.$executeRawUnsafe(`
-    INSERT INTO "DecisionDaily" ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion", n)
-    SELECT "orgId", date_trunc('day', "occurredAt", 'UTC'), status, COALESCE("riskLevel", ''), kind, COALESCE("group", ''), COALESCE(model, ''), COALESCE("policyVersion", -1), count(*)::int
-    FROM "Decision" WHERE id LIKE 'row-%' GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-    ON CONFLICT ("orgId", day, status, "riskLevel", kind, "group", model, "policyVersion") DO UPDATE SET n = "DecisionDaily".n + EXCLUDED.n`);
-  await db.$executeRawUnsafe(`
-    INSERT INTO "DecisionHostDaily" ("orgId", day, "hostName", status, n)
-    SELECT "orgId", date_trunc('day', "occurredAt", 'UTC'), COALESCE("hostName", ''), status, count(*)::int
-    FROM "Decision" WHERE id LIKE 'row-%' GROUP BY 1, 2, 3, 4
-    ON CONFLICT ("orgId", day, "hostName", status) DO UPDATE SET n = "DecisionHostDaily".n + EXCLUDED.n`);
-  await db.$executeRawUnsafe(`ANALYZE "Decision"`);
-  await db.$executeRawUnsafe(`ANALYZE "DecisionDaily"`);
-  await db.$executeRawUnsafe(`ANALYZE "DecisionHostDaily"`);
+  // The rollups the ingest statement keeps, brought up to date for the rows inserted around it (the same statements).
+  for (const sql of rollupInserts(`(SELECT * FROM "Decision" WHERE id LIKE 'row-%') AS generated`)) await db.$executeRawUnsafe(sql);
+  for (const table of ["Decision", ...ROLLUP_TABLES]) await db.$executeRawUnsafe(`ANALYZE "${table}"`);
   const ctx = { actor: { type: "user" as const, userId: "bench", email: "bench@example", name: null }, org: { id: org.id, slug: org.slug, name: org.name }, role: "owner" as const };
   const now = new Date(NOW);
   const queries: [string, () => Promise<unknown>][] = [
@@ -169,10 +156,20 @@ try {
     ["stats, last 7 days (series + 6 breakdowns)", () => decisionStats(db, ctx, {}, now)],
     ["stats, last 30 days", () => decisionStats(db, ctx, { from: new Date(NOW - 30 * 86_400_000) }, now)],
     ["stats, 30 days, denied + high risk", () => decisionStats(db, ctx, { from: new Date(NOW - 30 * 86_400_000), status: "deny", riskLevel: "high" }, now)],
-    ["stats, last 24 hours (hourly, from the rows)", () => decisionStats(db, ctx, { from: new Date(NOW - 86_400_000) }, now)],
+    ["stats, 30 days, one host", () => decisionStats(db, ctx, { from: new Date(NOW - 30 * 86_400_000), host: "host-7" }, now)],
+    ["stats, last 24 hours (hourly)", () => decisionStats(db, ctx, { from: new Date(NOW - 86_400_000) }, now)],
+    ["stats, 24 hours, denied", () => decisionStats(db, ctx, { from: new Date(NOW - 86_400_000), status: "deny" }, now)],
+    ["stats, 24 hours, high risk, one group", () => decisionStats(db, ctx, { from: new Date(NOW - 86_400_000), riskLevel: "high", group: "group-3" }, now)],
+    ["stats, 24 hours, one host", () => decisionStats(db, ctx, { from: new Date(NOW - 86_400_000), host: "host-7" }, now)],
     ["table, newest 50", () => listDecisions(db, ctx, {}, { limit: 50 }, now)],
+    ["table, denied, page 2", async () => {
+      const first = await listDecisions(db, ctx, { status: "deny" }, { limit: 50 }, now);
+      return listDecisions(db, ctx, { status: "deny" }, { limit: 50, before: first.next! }, now);
+    }],
     ["table, one host, 30 days", () => listDecisions(db, ctx, { from: new Date(NOW - 30 * 86_400_000), host: "host-7" }, { limit: 50 }, now)],
+    ["table, text search, 7 days", () => listDecisions(db, ctx, { q: "target-7" }, { limit: 50 }, now)],
   ];
+  let countP95 = 0;
   for (const [name, q] of queries) {
     await q();
     const times: number[] = [];
@@ -182,8 +179,10 @@ try {
       times.push(performance.now() - s);
     }
     const value = p95(times);
-    if (name.startsWith("count")) console.log(`${name}: p95 ${fmt(value)} ms over ${ROWS} rows`);
-    else check(value < 250, `${name}: p95 ${fmt(value)} ms < 250 ms`);
+    if (name.startsWith("count")) {
+      countP95 = value;
+      console.log(`${name}: p95 ${fmt(value)} ms over ${ROWS} rows`);
+    } else check(value < 250, `${name}: p95 ${fmt(value)} ms < 250 ms (count(*): ${fmt(countP95)} ms)`);
   }
   await db.$disconnect();
 
