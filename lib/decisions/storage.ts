@@ -79,13 +79,15 @@ export function rollupInserts(source: string): string[] {
 /*
  * One statement per batch: the lines travel as one JSON text ($5), become rows in the server
  * (json_populate_recordset), are inserted once (ON CONFLICT DO NOTHING on the org/time/review-id key) and counted into
- * the rollups. `guarded` stores nothing when the org has an enabled webhook and says so: those batches go through a
- * transaction that also queues the webhook deliveries (storeDecisions). A statement sees the webhook as it was when it
- * started, so each batch is either before the webhook was enabled or queued for it.
+ * the rollups. `guarded` stores nothing when the org has an enabled webhook or OTLP export and says so: those batches
+ * go through a transaction that also queues the deliveries (storeDecisions). A statement sees the sinks as they were
+ * when it started, so each batch is either before a sink was enabled or queued for it.
  */
 function insertSql(guarded: boolean): string {
   const rollups = rollupInserts("ins").map((sql, i) => `, r${i} AS (${sql})`).join("\n");
-  return `WITH ${guarded ? `hook AS (SELECT 1 FROM "OrgWebhook" WHERE "orgId" = $1::text AND enabled),` : ""}
+  // The sinks enqueueWebhookEvents queues decisions for: the org's webhook and its OTLP logs export.
+  const sinks = `SELECT 1 FROM "OrgWebhook" WHERE "orgId" = $1::text AND enabled UNION ALL SELECT 1 FROM "OtlpExport" WHERE "orgId" = $1::text AND enabled`;
+  return `WITH ${guarded ? `hook AS (${sinks}),` : ""}
 ins AS (
   INSERT INTO "Decision" ("orgId", source, "hostId", "group", ${FROM_LINE.map(q).join(", ")})
   SELECT $1::text, $2::text, $3::text, $4::text, ${FROM_LINE.map((c) => `l.${q(c)}`).join(", ")}
@@ -165,9 +167,9 @@ export async function ensurePartitions(db: Db, dates: Date[]): Promise<void> {
 export const WEBHOOK_CHUNK = 500;
 
 /**
- * Stores decisions; a record already stored (same org, time and review id) is skipped. When the org has a webhook, the
- * newly stored ones are queued for it (event `decisions.recorded`) in the same transaction, so a SIEM receives each
- * once. Returns how many were new.
+ * Stores decisions; a record already stored (same org, time and review id) is skipped. When the org has a webhook or
+ * an OTLP export, the newly stored ones are queued for it (event `decisions.recorded`) in the same transaction, so a
+ * SIEM receives each once. Returns how many were new.
  */
 export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: DecisionLine[]): Promise<number> {
   if (!lines.length) return 0;
