@@ -180,10 +180,11 @@ export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: Deci
   // Times in the key's own precision (milliseconds, as JS reads them), so a re-sent record meets its stored twin.
   const rows = lines.map((l) => ({ ...l, occurredAt: new Date(l.occurredAt).toISOString() }));
   const params = [origin.orgId, origin.source, origin.hostId, origin.group, JSON.stringify(rows)];
-  // The common case (no webhook): one statement, straight through the pg driver when the client has one.
+  // The common case (no webhook): one statement, straight through the pg driver when the client has one, prepared
+  // once per connection (planning five data-modifying CTEs costs about as much as running them for a small batch).
   const pool = pgPoolOf(db);
   const [first] = pool
-    ? (await pool.query<{ stored: number; hook: boolean }>(GUARDED_SQL, params)).rows
+    ? (await pool.query<{ stored: number; hook: boolean }>({ name: "charter-store-decisions", text: GUARDED_SQL, values: params })).rows
     : await db.$queryRawUnsafe<{ stored: number; hook: boolean }[]>(GUARDED_SQL, ...params);
   if (!first.hook) return first.stored;
   const { stored, queued } = await db.$transaction(async (tx) => {
