@@ -6,6 +6,7 @@ import { decisionStats, ingestHostBatch, purgeExpiredDecisions, saveDecisionSett
 import { saveWebhook } from "../../lib/webhooks";
 import { joinRecords, logsFromJson, type Decision } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies } from "../support/codex-telemetry";
+import { testRequest } from "../support/request";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 
 /*
@@ -88,8 +89,8 @@ describe("decision rollups", () => {
   it("count exactly the stored decisions: duplicates in a batch and re-sent batches once, rejected lines never", async () => {
     const a = await owner();
     const b = await owner();
-    const { secret: sa } = await createAgentToken(db, a, { name: "a", group: "eng" });
-    const { secret: sb } = await createAgentToken(db, b, { name: "b" });
+    const { secret: sa } = await createAgentToken(db, a, { name: "a", group: "eng" }, testRequest);
+    const { secret: sb } = await createAgentToken(db, b, { name: "b" }, testRequest);
     const lines = spread(300, 3);
     const first = await ingestHostBatch(db, batch(sa, [...lines.slice(0, 200), lines[5], "{broken", { ...lines[0], id: "bad", status: "maybe" }]), NOW);
     expect(first).toMatchObject({ received: 203, stored: 200, duplicates: 1 });
@@ -103,8 +104,8 @@ describe("decision rollups", () => {
 
   it("count decisions stored through the webhook's transaction the same way", async () => {
     const ctx = await owner();
-    await saveWebhook(db, ctx, { url: "http://127.0.0.1:9/hook" });
-    const { secret } = await createAgentToken(db, ctx, { name: "h" });
+    await saveWebhook(db, ctx, { url: "http://127.0.0.1:9/hook" }, testRequest);
+    const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const lines = spread(60, 2);
     await ingestHostBatch(db, batch(secret, lines.slice(0, 40)), NOW);
     const again = await ingestHostBatch(db, batch(secret, lines), NOW);
@@ -119,9 +120,9 @@ describe("decision rollups", () => {
   it("lose exactly the rows retention deletes, per org", async () => {
     const a = await owner();
     const b = await owner();
-    await saveDecisionSettings(db, b, { collect: false, relayPort: 4318, retentionDays: 3, mask: { patterns: [], jsonPaths: [] } });
-    const { secret: sa } = await createAgentToken(db, a, { name: "a" });
-    const { secret: sb } = await createAgentToken(db, b, { name: "b" });
+    await saveDecisionSettings(db, b, { collect: false, relayPort: 4318, retentionDays: 3, mask: { patterns: [], jsonPaths: [] } }, testRequest);
+    const { secret: sa } = await createAgentToken(db, a, { name: "a" }, testRequest);
+    const { secret: sb } = await createAgentToken(db, b, { name: "b" }, testRequest);
     await ingestHostBatch(db, batch(sa, spread(200, 3)), NOW);
     await ingestHostBatch(db, batch(sb, spread(200, 3)), NOW);
     // Two days on, b's window (3 whole days) has passed the oldest day and a half of its decisions; a keeps 90 days.
@@ -137,7 +138,7 @@ describe("decision rollups", () => {
 
   it("give the dashboard the same numbers as the rows, over hours and over days, with and without filters", async () => {
     const ctx = await owner();
-    const { secret } = await createAgentToken(db, ctx, { name: "h", group: "eng" });
+    const { secret } = await createAgentToken(db, ctx, { name: "h", group: "eng" }, testRequest);
     await ingestHostBatch(db, batch(secret, spread(400, 6)), NOW);
     const now = new Date(NOW);
     const filters = [{}, { status: "deny" }, { riskLevel: "high" }, { riskLevel: "none", kind: "apply_patch" }, { host: "host-1" }, { policyVersion: 2, model: "gpt-5.1" }, { group: "eng", status: "allow" }];
@@ -155,7 +156,7 @@ describe("decision rollups", () => {
 
   it("refuse a line whose text PostgreSQL cannot hold (NUL, half a surrogate pair) and store the rest of the batch", async () => {
     const ctx = await owner();
-    const { secret } = await createAgentToken(db, ctx, { name: "h" });
+    const { secret } = await createAgentToken(db, ctx, { name: "h" }, testRequest);
     const [a, b, c, d] = spread(4, 1);
     const result = await ingestHostBatch(db, batch(secret, [a, { ...b, rationale: "nul \u0000 here" }, { ...c, arguments: { cmd: "half \ud83d pair" } }, { ...d, rationale: "a whole pair \ud83d\ude00" }]), NOW);
     expect(result).toMatchObject({ received: 4, stored: 2 });
