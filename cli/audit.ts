@@ -1,19 +1,23 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
-import { createDb } from "../lib/db";
-import { listChains, verifyChain, type ChainRef, type ChainVerification } from "../lib/audit";
+import { anchorPath, auditKey, listChains, readAnchor, verifyChain, type ChainRef, type ChainVerification } from "../lib/audit";
+import { cliDataDir, connectCharterDatabase, loadMasterKey } from "./database";
 import type { Command } from "./main";
 
-const USAGE = "usage: charter audit verify [--org SLUG] [--json]   (reads DATABASE_URL)";
+const USAGE =
+  "usage: charter audit verify [--org SLUG] [--anchor FILE] [--json]\n" +
+  "  (database: DATABASE_URL, else the embedded cluster under CHARTER_DATA_DIR or .charter; anchor: FILE, else audit-anchor.json there)";
 
 /**
  * `charter audit verify`: recomputes the hash chain of every org (or one) and of the global chain straight from the
- * database, without the web app. Exit 0 when every chain is intact, 1 when any is broken, 2 on usage errors or when
+ * database, without the web app, and checks each row's MAC and each chain against the anchor file (lib/audit/anchor.ts). Exit 0 when every chain is intact, 1 when any is broken, 2 on usage errors or when
  * the database cannot be read.
  */
 export const auditCommand: Command = async (args, io) => {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { org: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { org: { type: "string" }, anchor: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   } catch (err) {
     io.err(`charter audit: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -27,14 +31,24 @@ export const auditCommand: Command = async (args, io) => {
     io.err(`charter audit: ${positionals.length ? `unknown subcommand "${positionals.join(" ")}"` : "missing subcommand"}\n${USAGE}`);
     return 2;
   }
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    io.err(`charter audit: DATABASE_URL is not set; point it at Charter's PostgreSQL database.\n${USAGE}`);
+  const hasKey = loadMasterKey();
+  let connection: Awaited<ReturnType<typeof connectCharterDatabase>>;
+  try {
+    connection = await connectCharterDatabase();
+  } catch (err) {
+    io.err(`charter audit: ${(err as Error).message}`);
     return 2;
   }
-
-  const db = createDb(url);
+  const { db } = connection;
   try {
+    const key = hasKey ? auditKey() : null;
+    // With the embedded cluster the anchor sits beside it; with DATABASE_URL, only where CHARTER_DATA_DIR or --anchor say.
+    const anchorFile = values.anchor ? path.resolve(values.anchor) : (anchorPath() ?? (process.env.DATABASE_URL ? null : path.join(cliDataDir(), "audit-anchor.json")));
+    const anchor = key && anchorFile ? readAnchor(anchorFile, key) : null;
+    if (!values.json) {
+      if (!key) io.err("charter audit: note: CHARTER_MASTER_KEY is not set (nor a master-key file in the data directory): MACs are not checked, so re-hashed rows pass.");
+      if (!anchor || !existsSync(anchorFile!)) io.err(`charter audit: note: no anchor file${anchorFile ? ` at ${anchorFile}` : " (set CHARTER_DATA_DIR or --anchor)"}: cut or wiped chains cannot be detected.`);
+    }
     const results: { ref: ChainRef; result: ChainVerification }[] = [];
     try {
       let chains = await listChains(db);
@@ -45,9 +59,15 @@ export const auditCommand: Command = async (args, io) => {
           return 2;
         }
       }
-      for (const ref of chains) results.push({ ref, result: await verifyChain(db, ref.chain) });
+      for (const ref of chains) results.push({ ref, result: await verifyChain(db, ref.chain, { key, anchor: anchor?.chains[ref.chain] ?? null }) });
+      // An anchored chain with no events and no org left (wiped together with its org) is still reported.
+      for (const chain of Object.keys(anchor?.chains ?? {})) {
+        if (values.org === undefined && !chains.some((c) => c.chain === chain)) {
+          results.push({ ref: { chain, org: null }, result: await verifyChain(db, chain, { key, anchor: anchor!.chains[chain] }) });
+        }
+      }
     } catch (err) {
-      io.err(`charter audit: cannot read the audit log: ${(err as Error).message}`);
+      io.err(`charter audit: cannot read the audit log: ${(err as Error).message.split("\n")[0]}`);
       return 2;
     }
     const ok = results.every((r) => r.result.ok);
@@ -60,6 +80,7 @@ export const auditCommand: Command = async (args, io) => {
     return ok ? 0 : 1;
   } finally {
     await db.$disconnect();
+    await connection.embedded?.stop();
   }
 };
 
@@ -69,6 +90,10 @@ function label(ref: ChainRef): string {
 }
 
 function describe(ref: ChainRef, r: ChainVerification): string {
-  if (r.ok) return `${label(ref)}: ${r.count} ${r.count === 1 ? "event" : "events"}, chain intact`;
-  return `${label(ref)}: BROKEN at event #${r.firstBroken.seq} (id ${r.firstBroken.id}): ${r.firstBroken.message}`;
+  if (r.ok) {
+    const checked = [r.checks.macs && "MACs valid", r.checks.anchoredSeq !== null && `matches its anchor at #${r.checks.anchoredSeq}`].filter(Boolean);
+    return `${label(ref)}: ${r.count} ${r.count === 1 ? "event" : "events"}, chain intact${checked.length ? ` (${checked.join(", ")})` : ""}`;
+  }
+  const id = r.firstBroken.id ? ` (id ${r.firstBroken.id})` : "";
+  return `${label(ref)}: BROKEN at event #${r.firstBroken.seq}${id}: ${r.firstBroken.message}`;
 }

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { createDb, type Db } from "../lib/db";
-import { charterDatabase, type EmbeddedServer } from "../lib/db/embedded";
+import type { Db } from "../lib/db";
+import type { EmbeddedServer } from "../lib/db/embedded";
 import { AppError } from "../lib/errors";
 import { createApiTokenForOperator } from "../lib/tokens";
+import { connectCharterDatabase, loadMasterKey } from "./database";
 import type { Command } from "./main";
 
 const USAGE =
@@ -48,7 +47,9 @@ export const tokenCommand: Command = async (args, io) => {
 
   let connection: { db: Db; embedded?: EmbeddedServer };
   try {
-    connection = await connect();
+    // Its audit event carries a MAC under the server's key (lib/audit/anchor.ts).
+    loadMasterKey();
+    connection = await connectCharterDatabase();
   } catch (err) {
     io.err(`charter token: cannot reach Charter's database: ${(err as Error).message}`);
     return 2;
@@ -76,24 +77,3 @@ export const tokenCommand: Command = async (args, io) => {
     await connection.embedded?.stop();
   }
 };
-
-/** DATABASE_URL; else the embedded cluster of `npm start`: the running one (its credentials file), or started for this call. */
-async function connect(): Promise<{ db: Db; embedded?: EmbeddedServer }> {
-  if (process.env.DATABASE_URL) return { db: createDb(process.env.DATABASE_URL) };
-  const dataDir = path.resolve(process.env.CHARTER_DATA_DIR ?? ".charter");
-  const credentials = path.join(dataDir, "postgres", "credentials.json");
-  if (existsSync(credentials)) {
-    const { password } = JSON.parse(readFileSync(credentials, "utf8")) as { password: string };
-    const port = Number(process.env.CHARTER_PG_PORT ?? 54329);
-    const db = createDb(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/charter`);
-    try {
-      await db.$queryRaw`SELECT 1`;
-      return { db };
-    } catch {
-      await db.$disconnect().catch(() => {});
-    }
-  }
-  if (!existsSync(path.join(dataDir, "postgres"))) throw new Error(`no DATABASE_URL and no embedded cluster in ${dataDir} (run npm start once, or set DATABASE_URL)`);
-  const { url, embedded } = await charterDatabase(dataDir);
-  return { db: createDb(url), embedded };
-}

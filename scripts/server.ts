@@ -12,6 +12,7 @@ import { createDb } from "../lib/db";
 import { createBundleServer } from "../lib/bundles/serve";
 import { createCheckInIngest } from "../lib/fleet/ingest";
 import { startRolloutTicker } from "../lib/rollouts";
+import { anchorPath, auditKey, startAnchorKeeper } from "../lib/audit/anchor";
 import { answerClientError, jsonRefusals, loadActionIds, refuseEarly } from "../lib/server/hygiene";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -29,6 +30,10 @@ const bundles = createBundleServer(createDb(process.env.DATABASE_URL!));
 const checkins = createCheckInIngest(createDb(process.env.DATABASE_URL!));
 // Staged rollouts promote or roll back by their gates without anyone watching (lib/rollouts).
 const rollouts = startRolloutTicker(createDb(process.env.DATABASE_URL!));
+// Each chain's newest event, kept outside the database so cut or wiped audit history shows (lib/audit/anchor.ts).
+const anchorFile = anchorPath();
+const anchorKey = auditKey();
+const anchorKeeper = anchorFile && anchorKey ? startAnchorKeeper(createDb(process.env.DATABASE_URL!), process.env.DATABASE_URL!, anchorFile, anchorKey, (l) => process.stdout.write(`[charter] ${l}\n`)) : null;
 // /api/health (in Next.js, same process) reads the fast path's outage state from here.
 (globalThis as { charterBundleServer?: typeof bundles }).charterBundleServer = bundles;
 const actionIds = loadActionIds(root, dev);
@@ -55,7 +60,7 @@ server.listen(port, host, () => process.stdout.write(`[charter] listening on ${h
 const stop = () => {
   server.close();
   rollouts.stop();
-  void Promise.all([bundles.close(), checkins.close()]).finally(() => process.exit(0));
+  void Promise.all([bundles.close(), checkins.close(), anchorKeeper?.stop()]).finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 3_000).unref();
 };
 process.on("SIGTERM", stop);

@@ -50,7 +50,8 @@ async function main() {
     const seed = await seedDemo(db, { password: process.env.CHARTER_SEED_PASSWORD });
     await db.$disconnect();
 
-    const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret(), CHARTER_MASTER_KEY: masterKeyFromEnvOrFile(), NEXT_TELEMETRY_DISABLED: "1" };
+    // CHARTER_DATA_DIR: the server keeps the audit anchor there (lib/audit/anchor.ts).
+    const env = { ...process.env, DATABASE_URL: databaseUrl, CHARTER_DATA_DIR: dataDir, AUTH_SECRET: authSecret(), CHARTER_MASTER_KEY: masterKeyFromEnvOrFile(), NEXT_TELEMETRY_DISABLED: "1" };
     if (!dev && needsBuild()) {
       say("Building the console (production build)…");
       const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });

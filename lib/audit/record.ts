@@ -3,6 +3,7 @@ import type { Db, Prisma } from "../db";
 import { eventHash, GENESIS_HASH, GLOBAL_CHAIN, type ChainedFields } from "./chain";
 import { AUDIT_EVENTS, isAuditEventType, type AuditEventType, type AuditMeta, type AuditTargetType } from "./events";
 import { redact } from "./redact";
+import { AUDIT_CHANNEL, auditKey, eventMac } from "./anchor";
 
 /** Who did it, as the audit log records it. */
 export interface AuditActor {
@@ -85,9 +86,14 @@ export async function recordAudit(tx: Tx, input: AuditInput) {
     requestId: input.request.requestId ?? null,
     ip: input.request.ip ?? null,
   };
-  return tx.auditEvent.create({
-    data: { ...fields, diff: fields.diff ?? undefined, meta: fields.meta ?? undefined, hash: eventHash(fields) } as Prisma.AuditEventUncheckedCreateInput,
+  const hash = eventHash(fields);
+  const key = auditKey();
+  const row = await tx.auditEvent.create({
+    data: { ...fields, diff: fields.diff ?? undefined, meta: fields.meta ?? undefined, hash, mac: key && eventMac(key, chain, fields.seq, hash) } as Prisma.AuditEventUncheckedCreateInput,
   });
+  // Delivered only if the transaction commits: the server then moves this chain's anchor (lib/audit/anchor.ts).
+  await tx.$executeRaw`SELECT pg_notify(${AUDIT_CHANNEL}, ${chain})`;
+  return row;
 }
 
 /** Records an event in a transaction of its own (for events that accompany no other write, like a sign-in). */

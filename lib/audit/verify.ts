@@ -1,21 +1,43 @@
 import type { Db } from "../db";
 import { eventHash, GENESIS_HASH, GLOBAL_CHAIN, type ChainedFields } from "./chain";
+import { anchorPath, auditKey, macMatches, readAnchor, type AnchorEntry } from "./anchor";
 
-/** Why a link of the chain is broken, most specific first. */
-export type BrokenReason = "seq_gap" | "duplicate_seq" | "wrong_chain" | "hash_mismatch" | "prev_hash_mismatch";
+/** Why a chain is broken: a link (most specific first), or the chain against its anchor outside the database. */
+export const BROKEN_REASONS = ["seq_gap", "duplicate_seq", "wrong_chain", "hash_mismatch", "prev_hash_mismatch", "mac_mismatch", "truncated", "wiped", "anchor_mismatch"] as const;
+export type BrokenReason = (typeof BROKEN_REASONS)[number];
 
 export interface BrokenLink {
   seq: number;
-  /** The row id (a bigint, as text). */
+  /** The row id (a bigint, as text); empty when the event is missing (truncated, wiped). */
   id: string;
   reason: BrokenReason;
   /** One sentence for people: what is wrong and what it means. */
   message: string;
 }
 
+/** What was checked beyond the hashes: MACs (needs CHARTER_MASTER_KEY) and the anchor (the seq it holds, if any). */
+export interface VerifyChecks {
+  macs: boolean;
+  anchoredSeq: number | null;
+}
+
 export type ChainVerification =
-  | { ok: true; chain: string; count: number; head: { seq: number; hash: string } | null }
-  | { ok: false; chain: string; count: number; firstBroken: BrokenLink };
+  | { ok: true; chain: string; count: number; head: { seq: number; hash: string } | null; checks: VerifyChecks }
+  | { ok: false; chain: string; count: number; firstBroken: BrokenLink; checks: VerifyChecks };
+
+export interface VerifyOptions {
+  /** The MAC key (auditKey()); null skips the MAC check. */
+  key: Buffer | null;
+  /** This chain's entry of the anchor file; null when there is none. */
+  anchor: AnchorEntry | null;
+}
+
+/** The key and this chain's anchor as the running process has them (CHARTER_MASTER_KEY, CHARTER_DATA_DIR). */
+export function verifyOptionsFromEnv(chain: string, env: Record<string, string | undefined> = process.env): VerifyOptions {
+  const key = auditKey(env);
+  const file = anchorPath(env);
+  return { key, anchor: key && file ? (readAnchor(file, key).chains[chain] ?? null) : null };
+}
 
 const BATCH = 1_000;
 
@@ -25,10 +47,14 @@ const BATCH = 1_000;
  * the event before it; a deleted row leaves a gap in seq. The head (last seq and hash) is what an operator can record
  * elsewhere, since an attacker who can write the table could also append well-formed events or cut the newest ones.
  */
-export async function verifyChain(db: Db, chain: string): Promise<ChainVerification> {
+export async function verifyChain(db: Db, chain: string, opts: VerifyOptions = verifyOptionsFromEnv(chain)): Promise<ChainVerification> {
   const expectedOrgId = chain === GLOBAL_CHAIN ? null : chain;
+  const checks: VerifyChecks = { macs: opts.key !== null, anchoredSeq: opts.anchor?.seq ?? null };
   let previous: { seq: number; hash: string } | null = null;
   let count = 0;
+  // Rows from before MACs existed form a prefix: once one row carries a MAC, every later one must.
+  let macSeen = false;
+  let hashAtAnchor: string | null = null;
   let cursor: { seq: number; id: bigint } | null = null;
   for (;;) {
     const c: { seq: number; id: bigint } | null = cursor;
@@ -39,23 +65,41 @@ export async function verifyChain(db: Db, chain: string): Promise<ChainVerificat
     });
     for (const row of rows) {
       count++;
-      const broken = checkLink(row, previous, expectedOrgId);
-      if (broken) return { ok: false, chain, count: await db.auditEvent.count({ where: { chain } }), firstBroken: broken };
+      let broken = checkLink(row, previous, expectedOrgId);
+      if (!broken && opts.key && (row.mac !== null || macSeen)) {
+        macSeen = true;
+        if (!macMatches(opts.key, chain, row.seq, row.hash, row.mac)) {
+          broken = { seq: row.seq, id: row.id.toString(), reason: "mac_mismatch", message: "MAC mismatch — the row was written or re-hashed outside Charter, by someone without its key" };
+        }
+      }
+      if (broken) return { ok: false, chain, count: await db.auditEvent.count({ where: { chain } }), firstBroken: broken, checks };
       previous = { seq: row.seq, hash: row.hash };
+      if (row.seq === opts.anchor?.seq) hashAtAnchor = row.hash;
     }
     if (rows.length < BATCH) break;
     const last: StoredEvent = rows[rows.length - 1];
     cursor = { seq: last.seq, id: last.id };
   }
-  return { ok: true, chain, count, head: previous };
+  const a = opts.anchor;
+  if (a) {
+    const missing = (reason: BrokenReason, message: string): ChainVerification => ({ ok: false, chain, count, firstBroken: { seq: a.seq, id: "", reason, message }, checks });
+    if (count === 0) return missing("wiped", `wiped — the chain is empty, but the anchor outside the database saw it at event #${a.seq}: the whole history was deleted`);
+    if (previous!.seq < a.seq) {
+      return missing("truncated", `truncated — the chain ends at #${previous!.seq}, but the anchor outside the database saw event #${a.seq}: the newest events were deleted`);
+    }
+    if (hashAtAnchor !== a.hash) {
+      return missing("anchor_mismatch", `anchor mismatch — event #${a.seq} is not the one the anchor outside the database saw: events were deleted and the chain continued, or the history was rewritten`);
+    }
+  }
+  return { ok: true, chain, count, head: previous, checks };
 }
 
-/** Verifies an org's chain. */
+/** Verifies an org's chain (with the key and anchor of this process). */
 export function verifyOrg(db: Db, orgId: string): Promise<ChainVerification> {
   return verifyChain(db, orgId);
 }
 
-type StoredEvent = ChainedFields & { id: bigint; hash: string };
+type StoredEvent = ChainedFields & { id: bigint; hash: string; mac: string | null };
 
 function checkLink(row: StoredEvent, previous: { seq: number; hash: string } | null, expectedOrgId: string | null): BrokenLink | null {
   const at = (reason: BrokenReason, message: string): BrokenLink => ({ seq: row.seq, id: row.id.toString(), reason, message });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIT_EXPORT_FORMATS, auditExportQuerySchema, auditFiltersSchema, exportAudit, queryAudit, verifyOrg } from "../audit";
+import { AUDIT_EXPORT_FORMATS, BROKEN_REASONS, auditExportQuerySchema, auditFiltersSchema, exportAudit, queryAudit, verifyOrg } from "../audit";
 import { db } from "../db";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
@@ -72,7 +72,7 @@ export const verifyAuditOp = defineOperation({
       org: z.string(),
       ok: z.literal(false),
       count: z.number().int(),
-      firstBroken: z.object({ seq: z.number().int(), id: z.string(), reason: z.enum(["seq_gap", "duplicate_seq", "wrong_chain", "hash_mismatch", "prev_hash_mismatch"]), message: z.string() }),
+      firstBroken: z.object({ seq: z.number().int(), id: z.string(), reason: z.enum(BROKEN_REASONS), message: z.string() }),
     }),
   ]),
   http: { method: "GET", path: "/api/v1/orgs/{org}/audit/verify" },

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { freePort } from "../../lib/db/embedded";
 import {
   eventHash,
   exportAudit,
@@ -48,8 +52,8 @@ async function tamper(sql: string, ...values: unknown[]) {
 }
 
 /** The hashed fields of a stored row (what an attacker would recompute a hash over). */
-function chained(row: ChainedFields & { id: bigint; hash: string }): ChainedFields {
-  const { id: _id, hash: _hash, ...fields } = row;
+function chained(row: ChainedFields & { id: bigint; hash: string; mac: string | null }): ChainedFields {
+  const { id: _id, hash: _hash, mac: _mac, ...fields } = row;
   return fields;
 }
 
@@ -168,16 +172,18 @@ describe("verify names the first broken link", () => {
       chain: org.id,
       count: 5,
       firstBroken: { seq: 3, id: victim.id.toString(), reason: "hash_mismatch", message: "hash mismatch — the row was changed after it was written" },
+      checks: { macs: true, anchoredSeq: null },
     });
   });
 
-  it("an edited row whose hash was recomputed too: the next event no longer links to it", async () => {
+  it("an edited row whose hash was recomputed too: its MAC no longer matches (by hashes alone, the next event no longer links to it)", async () => {
     const { org } = await orgWithCtx();
     await record(org.id, 4);
     const victim = await db.auditEvent.findFirstOrThrow({ where: { chain: org.id, seq: 2 } });
     const forgedHash = eventHash({ ...chained(victim), actorLabel: "someone-else@acme.example" });
     await tamper(`UPDATE "AuditEvent" SET "actorLabel" = 'someone-else@acme.example', "hash" = $2 WHERE "id" = $1`, victim.id, forgedHash);
-    expect(await verifyOrg(db, org.id)).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: "prev_hash_mismatch" } });
+    expect(await verifyChain(db, org.id, { key: null, anchor: null })).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: "prev_hash_mismatch" } });
+    expect(await verifyOrg(db, org.id)).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: "mac_mismatch" } });
   });
 
   it("a forged row inserted by hand: a made-up hash is a hash mismatch, a self-consistent one does not link", async () => {
@@ -237,7 +243,7 @@ describe("verify names the first broken link", () => {
 
   it("an empty chain is intact with no head; the global chain verifies like any other", async () => {
     const { org } = await orgWithCtx();
-    expect(await verifyOrg(db, org.id)).toEqual({ ok: true, chain: org.id, count: 0, head: null });
+    expect(await verifyOrg(db, org.id)).toEqual({ ok: true, chain: org.id, count: 0, head: null, checks: { macs: true, anchoredSeq: null } });
     await record(null, 3, { action: "auth.signin_failed", target: { type: "user", id: "u1" }, meta: { method: "local", reason: "bad_password" } });
     expect(await verifyChain(db, "global")).toMatchObject({ ok: true, count: 3, head: { seq: 3 } });
     expect((await listChains(db)).map((c) => c.chain)).toEqual([org.id, "global"]);
@@ -406,8 +412,8 @@ describe("charter audit verify", () => {
     await record(a.org.id, 2);
     await record(null, 1);
     const r = await cli(["verify"]);
-    expect(r.err).toEqual([]);
-    expect(r.out).toEqual([`${a.org.slug}: 2 events, chain intact`, `${b.org.slug}: 0 events, chain intact`, "global: 1 event, chain intact"]);
+    expect(r.err).toEqual(["charter audit: note: no anchor file (set CHARTER_DATA_DIR or --anchor): cut or wiped chains cannot be detected."]);
+    expect(r.out).toEqual([`${a.org.slug}: 2 events, chain intact (MACs valid)`, `${b.org.slug}: 0 events, chain intact (MACs valid)`, "global: 1 event, chain intact (MACs valid)"]);
     expect(r.code).toBe(0);
   });
 
@@ -431,10 +437,26 @@ describe("charter audit verify", () => {
     expect(parsed.chains).toContainEqual(expect.objectContaining({ chain: org.id, org: org.slug, ok: true, count: 1 }));
   });
 
-  it("exits 2 with a usage message without DATABASE_URL, for an unknown org or an unknown option", async () => {
-    const none = await cli(["verify"], null);
+  it("exits 2 with one clear line for a wrong DATABASE_URL, and without one when there is no embedded cluster either", async () => {
+    const url = new URL(inject("databaseUrl"));
+    url.password = "wrong-password";
+    const wrongPassword = await cli(["verify"], url.toString());
+    expect(wrongPassword).toMatchObject({ code: 2, out: [] });
+    expect(wrongPassword.err).toEqual([expect.stringMatching(new RegExp(`^charter audit: cannot connect to the database at ${url.host}/[a-z0-9_]+: password authentication failed for user "[^"]+"$`))]);
+    const closed = `postgresql://charter:x@127.0.0.1:${await freePort()}/charter`;
+    const refused = await cli(["verify"], closed);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toEqual([expect.stringMatching(/^charter audit: cannot connect to the database at 127\.0\.0\.1:\d+\/charter: connect ECONNREFUSED 127\.0\.0\.1:\d+$/)]);
+    expect(await cli(["verify"], "not a url")).toMatchObject({ code: 2, err: ["charter audit: DATABASE_URL is not a PostgreSQL connection URL (postgresql://user:password@host:port/database)"] });
+
+    const empty = mkdtempSync(path.join(os.tmpdir(), "charter-nodata-"));
+    const none = await withEnv({ CHARTER_DATA_DIR: empty }, () => cli(["verify"], null));
+    rmSync(empty, { recursive: true, force: true });
     expect(none.code).toBe(2);
-    expect(none.err.join("\n")).toContain("DATABASE_URL");
+    expect(none.err).toEqual([`charter audit: no DATABASE_URL and no embedded cluster in ${empty} (run npm start once, or set DATABASE_URL)`]);
+  });
+
+  it("exits 2 for an unknown org or an unknown option", async () => {
     const unknownOrg = await cli(["verify", "--org", "no-such-org"]);
     expect(unknownOrg.code).toBe(2);
     expect(unknownOrg.err.join("\n")).toContain('no organisation "no-such-org"');
@@ -442,3 +464,16 @@ describe("charter audit verify", () => {
     expect((await cli(["rewrite"])).code).toBe(2);
   });
 });
+
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

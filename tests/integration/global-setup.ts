@@ -9,6 +9,8 @@ import { runPrisma } from "../../scripts/prisma.mjs";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The same database as its owner (the role migrations run as): for what only an owner or an attacker does. */
+    ownerUrl: string;
     /** A server URL of the run's PostgreSQL (for tests that make databases of their own). */
     serverUrl: string;
   }
@@ -34,6 +36,7 @@ export default async function setup(project: TestProject) {
     throw new Error("prisma migrate deploy failed for the integration database");
   }
   project.provide("databaseUrl", databaseUrl);
+  project.provide("ownerUrl", databaseUrl);
   project.provide("serverUrl", serverUrl);
 
   return async () => {

@@ -12,6 +12,13 @@ export function useTestDb(): Db {
   return db;
 }
 
+/** A client as the database's owner (who migrates; an attacker with the owner's rights), disconnected after the file. */
+export function useOwnerDb(): Db {
+  const db = createDb(inject("ownerUrl"));
+  afterAll(() => db.$disconnect());
+  return db;
+}
+
 /**
  * Empties every table, so each test starts from nothing. The audit log refuses TRUNCATE by trigger; tests run as the
  * superuser, so they switch triggers off for this one transaction (`session_replication_role = replica`).

@@ -5,7 +5,7 @@ import { Download, ShieldAlert, ShieldCheck } from "lucide-react";
 import { can } from "@/lib/auth/actor";
 import { requireOrg } from "@/lib/auth/next";
 import { db } from "@/lib/db";
-import { auditFiltersSchema, filtersFromSearchParams, listAuditActions, queryAudit, verifyOrg, type AuditEventView } from "@/lib/audit";
+import { auditFiltersSchema, filtersFromSearchParams, listAuditActions, queryAudit, verifyOrg, type AuditEventView, type BrokenReason } from "@/lib/audit";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -116,21 +116,33 @@ function Field({ id, label, children }: { id: string; label: string; children: R
   );
 }
 
+const BROKEN_TITLE: Record<BrokenReason, string> = {
+  seq_gap: "Broken",
+  duplicate_seq: "Broken",
+  wrong_chain: "Broken",
+  hash_mismatch: "Broken",
+  prev_hash_mismatch: "Broken",
+  mac_mismatch: "Rewritten",
+  truncated: "Truncated",
+  wiped: "Wiped",
+  anchor_mismatch: "Rewritten",
+};
+
 /** Recomputes the whole chain, so it streams in after the table (Suspense) instead of holding the page back. */
 async function ChainBadge({ orgId }: { orgId: string }) {
   const r = await verifyOrg(db, orgId);
   if (r.ok) {
     return (
       <p data-testid="chain-status" className="inline-flex items-center gap-1.5 rounded-full border border-emerald-200 bg-emerald-50 px-3 py-1 text-xs font-medium text-emerald-800"
-        title={r.head ? `Head #${r.head.seq}: ${r.head.hash}` : "No events yet"}>
+        title={`${r.head ? `Head #${r.head.seq}: ${r.head.hash}` : "No events yet"}${r.checks.macs ? " · MACs valid" : ""}${r.checks.anchoredSeq !== null ? ` · matches its anchor at #${r.checks.anchoredSeq}` : " · no anchor outside the database"}`}>
         <ShieldCheck aria-hidden className="size-3.5" /> Chain intact · {r.count} {r.count === 1 ? "event" : "events"}
       </p>
     );
   }
   return (
     <div data-testid="chain-status" role="alert" className="max-w-md rounded-lg border border-danger/30 bg-danger/5 px-3 py-2 text-xs text-danger">
-      <p className="inline-flex items-center gap-1.5 font-semibold"><ShieldAlert aria-hidden className="size-3.5" /> Broken at #{r.firstBroken.seq}</p>
-      <p className="mt-0.5">{r.firstBroken.message} (event id {r.firstBroken.id}). Run <code className="font-mono">charter audit verify</code> for every chain.</p>
+      <p className="inline-flex items-center gap-1.5 font-semibold"><ShieldAlert aria-hidden className="size-3.5" /> {BROKEN_TITLE[r.firstBroken.reason]} at #{r.firstBroken.seq}</p>
+      <p className="mt-0.5">{r.firstBroken.message}{r.firstBroken.id ? ` (event id ${r.firstBroken.id})` : ""}. Run <code className="font-mono">charter audit verify</code> for every chain.</p>
     </div>
   );
 }
