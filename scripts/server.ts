@@ -13,7 +13,7 @@ import { createBundleServer } from "../lib/bundles/serve";
 import { createCheckInIngest } from "../lib/fleet/ingest";
 import { startRolloutTicker } from "../lib/rollouts";
 import { anchorPath, auditKey, startAnchorKeeper } from "../lib/audit/anchor";
-import { answerClientError, jsonRefusals, loadActionIds, refuseEarly } from "../lib/server/hygiene";
+import { answerClientError, checkActionArguments, isTextActionPost, jsonRefusals, loadActionIds, refuseEarly } from "../lib/server/hygiene";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dev = process.argv.includes("--dev");
@@ -49,6 +49,10 @@ const server = http.createServer((req, res) => {
   if (peer) {
     const prior = req.headers["x-forwarded-for"];
     req.headers["x-forwarded-for"] = prior ? `${Array.isArray(prior) ? prior.join(", ") : prior}, ${peer}` : peer;
+  }
+  if (isTextActionPost(req)) {
+    void checkActionArguments(req, res).then((checked) => checked && nextHandler(checked, res));
+    return;
   }
   void nextHandler(req, res);
 });

@@ -6,11 +6,11 @@
  * - Malformed HTTP that Node's parser refuses gets a JSON 400 instead of a bare one.
  * - Under /api/, Next.js's 404 page and its empty 405 become JSON.
  * - Server actions: an unknown action id is 404 and a cross-origin POST is 403, answered here (Next.js answers both
- *   with a 500). An action that Next.js cannot decode (malformed arguments) fails inside the framework before any of
- *   our code runs; our actions catch their own errors (orgAction), so a 5xx on an action request can only be such a
- *   refusal and is answered as 400.
+ *   with a 500). Arguments posted as text are parsed here first (`actionArgumentsProblem`): a body that is not UTF-8,
+ *   not JSON, not an argument list or nested too deeply gets 400, since Next.js would fail decoding it with a 500.
+ *   A 5xx from anything past that stays a 5xx: it is a bug to see, not a refusal to dress up.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -91,23 +91,89 @@ export function refuseEarly(req: IncomingMessage, res: ServerResponse, actionIds
   return false;
 }
 
+/** A server action call whose arguments come as text (React's encodeReply: one JSON array), not multipart. */
+export function isTextActionPost(req: IncomingMessage): boolean {
+  return req.method === "POST" && req.headers["next-action"] !== undefined && !String(req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/");
+}
+
+/** Nesting past this is no argument list a page of this app sends; React's decoder would recurse through all of it. */
+const MAX_ARGUMENT_DEPTH = 64;
+
+/** Why a server action's text arguments cannot be decoded, or null when they can. */
+export function actionArgumentsProblem(body: Buffer): string | null {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return "The server action arguments are not UTF-8.";
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "The server action arguments are not JSON.";
+  }
+  if (!Array.isArray(value)) return "The server action arguments are not a list.";
+  // Iterative, so depth itself cannot overflow the stack here.
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 1 }];
+  while (stack.length) {
+    const { v, depth } = stack.pop()!;
+    if (depth > MAX_ARGUMENT_DEPTH) return `The server action arguments nest more than ${MAX_ARGUMENT_DEPTH} levels deep.`;
+    if (v !== null && typeof v === "object") for (const child of Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+  }
+  return null;
+}
+
+/** Next.js's own limit on a server action body (serverActions.bodySizeLimit, 1 MB by default). */
+export const ACTION_BODY_LIMIT = 1024 * 1024;
+
 /**
- * Rewrites the framework's own refusals into the error format: under /api/, a 404 or 405 that is not JSON; on a server
- * action request, a 5xx (see the file comment).
+ * Reads a text server action call's body and checks its arguments. Answers a malformed one (400, or 413 past the size
+ * limit) and resolves null; else resolves a copy of the request, with the body, for Next.js to read as usual.
  */
+export async function checkActionArguments(req: IncomingMessage, res: ServerResponse): Promise<IncomingMessage | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > ACTION_BODY_LIMIT) {
+      sendError(res, 413, "payload_too_large", `A server action body may be at most ${ACTION_BODY_LIMIT} bytes.`, { Connection: "close" });
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  const body = Buffer.concat(chunks);
+  const problem = actionArgumentsProblem(body);
+  if (problem) {
+    sendError(res, 400, "bad_request", problem);
+    return null;
+  }
+  const copy = new IncomingMessage(req.socket);
+  copy.method = req.method;
+  copy.url = req.url;
+  copy.headers = req.headers;
+  copy.rawHeaders = req.rawHeaders;
+  copy.httpVersion = req.httpVersion;
+  copy.httpVersionMajor = req.httpVersionMajor;
+  copy.httpVersionMinor = req.httpVersionMinor;
+  // Complete, so reading it to the end does not count as an aborted request (which would close the connection).
+  copy.complete = true;
+  copy.push(body);
+  copy.push(null);
+  return copy;
+}
+
+/** Rewrites the framework's own refusals under /api/ into the error format: a 404 or 405 that is not JSON. */
 export function jsonRefusals(req: IncomingMessage, res: ServerResponse): void {
   const api = (req.url ?? "").startsWith("/api/");
-  const action = req.headers["next-action"] !== undefined && req.method === "POST";
-  if (!api && !action) return;
+  if (!api) return;
   let replace: { status: number; code: ErrorCode; message: string } | null | undefined;
   const decide = (typeFromWriteHead?: string) => {
     if (replace !== undefined) return replace;
     const status = res.statusCode;
     const type = typeFromWriteHead ?? String(res.getHeader("content-type") ?? "");
-    if (api && (status === 404 || status === 405) && !type.includes("json")) {
+    if ((status === 404 || status === 405) && !type.includes("json")) {
       replace = { status, code: STATUS_CODE[status]!, message: status === 404 ? "There is no such API route." : `${req.method} is not allowed on this route.` };
-    } else if (action && status >= 500) {
-      replace = { status: 400, code: "bad_request", message: "The server action request could not be decoded." };
     } else replace = null;
     if (replace) {
       for (const h of ["content-length", "content-encoding", "transfer-encoding", "etag", "vary", "content-type", "x-nextjs-cache"]) res.removeHeader(h);
