@@ -303,9 +303,10 @@ function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Ad
       if (!isTable(value)) return;
       const shape = d.shape as Record<string, AnySchema>;
       const catchall = (d.catchall as AnySchema | undefined)?.def.type;
+      let known: string[] | undefined;
       for (const [key, child] of Object.entries(value)) {
         if (key in shape) findUnknownKeys(shape[key], child, [...path, key], add, schemas, version);
-        else if (catchall === undefined) reportUnknownKey(key, Object.keys(shape), [...path, key], add, version);
+        else if (catchall === undefined) reportUnknownKey(key, (known ??= Object.keys(shape)), [...path, key], add, version);
         // strict tables: zod already reported an error; loose tables: only partly modelled, stay quiet.
       }
       return;
@@ -341,7 +342,7 @@ export function closest(word: string, candidates: string[]): string | undefined 
   for (const c of candidates) {
     // The distance is at least the difference in length: skipping those keeps a long key from costing len × len.
     if (Math.abs(c.length - w.length) > limit) continue;
-    const dist = editDistance(w, c.toLowerCase());
+    const dist = editDistance(w, c.toLowerCase(), Math.min(limit, bestDist));
     if (dist < bestDist) {
       best = c;
       bestDist = dist;
@@ -350,18 +351,29 @@ export function closest(word: string, candidates: string[]): string | undefined 
   return best !== undefined && bestDist <= limit ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  // Damerau-style: adjacent swaps count once (`allowed_sandbox_mdoes`).
-  const dp: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+/**
+ * Edit distance, Damerau-style: adjacent swaps count once (`allowed_sandbox_mdoes`). Three rows instead of a matrix,
+ * and it stops once every cell of a row exceeds `max` (the answer is then only "more than max"): a document of many
+ * unknown keys costs a few comparisons each, not a table per candidate.
+ */
+function editDistance(a: string, b: string, max = Infinity): number {
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) dp[i][j] = Math.min(dp[i][j], dp[i - 2][j - 2] + 1);
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
     }
+    if (rowMin > max) return rowMin;
+    [before, prev, row] = [prev, row, before];
   }
-  return dp[a.length][b.length];
+  return prev[b.length];
 }
 
 // ---------- what Codex does quietly ----------

@@ -4,7 +4,7 @@
  * within 20x of smol-toml parsing the same bytes and never block the event loop for 100 ms. Run alone with `npx tsx tests/bench/requirements.bench.ts`; `benchRequirements()` returns the same lines for a runner.
  */
 import { parse } from "smol-toml";
-import { validateRequirements } from "../../lib/requirements/index";
+import { KNOWN_CODEX_VERSIONS, validateForFleet, validateRequirements } from "../../lib/requirements/index";
 import { findLimitViolation, REQUIREMENTS_LIMITS } from "../../lib/requirements/limits";
 
 const TARGET_BYTES = 256 * 1024;
@@ -87,7 +87,7 @@ export const PATHOLOGICAL: Record<string, () => string> = {
   "many keys": () => fill((i) => `k${i} = ${i}\n`),
 };
 
-/** Documents inside every limit but as large as they allow: reported, not held to the budget (see README, Security). */
+/** Documents inside every limit but as large as they allow: held to the ratio; their longest block is reported (see README, Security). */
 const WITHIN_LIMITS: Record<string, () => string> = {
   "unknown keys up to the count limit": () => Array.from({ length: REQUIREMENTS_LIMITS.keys }, (_, i) => `k${i} = ${i}\n`).join(""),
 };
@@ -122,16 +122,19 @@ export function benchPathological(runs = 10): { name: string; lines: string[]; o
       }
     }, runs);
     const validated = timings(() => validateRequirements(text), runs);
+    // What one request runs (validate endpoint, save, publish): the document against every Codex version Charter knows.
+    const request = timings(() => validateForFleet(text), Math.max(3, Math.floor(runs / 2)));
     const ratio = validated.median / parsed.median;
-    const good = ratio <= MAX_RATIO && validated.max < MAX_BLOCK_MS;
-    if (gated) ok &&= good;
+    const good = ratio <= MAX_RATIO && (!gated || request.max < MAX_BLOCK_MS);
+    ok &&= good;
     const limit = findLimitViolation(text)?.limit ?? "none";
     lines.push(
-      `${good ? "ok  " : gated ? "OVER" : "info"} ${shape.padEnd(34)} ${(text.length / 1024).toFixed(0)} KiB  limit hit: ${limit.padEnd(9)} ` +
-        `smol-toml ${parsed.median.toFixed(1)} ms, validate ${validated.median.toFixed(1)} ms (max ${validated.max.toFixed(1)} ms), ratio ${ratio.toFixed(2)}x`,
+      `${good ? "ok  " : "OVER"} ${shape.padEnd(34)} ${(text.length / 1024).toFixed(0)} KiB  limit hit: ${limit.padEnd(9)} ` +
+        `smol-toml ${parsed.median.toFixed(1)} ms, validate ${validated.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x; ` +
+        `per request (${KNOWN_CODEX_VERSIONS.length} versions) max block ${request.max.toFixed(1)} ms`,
     );
   }
-  lines.push(`budget: ratio <= ${MAX_RATIO}x smol-toml on the same bytes, longest block < ${MAX_BLOCK_MS} ms`);
+  lines.push(`budget: ratio <= ${MAX_RATIO}x smol-toml on the same bytes; pathological shapes: longest block per request < ${MAX_BLOCK_MS} ms`);
   return { name: "requirements validation, 1 MiB pathological shapes", lines, ok };
 }
 
