@@ -56,7 +56,7 @@ export async function connectCharterDatabase(): Promise<{ db: Db; embedded?: Emb
   }
   if (!existsSync(path.join(dataDir, "postgres"))) throw new Error(`no DATABASE_URL and no embedded cluster in ${dataDir} (run npm start once, or set DATABASE_URL)`);
   const started = await charterDatabase(dataDir);
-  return { db: createDb(started.url), embedded: started.embedded, description: `the embedded cluster in ${dataDir}` };
+  return { db: createDb(started.ownerUrl), embedded: started.embedded, description: `the embedded cluster in ${dataDir}` };
 }
 
 function runningEmbeddedUrl(dataDir: string): string | null {

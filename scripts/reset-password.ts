@@ -12,7 +12,7 @@ if (!email) {
   process.exit(2);
 }
 const dataDir = path.resolve(process.env.CHARTER_DATA_DIR ?? path.join(root, ".charter"));
-const { url, embedded } = await charterDatabase(dataDir).catch((err: Error) => {
+const { ownerUrl: url, embedded } = await charterDatabase(dataDir).catch((err: Error) => {
   process.stderr.write(`${err.message}\nIs Charter still running? Stop it first.\n`);
   process.exit(1);
 });

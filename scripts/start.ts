@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "../lib/db";
 import { charterDatabase } from "../lib/db/embedded";
+import { grantRuntimeRole, runtimeRoleProblems } from "../lib/db/roles";
 import { DEMO_OWNER_EMAIL, seedDemo } from "../lib/seed";
 import { bannerLines, saveInitialPassword } from "../lib/first-start";
 import { runPrisma } from "./prisma.mjs";
@@ -27,7 +28,10 @@ async function main() {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
   mkdirSync(dataDir, { recursive: true });
 
-  const { url: databaseUrl, embedded, description } = await charterDatabase(dataDir);
+  const { url: databaseUrl, ownerUrl, embedded, description } = await charterDatabase(dataDir).catch((err: Error) => {
+    say(err.message);
+    process.exit(1);
+  });
   say(`Using ${description}.`);
 
   let shuttingDown = false;
@@ -43,8 +47,14 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
-    if (runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, quiet: true }) !== 0) {
+    // Migrations as the tables' owner; the app as a role that cannot switch off the audit log's triggers (lib/db/roles.ts).
+    if (runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: ownerUrl }, quiet: true }) !== 0) {
       throw new Error("Database migrations failed (output above).");
+    }
+    if (ownerUrl !== databaseUrl) await grantRuntimeRole(ownerUrl, databaseUrl);
+    const roleProblems = await runtimeRoleProblems(databaseUrl);
+    if (roleProblems.length) {
+      say(`WARNING: the app's database role could rewrite the audit log (${roleProblems.join("; ")}). Set DATABASE_URL to a role of the app's own and CHARTER_MIGRATION_URL to the owner (README, Database roles).`);
     }
     const db = createDb(databaseUrl);
     const seed = await seedDemo(db, { password: process.env.CHARTER_SEED_PASSWORD });

@@ -24,9 +24,12 @@ export const AUDIT_CHANNEL = "charter_audit";
 
 /** The MAC key, derived from CHARTER_MASTER_KEY; null when no master key is configured. */
 export function auditKey(env: Record<string, string | undefined> = process.env): Buffer | null {
-  if (!env.CHARTER_MASTER_KEY?.trim()) return null;
-  return Buffer.from(hkdfSync("sha256", masterKey(env), Buffer.alloc(0), "charter audit chain mac v1", 32));
+  const raw = env.CHARTER_MASTER_KEY?.trim();
+  if (!raw) return null;
+  if (derived?.raw !== raw) derived = { raw, key: Buffer.from(hkdfSync("sha256", masterKey(env), Buffer.alloc(0), "charter audit chain mac v1", 32)) };
+  return derived.key;
 }
+let derived: { raw: string; key: Buffer } | undefined;
 
 export function eventMac(key: Buffer, chain: string, seq: number, hash: string): string {
   return createHmac("sha256", key).update(`${chain}\n${seq}\n${hash}`).digest("hex");

@@ -66,7 +66,9 @@ type Tx = Prisma.TransactionClient;
 export async function recordAudit(tx: Tx, input: AuditInput) {
   checkEvent(input);
   const chain = input.orgId ?? GLOBAL_CHAIN;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`;
+  // The notification is delivered only if the transaction commits: the server then moves this chain's anchor
+  // (lib/audit/anchor.ts). Sent with the lock, to cost no extra round trip.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${chain}`})), pg_notify(${AUDIT_CHANNEL}, ${chain})`;
   const last = await tx.auditEvent.findFirst({ where: { chain }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
   const fields: ChainedFields = {
     chain,
@@ -88,12 +90,9 @@ export async function recordAudit(tx: Tx, input: AuditInput) {
   };
   const hash = eventHash(fields);
   const key = auditKey();
-  const row = await tx.auditEvent.create({
+  return tx.auditEvent.create({
     data: { ...fields, diff: fields.diff ?? undefined, meta: fields.meta ?? undefined, hash, mac: key && eventMac(key, chain, fields.seq, hash) } as Prisma.AuditEventUncheckedCreateInput,
   });
-  // Delivered only if the transaction commits: the server then moves this chain's anchor (lib/audit/anchor.ts).
-  await tx.$executeRaw`SELECT pg_notify(${AUDIT_CHANNEL}, ${chain})`;
-  return row;
 }
 
 /** Records an event in a transaction of its own (for events that accompany no other write, like a sign-in). */

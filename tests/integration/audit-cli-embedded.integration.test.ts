@@ -6,6 +6,7 @@ import { main } from "../../cli/main";
 import { createDb } from "../../lib/db";
 import { charterDatabase, freePort } from "../../lib/db/embedded";
 import { recordAuditNow } from "../../lib/audit";
+import { grantRuntimeRole } from "../../lib/db/roles";
 import { runPrisma } from "../../scripts/prisma.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "charter-cli-embedded-"));
@@ -21,7 +22,8 @@ it("charter audit verify without DATABASE_URL verifies the embedded cluster of t
   try {
     // What `npm start` leaves behind: a persistent cluster with a migrated `charter` database, then stopped.
     const first = await charterDatabase(dir);
-    expect(runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: first.url }, quiet: true })).toBe(0);
+    expect(runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: first.ownerUrl }, quiet: true })).toBe(0);
+    await grantRuntimeRole(first.ownerUrl, first.url);
     const db = createDb(first.url);
     await recordAuditNow(db, { orgId: null, actor: { type: "anonymous", label: "someone" }, action: "auth.signin_failed" });
     await db.$disconnect();

@@ -20,10 +20,13 @@ import {
 } from "../../lib/audit";
 import { orgContext } from "../../lib/orgs";
 import { main } from "../../cli/main";
-import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { runtimeRoleProblems } from "../../lib/db/roles";
+import { makeOrgWithMember, resetDb, useOwnerDb, useTestDb } from "./helpers";
 import { testRequest } from "../support/request";
 
 const db = useTestDb();
+// The database's owner: what migrations run as, and what an attacker with write access to the tables holds.
+const owner = useOwnerDb();
 beforeEach(() => resetDb(db));
 
 const TOKEN = "chr_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2H1g0F9e";
@@ -44,10 +47,10 @@ async function record(orgId: string | null, n: number, over: Record<string, unkn
 
 /** Runs SQL with the append-only trigger switched off, as an attacker with table-owner rights could. */
 async function tamper(sql: string, ...values: unknown[]) {
-  await db.$transaction([
-    db.$executeRawUnsafe('ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"'),
-    db.$executeRawUnsafe(sql, ...values),
-    db.$executeRawUnsafe('ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"'),
+  await owner.$transaction([
+    owner.$executeRawUnsafe('ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"'),
+    owner.$executeRawUnsafe(sql, ...values),
+    owner.$executeRawUnsafe('ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"'),
   ]);
 }
 
@@ -105,16 +108,34 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("the database keeps the audit log append-only", () => {
-  it("refuses UPDATE, DELETE and TRUNCATE with the trigger's error, and the row stays as written", async () => {
+  it("refuses UPDATE, DELETE and TRUNCATE with the trigger's error, even to the table's owner, and the row stays as written", async () => {
     const { org } = await orgWithCtx();
     const written = await recordAuditNow(db, event(org.id));
-    expect(await errorOf(db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "id" = $1`, written.id))).toContain("AuditEvent is append-only: UPDATE refused");
-    expect(await errorOf(db.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = $1`, written.id))).toContain("AuditEvent is append-only: DELETE refused");
-    expect(await errorOf(db.$executeRawUnsafe(`TRUNCATE "AuditEvent"`))).toContain("AuditEvent is append-only: TRUNCATE refused");
-    expect(await errorOf(db.auditEvent.update({ where: { id: written.id }, data: { action: "y" } }))).toContain("append-only");
+    expect(await errorOf(owner.$executeRawUnsafe(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "id" = $1`, written.id))).toContain("AuditEvent is append-only: UPDATE refused");
+    expect(await errorOf(owner.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = $1`, written.id))).toContain("AuditEvent is append-only: DELETE refused");
+    expect(await errorOf(owner.$executeRawUnsafe(`TRUNCATE "AuditEvent"`))).toContain("AuditEvent is append-only: TRUNCATE refused");
+    expect(await errorOf(owner.auditEvent.update({ where: { id: written.id }, data: { action: "y" } }))).toContain("append-only");
     const after = await db.auditEvent.findUniqueOrThrow({ where: { id: written.id } });
     expect(after.action).toBe("org.settings_updated");
     expect((await verifyOrg(db, org.id)).ok).toBe(true);
+  });
+
+  it("the app's own connection is no superuser and cannot change audit rows, switch the triggers off or drop them", async () => {
+    const { org } = await orgWithCtx();
+    const written = await recordAuditNow(db, event(org.id));
+    const [me] = await db.$queryRawUnsafe<{ super: boolean }[]>("SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user");
+    expect(me.super).toBe(false);
+    expect(await errorOf(db.$executeRawUnsafe('ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"'))).toMatch(/must be owner of (table|relation) AuditEvent/);
+    expect(await errorOf(db.$executeRawUnsafe('ALTER TABLE "AuditEvent" DISABLE TRIGGER ALL'))).toMatch(/must be owner of (table|relation) AuditEvent/);
+    expect(await errorOf(db.$executeRawUnsafe('DROP TRIGGER "AuditEvent_append_only" ON "AuditEvent"'))).toMatch(/must be owner of (table|relation) AuditEvent/);
+    expect(await errorOf(db.$executeRawUnsafe("SET session_replication_role = replica"))).toContain('permission denied to set parameter "session_replication_role"');
+    expect(await errorOf(db.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = $1`, written.id))).toContain("permission denied for table AuditEvent");
+    expect(await errorOf(db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "id" = $1`, written.id))).toContain("permission denied for table AuditEvent");
+    expect(await errorOf(db.$executeRawUnsafe('TRUNCATE "AuditEvent"'))).toContain("permission denied for table AuditEvent");
+    expect(await errorOf(db.$executeRawUnsafe('ALTER TABLE "AuditEvent" OWNER TO CURRENT_USER'))).toMatch(/must be owner of (table|relation) AuditEvent/);
+    expect(await db.auditEvent.count({ where: { chain: org.id } })).toBe(1);
+    expect(await runtimeRoleProblems(inject("databaseUrl"))).toEqual([]);
+    expect((await runtimeRoleProblems(inject("ownerUrl"))).join()).toMatch(/is a superuser|owns the AuditEvent table/);
   });
 });
 
@@ -260,7 +281,7 @@ describe("verify names the first broken link", () => {
     const row = await db.auditEvent.findFirstOrThrow({ where: { chain: org.id, seq: 1_100 } });
     await tamper(`UPDATE "AuditEvent" SET "ip" = '6.6.6.6' WHERE "id" = $1`, row.id);
     expect(await verifyOrg(db, org.id)).toMatchObject({ ok: false, count: 1_205, firstBroken: { seq: 1_100, reason: "hash_mismatch" } });
-  });
+  }, 90_000);
 });
 
 describe("reading the log", () => {
@@ -386,7 +407,8 @@ describe("exporting the log", () => {
     expect((await queryAudit(db, ctx)).events).toHaveLength(1);
     await collect(await exportAudit(db, ctx, {}, "csv", testRequest));
     expect((await verifyOrg(db, org.id)).ok).toBe(true);
-    expect(await errorOf(db.auditEvent.deleteMany({ where: { orgId: org.id } }))).toContain("append-only");
+    expect(await errorOf(db.auditEvent.deleteMany({ where: { orgId: org.id } }))).toContain("permission denied for table AuditEvent");
+    expect(await errorOf(owner.auditEvent.deleteMany({ where: { orgId: org.id } }))).toContain("append-only");
   });
 });
 

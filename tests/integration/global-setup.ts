@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { dropDatabase, ensureDatabase, withDatabase } from "../../lib/db/admin";
+import { randomBytes } from "node:crypto";
+import { dropDatabase, dropRole, ensureDatabase, withDatabase } from "../../lib/db/admin";
+import { grantRuntimeRole, urlAs } from "../../lib/db/roles";
 import { freePort, startEmbeddedPostgres } from "../../lib/db/embedded";
 import { runPrisma } from "../../scripts/prisma.mjs";
 
@@ -31,16 +33,21 @@ export default async function setup(project: TestProject) {
     serverUrl = embedded.adminUrl;
   }
   await ensureDatabase(serverUrl, name);
-  const databaseUrl = withDatabase(serverUrl, name);
-  if (runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, quiet: true }) !== 0) {
+  const ownerUrl = withDatabase(serverUrl, name);
+  if (runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: ownerUrl }, quiet: true }) !== 0) {
     throw new Error("prisma migrate deploy failed for the integration database");
   }
+  // The tests connect as the app does: a runtime role of this run's own, not the owner (lib/db/roles.ts).
+  const role = `charter_app_it_${process.pid}`;
+  const databaseUrl = urlAs(ownerUrl, role, randomBytes(18).toString("base64url"));
+  await grantRuntimeRole(ownerUrl, databaseUrl);
   project.provide("databaseUrl", databaseUrl);
-  project.provide("ownerUrl", databaseUrl);
+  project.provide("ownerUrl", ownerUrl);
   project.provide("serverUrl", serverUrl);
 
   return async () => {
     await dropDatabase(serverUrl, name);
+    await dropRole(serverUrl, role);
     await embedded?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   };

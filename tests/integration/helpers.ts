@@ -19,17 +19,26 @@ export function useOwnerDb(): Db {
   return db;
 }
 
+let ownerForReset: Db | undefined;
+afterAll(async () => {
+  await ownerForReset?.$disconnect();
+  ownerForReset = undefined;
+});
+
 /**
- * Empties every table, so each test starts from nothing. The audit log refuses TRUNCATE by trigger; tests run as the
- * superuser, so they switch triggers off for this one transaction (`session_replication_role = replica`).
+ * Empties every table, so each test starts from nothing. The audit log refuses TRUNCATE (by privilege for the app's
+ * role, by trigger for everyone else), so this runs as the owner with triggers off for this one transaction
+ * (`session_replication_role = replica`). `db` is the caller's client: the owner's own is opened once per file.
  */
-export async function resetDb(db: Db) {
-  const tables = await db.$queryRaw<{ tablename: string }[]>`
+export async function resetDb(_db: Db) {
+  ownerForReset ??= createDb(inject("ownerUrl"));
+  const owner = ownerForReset;
+  const tables = await owner.$queryRaw<{ tablename: string }[]>`
     SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   if (!tables.length) return;
-  await db.$transaction([
-    db.$executeRawUnsafe("SET LOCAL session_replication_role = replica"),
-    db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`),
+  await owner.$transaction([
+    owner.$executeRawUnsafe("SET LOCAL session_replication_role = replica"),
+    owner.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`),
   ]);
 }
 
