@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { advanceAnchor, auditKey, eventHash, readAnchor, recordAudit, recordAuditNow, startAnchorKeeper, verifyChain, verifyOptionsFromEnv, type AnchorFile, type ChainedFields } from "../../lib/audit";
+import { advanceAnchor, auditKey, eventHash, readAnchor, recordAudit, recordAuditNow, startAnchorKeeper, verifyChain, verifyOptionsFromEnv, type AnchorFile, type AuditInput, type ChainedFields } from "../../lib/audit";
 import { auditCommand } from "../../cli/audit";
+import { testRequest } from "../support/request";
 import { makeOrgWithMember, resetDb, useOwnerDb, useTestDb } from "./helpers";
 
 // The app's own connection writes; the attacker holds the database owner's (can switch the append-only trigger off).
@@ -24,8 +25,12 @@ async function orgWithEvents(count: number) {
 
 function append(orgId: string, count: number) {
   return (async () => {
-    for (let i = 0; i < count; i++) await recordAuditNow(db, { orgId, actor: { type: "user", id: "u1", label: "alice@acme.example" }, action: "settings.updated", meta: { i } });
+    for (let i = 0; i < count; i++) await recordAuditNow(db, settingsChanged(orgId, i));
   })();
+}
+
+function settingsChanged(orgId: string, i: number): AuditInput {
+  return { orgId, actor: { type: "user", id: "u1", label: "alice@acme.example" }, action: "org.settings_updated", target: { type: "organization", id: orgId }, diff: { name: { before: `n${i}`, after: `n${i + 1}` } }, request: testRequest };
 }
 
 /** What the attacker does, with SQL, as the table's owner: trigger off, change, trigger on. */
@@ -124,7 +129,7 @@ describe("the anchor outside the database", () => {
       const org = await orgWithEvents(2);
       await expect.poll(() => readAnchor(file, key).chains[org.id]?.seq, { timeout: 20_000 }).toBe(2);
       const rolledBack = db.$transaction(async (tx) => {
-        await recordAudit(tx, { orgId: org.id, actor: { type: "system", label: "system" }, action: "settings.updated" });
+        await recordAudit(tx, settingsChanged(org.id, 99));
         throw new Error("the change failed");
       });
       await expect(rolledBack).rejects.toThrow("the change failed");

@@ -7,6 +7,7 @@ import { createDb } from "../../lib/db";
 import { charterDatabase, freePort } from "../../lib/db/embedded";
 import { recordAuditNow } from "../../lib/audit";
 import { grantRuntimeRole } from "../../lib/db/roles";
+import { testRequest } from "../support/request";
 import { runPrisma } from "../../scripts/prisma.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "charter-cli-embedded-"));
@@ -25,7 +26,7 @@ it("charter audit verify without DATABASE_URL verifies the embedded cluster of t
     expect(runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: first.ownerUrl }, quiet: true })).toBe(0);
     await grantRuntimeRole(first.ownerUrl, first.url);
     const db = createDb(first.url);
-    await recordAuditNow(db, { orgId: null, actor: { type: "anonymous", label: "someone" }, action: "auth.signin_failed" });
+    await recordAuditNow(db, { orgId: null, actor: { type: "anonymous", label: "someone" }, action: "auth.signin_failed", target: { type: "user", id: "u1" }, meta: { method: "local", reason: "bad_password" }, request: testRequest });
     await db.$disconnect();
     await first.embedded!.stop();
 
