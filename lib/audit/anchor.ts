@@ -63,7 +63,13 @@ export function anchorPath(env: Record<string, string | undefined> = process.env
 /** Reads the anchor file; an absent file is an empty anchor. Entries whose MAC does not check are dropped (forged). */
 export function readAnchor(file: string, key: Buffer): AnchorFile {
   if (!existsSync(file)) return { version: 1, chains: {} };
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as AnchorFile;
+  let parsed: AnchorFile;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8")) as AnchorFile;
+  } catch {
+    // A damaged file anchors nothing (as if deleted, which README says is not detected); the console must not fail on it.
+    return { version: 1, chains: {} };
+  }
   const chains: Record<string, AnchorEntry> = {};
   for (const [chain, e] of Object.entries(parsed.chains ?? {})) {
     if (Number.isInteger(e?.seq) && typeof e.hash === "string" && macMatches(key, chain, e.seq, e.hash, e.mac)) chains[chain] = e;

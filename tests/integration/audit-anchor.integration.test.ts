@@ -157,5 +157,7 @@ describe("the anchor outside the database", () => {
     forged.chains[org.id] = { ...forged.chains[org.id], seq: 2, hash: head.hash };
     writeFileSync(file, JSON.stringify(forged));
     expect(readAnchor(file, key).chains).toEqual({});
+    writeFileSync(file, "{ not json");
+    expect(readAnchor(file, key).chains).toEqual({});
   });
 });
