@@ -27,7 +27,7 @@ describe("members table", () => {
     const mine = screen.getByTestId("member-ann@acme.example");
     expect(within(mine).getByText("you")).toBeInTheDocument();
     expect(within(mine).getByText("auditor")).toBeInTheDocument();
-    expect(within(mine).getByText("2026-02-03 04:05")).toBeInTheDocument();
+    expect(within(mine).getByText("2026-02-03 04:05 UTC")).toBeInTheDocument();
   });
 
   it("gives owners a labelled role picker per member that calls the action with the org, member and new role", async () => {
