@@ -29,8 +29,7 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  // maxHeight + contain: the editor scrolls inside itself, so typing in a long file lays out the editor, not the page.
-  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "var(--color-white)", color: "var(--color-ink)", maxHeight: "80vh", contain: "layout style" },
+  "&": { fontSize: "13px", border: "1px solid var(--color-line)", borderRadius: "0.5rem", backgroundColor: "var(--color-white)", color: "var(--color-ink)" },
   "&.cm-focused": { outline: "2px solid color-mix(in srgb, var(--color-accent) 40%, transparent)" },
   ".cm-content": { fontFamily: "var(--font-mono)", padding: "8px 0", caretColor: "var(--color-ink)" },
   ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--color-ink)" },
