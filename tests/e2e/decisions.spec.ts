@@ -1,4 +1,6 @@
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
@@ -15,7 +17,12 @@ let context: BrowserContext;
 let page: Page;
 let token = "";
 let relay: DecisionRelay;
+let webhookSecret = "";
 let stateDir = "";
+// The org's SIEM: one local receiver for the signed webhook (/hook) and the OTLP/HTTP logs export (/v1/logs).
+let siem: http.Server;
+let siemUrl = "";
+const received = { hook: [] as { headers: http.IncomingHttpHeaders; body: string }[], otlp: [] as { headers: http.IncomingHttpHeaders; body: string }[] };
 // The fixtures were captured on 2026-11-27; the page's window is set to that day.
 const DAY = "/o/acme/decisions?from=2026-11-27T00%3A00&to=2026-11-28T00%3A00";
 
@@ -31,9 +38,22 @@ test.beforeAll(async ({ browser }, info) => {
   token = await page.getByLabel(`Secret of agent token ${name}`).inputValue();
   expect(token).toMatch(/^cha_/);
   stateDir = mkdtempSync(path.join(os.tmpdir(), "charter-e2e-relay-"));
+  siem = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      (req.url === "/v1/logs" ? received.otlp : received.hook).push({ headers: req.headers, body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => siem.listen(0, "127.0.0.1", r));
+  siemUrl = `http://127.0.0.1:${(siem.address() as { port: number }).port}`;
 });
 
 test.afterAll(async () => {
+  await page?.request.delete("/api/v1/orgs/acme/webhook");
+  await page?.request.delete("/api/v1/orgs/acme/decisions/otlp-export");
+  await new Promise((r) => siem?.close(r));
   await relay?.stop();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   await context?.close();
@@ -50,6 +70,21 @@ test("an admin switches collection on: the draft gains Codex's [otel] section po
   await expect(page.getByRole("status").filter({ hasText: "now carries the [otel] section" })).toBeVisible();
   const draft = await (await page.request.get("/api/v1/orgs/acme/draft")).json();
   expect(draft.toml).toContain('[otel]\nlog_guardian_assessments = true\nexporter = { otlp-http = { endpoint = "http://127.0.0.1:4399/v1/logs", protocol = "json" } }');
+});
+
+test("an owner points the org's SIEM webhook and OTLP export at a receiver", async () => {
+  const hook = await page.request.put("/api/v1/orgs/acme/webhook", { data: { url: `${siemUrl}/hook`, enabled: true } });
+  expect(hook.status()).toBe(200);
+  webhookSecret = (await hook.json()).secret;
+  await page.goto("/o/acme/decisions");
+  const form = page.getByRole("form", { name: "OTLP export" });
+  await form.getByLabel("Logs endpoint (OTLP/HTTP)").fill(`${siemUrl}/v1/logs`);
+  await form.getByLabel(/^Headers/).fill("Authorization: Bearer e2e-siem-credential");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByRole("status")).toHaveText("Saved.");
+  await expect(form.getByLabel(/^Headers/)).toHaveValue("");
+  await expect(form).toContainText("saved: Authorization");
+  await expectAccessible(page);
 });
 
 test("a host's real Codex output goes through the relay and shows up on the Decisions page", async ({ baseURL }) => {
@@ -87,6 +122,28 @@ test("a host's real Codex output goes through the relay and shows up on the Deci
   await expect(page.getByText("MOCK-RATIONALE: writing outside the workspace was not requested.")).toBeVisible();
   await expect(page.getByTestId("decision-arguments")).toContainText('"sandbox_permissions": "require_escalated"');
   await expectAccessible(page);
+});
+
+test("the SIEM receives every decision once: signed on the webhook, as OTLP log records on the export", async () => {
+  const hookIds = () =>
+    received.hook.filter((r) => r.headers["x-charter-event"] === "decisions.recorded").flatMap((r) => (JSON.parse(r.body).data.decisions as { id: string }[]).map((d) => d.id));
+  const attrs = (r: { key: string; value: Record<string, unknown> }[]) => Object.fromEntries(r.map((a) => [a.key, Object.values(a.value)[0]]));
+  const otlpRecords = () =>
+    received.otlp.flatMap((r) => (JSON.parse(r.body).resourceLogs as { scopeLogs: { logRecords: { attributes: { key: string; value: Record<string, unknown> }[] }[] }[] }[]).flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((l) => attrs(l.attributes)))));
+  const otlpIds = () => otlpRecords().filter((a) => a["event.name"] === "charter.decision").map((a) => String(a["decision.id"]));
+  // The server's delivery loop sends within seconds of the upload.
+  await expect.poll(() => hookIds().length, { timeout: 30_000 }).toBe(RUNS.length);
+  await expect.poll(() => otlpIds().length, { timeout: 30_000 }).toBe(RUNS.length);
+  expect(new Set(hookIds()).size).toBe(RUNS.length);
+  expect(new Set(otlpIds()).size).toBe(RUNS.length);
+  expect([...hookIds()].sort()).toEqual([...otlpIds()].sort());
+  for (const r of received.hook) {
+    const ts = String(r.headers["x-charter-timestamp"]);
+    expect(r.headers["x-charter-signature"]).toBe(`sha256=${createHmac("sha256", webhookSecret).update(`${ts}.${r.body}`).digest("hex")}`);
+  }
+  expect(received.otlp.every((r) => r.headers.authorization === "Bearer e2e-siem-credential")).toBe(true);
+  // The audit log follows on the export too, starting with the export's own creation.
+  await expect.poll(() => otlpRecords().filter((a) => a["event.name"] === "charter.audit").map((a) => a["audit.action"]), { timeout: 30_000 }).toContain("decisions.otlp_export.created");
 });
 
 test("an admin replays a stricter policy on the real requests and sees exactly which would now be denied", async () => {
