@@ -235,11 +235,11 @@ export async function ingestOtlpLogs(db: Db, req: Request, now = Date.now()): Pr
 }
 
 /** `GET /api/v1/agent/decisions`: whether the host's org collects decisions, the relay port and the masking rules. */
-export async function hostCollectionSettings(db: Db, req: Request): Promise<{ collect: boolean; relayPort: number; mask: MaskRules }> {
+export async function hostCollectionSettings(db: Db, req: Request): Promise<{ collect: boolean; relayPort: number; mask: MaskRules; exactRequests: boolean }> {
   const secret = bearer(req);
   if (!secret || !looksLikeSecret(secret, AGENT_TOKEN_PREFIX)) throw new AppError("unauthenticated", "Send the host's agent token as Authorization: Bearer cha_….");
   const token = await db.agentToken.findUnique({ where: { tokenHash: hashSecret(secret) }, select: { orgId: true, revokedAt: true } });
   if (!token || token.revokedAt) throw new AppError("unauthenticated", "Unknown or revoked agent token.");
   const s = await readSettings(db, token.orgId);
-  return { collect: s.collect, relayPort: s.relayPort, mask: s.mask };
+  return { collect: s.collect, relayPort: s.relayPort, mask: s.mask, exactRequests: s.exactRequests };
 }

@@ -105,7 +105,7 @@ export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, r
     where: { orgId: ctx.org.id, status: { in: ["allow", "deny"] } },
     orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
     take: r.lastN,
-    select: { id: true, kind: true, status: true, toolName: true, mcpServer: true, arguments: true },
+    select: { id: true, kind: true, status: true, toolName: true, mcpServer: true, arguments: true, reviewRequest: true },
   });
   const picked = stratify(rows, r.sample * 2);
   const jobs: Job[] = [];
@@ -117,7 +117,9 @@ export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, r
       skipped++;
       continue;
     }
-    jobs.push({ sampleId: `${REPLAY_PREFIX}${d.id}`, sampleName: `${REPLAY_PREFIX}${d.id}`, kind: d.kind, attempt: 1, expectedOutcome: d.status, action, transcript: [], requestMessage: composeReviewRequest({ action, transcript: [], retryReason: null }) });
+    // The exact request the reviewer read when the relay sent it (full replay fidelity); else one rebuilt from the action.
+    const requestMessage = d.reviewRequest ?? composeReviewRequest({ action, transcript: [], retryReason: null });
+    jobs.push({ sampleId: `${REPLAY_PREFIX}${d.id}`, sampleName: `${REPLAY_PREFIX}${d.id}`, kind: d.kind, attempt: 1, expectedOutcome: d.status, action, transcript: [], requestMessage });
   }
   if (!jobs.length) throw new AppError("validation_failed", rows.length ? "None of the recent decisions can be replayed (their actions were not logged with arguments)." : "There are no allowed or denied decisions to replay yet.");
   const resolved = deps.provider ? { provider: deps.provider, concurrency: 4, timeoutMs: 0 } : await resolveProvider(db, ctx, r.provider, r.model);

@@ -38,6 +38,8 @@ export const decisionLineSchema = z.strictObject({
   hostName: nullableText(255),
   policyVersion: z.number().int().min(0).nullable(),
   masked: z.array(z.strictObject({ path: shortText(500), rule: shortText(200), count: z.number().int().min(1) })).max(1000),
+  /** The exact reviewer request from the reviewer's session file (relays send it when the org asks for it). */
+  reviewRequest: shortText(200_000).nullable().optional(),
 });
 export type DecisionLine = z.infer<typeof decisionLineSchema>;
 
@@ -55,6 +57,8 @@ export const decisionSettingsSchema = z.strictObject({
   relayPort: z.number().int().min(1024, "Use a port from 1024 to 65535").max(65535, "Use a port from 1024 to 65535"),
   retentionDays: z.number().int().min(1, "Keep decisions at least 1 day").max(3650, "At most 3650 days"),
   mask: maskRulesSchema,
+  /** Full replay fidelity: relays attach the exact reviewer request, read from Codex's session files. */
+  exactRequests: z.boolean().default(false),
 });
 export type DecisionSettingsInput = z.input<typeof decisionSettingsSchema>;
 

@@ -13,6 +13,7 @@ export interface DecisionSettingsView {
   relayPort: number;
   retentionDays: number;
   mask: Required<MaskRules>;
+  exactRequests: boolean;
   updatedAt: Date | null;
   updatedByLabel: string | null;
 }
@@ -32,6 +33,7 @@ export async function readSettings(db: Pick<Db, "decisionSetting">, orgId: strin
     relayPort: s?.relayPort ?? DEFAULT_RELAY_PORT,
     retentionDays: s?.retentionDays ?? DEFAULT_RETENTION_DAYS,
     mask: { patterns: (s?.maskPatterns as { name: string; pattern: string }[] | undefined) ?? [], jsonPaths: s?.maskJsonPaths ?? [] },
+    exactRequests: s?.exactRequests ?? false,
     updatedAt: s?.updatedAt ?? null,
     updatedByLabel: s?.updatedByLabel ?? null,
   };
@@ -51,7 +53,7 @@ export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: Decis
   const label = auditActor(ctx.actor).label;
   await db.$transaction(async (tx) => {
     const before = await readSettings(tx, ctx.org.id);
-    const data = { collect: next.collect, relayPort: next.relayPort, retentionDays: next.retentionDays, maskPatterns: next.mask.patterns, maskJsonPaths: next.mask.jsonPaths, updatedByLabel: label };
+    const data = { collect: next.collect, relayPort: next.relayPort, retentionDays: next.retentionDays, maskPatterns: next.mask.patterns, maskJsonPaths: next.mask.jsonPaths, exactRequests: next.exactRequests, updatedByLabel: label };
     await tx.decisionSetting.upsert({ where: { orgId: ctx.org.id }, create: { orgId: ctx.org.id, ...data }, update: data });
     const diff: Record<string, { before: unknown; after: unknown }> = {};
     const pairs: [string, unknown, unknown][] = [
@@ -60,6 +62,7 @@ export async function saveDecisionSettings(db: Db, ctx: OrgContext, input: Decis
       ["retentionDays", before.retentionDays, next.retentionDays],
       ["maskPatterns", before.mask.patterns, next.mask.patterns],
       ["maskJsonPaths", before.mask.jsonPaths, next.mask.jsonPaths],
+      ["exactRequests", before.exactRequests, next.exactRequests],
     ];
     for (const [field, b, a] of pairs) if (JSON.stringify(b) !== JSON.stringify(a)) diff[field] = { before: b, after: a };
     await recordAudit(tx, { orgId: ctx.org.id, actor: auditActor(ctx.actor), action: "decisions.settings.updated", target: { type: "decision_settings", id: ctx.org.id }, diff, request });

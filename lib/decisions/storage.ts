@@ -43,6 +43,7 @@ const COLUMNS = [
   "callId",
   "turnId",
   "masked",
+  "reviewRequest",
 ];
 
 // The columns a line fills by name (json_populate_recordset matches the line's keys to the table's columns); the org,
@@ -133,6 +134,7 @@ export function decisionRow(origin: DecisionOrigin, d: DecisionLine): unknown[] 
     d.callId,
     d.turnId,
     JSON.stringify(d.masked),
+    d.reviewRequest ?? null,
   ];
 }
 export const DECISION_COLUMNS = COLUMNS;

@@ -67,6 +67,7 @@ export const saveDecisionSettingsOp = defineOperation({
     relayPort: z.number().int(),
     retentionDays: z.number().int(),
     mask: maskRules,
+    exactRequests: z.boolean(),
     updatedAt: z.string().nullable(),
     updatedByLabel: z.string().nullable(),
     draftRevision: z.number().int().nullable(),

@@ -1,13 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAgentToken } from "../../lib/agents";
 import type { OrgContext } from "../../lib/auth/actor";
-import { saveDecisionSettings } from "../../lib/decisions";
+import { replayFlips, saveDecisionSettings, startReplay } from "../../lib/decisions";
 import { DecisionRelay, startRelay } from "../../packages/agent/src/relay";
 import { joinRecords, logsFromJson, maskDecision } from "../../packages/agent/src/relay/records";
-import { RUNS, logBodies, toProtobuf, type Run } from "../support/codex-telemetry";
+import { RUNS, TELEMETRY_DIR, logBodies, toProtobuf, type Run } from "../support/codex-telemetry";
 import { startDecisionsServer } from "../support/decisions-server";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 import { testRequest } from "../support/request";
@@ -29,8 +29,8 @@ async function host() {
   return { ctx, secret, stateDir };
 }
 
-async function relayFor(server: URL, secret: string, org: string, stateDir: string) {
-  const relay = new DecisionRelay({ server, token: secret, org, stateDir, log: () => {} }, { port: 0, tickMs: 3_600_000, spool: { segmentMs: 0 } });
+async function relayFor(server: URL, secret: string, org: string, stateDir: string, extra: { sessionsDir?: string; exactRequests?: boolean } = {}) {
+  const relay = new DecisionRelay({ server, token: secret, org, stateDir, log: () => {} }, { port: 0, tickMs: 3_600_000, spool: { segmentMs: 0 }, ...extra });
   await relay.start();
   cleanups.push(() => relay.stop());
   return relay;
@@ -51,6 +51,37 @@ async function exportRun(relay: DecisionRelay, run: Run, protocol: "json" | "pro
 const expected = (run: Run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes))))).map((d) => maskDecision(d));
 
 describe("the host relay", () => {
+  it("with full replay fidelity, attaches the exact reviewer request from Codex's session files, and a replay sends it", async () => {
+    const { ctx, secret, stateDir } = await host();
+    const server = await startDecisionsServer(db, NOW);
+    cleanups.push(() => server.close());
+    const run: Run = "0.171.0-deny1";
+    const relay = await relayFor(server.url, secret, ctx.org.slug, stateDir, { sessionsDir: path.join(TELEMETRY_DIR, run, "sessions"), exactRequests: true });
+    await exportRun(relay, run);
+    await relay.tick(true);
+    expect(relay.status()).toMatchObject({ uploaded: 1, lastError: null });
+    const captured = JSON.parse(readFileSync(path.join(TELEMETRY_DIR, run, "reviewer-requests", "003-POST-_v1_responses.raw"), "utf8")) as { input: { role: string; content: { text?: string }[] }[] };
+    const sent = captured.input.filter((m) => m.role === "user").map((m) => m.content.map((c) => c.text ?? "").join("")).find((t) => t.includes(">>> APPROVAL REQUEST START"));
+    const [stored] = await db.decision.findMany({ where: { orgId: ctx.org.id } });
+    expect(stored.reviewRequest).toBe(sent);
+
+    const replay = await startReplay(db, ctx, { policy: { source: "pasted", text: "Deny anything outside the workspace." }, provider: "baseline", lastN: 10, sample: 5 });
+    await replay.done;
+    const [result] = await db.sandboxResult.findMany({ where: { runId: replay.runId } });
+    expect(result.requestMessage).toBe(sent);
+    expect((await replayFlips(db, ctx, replay.runId)).total).toBe(1);
+  });
+
+  it("without it, sends no reviewer request even when session files are there", async () => {
+    const { ctx, secret, stateDir } = await host();
+    const server = await startDecisionsServer(db, NOW);
+    cleanups.push(() => server.close());
+    const relay = await relayFor(server.url, secret, ctx.org.slug, stateDir, { sessionsDir: path.join(TELEMETRY_DIR, "0.171.0-deny1", "sessions") });
+    await exportRun(relay, "0.171.0-deny1");
+    await relay.tick(true);
+    expect((await db.decision.findFirstOrThrow({ where: { orgId: ctx.org.id } })).reviewRequest).toBeNull();
+  });
+
   it("turns the real Codex exports (JSON and protobuf) into exactly the decisions the dashboard stores", async () => {
     const { ctx, secret, stateDir } = await host();
     writeFileSync(path.join(stateDir, "pull-x.json"), JSON.stringify({ org: ctx.org.slug, version: 7 }));

@@ -173,7 +173,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
       {canPublish && (
         <>
           <Section id="collection" title="Collection, retention and masking" description="When collection is on, the draft gains the [otel] section that makes Codex report each Auto-review to the host agent's relay on loopback; review it in the diff and publish it like any change.">
-            <CollectionSettings org={ctx.org.slug} current={{ collect: settings.collect, relayPort: settings.relayPort, retentionDays: settings.retentionDays, patterns: settings.mask.patterns, jsonPaths: settings.mask.jsonPaths }} />
+            <CollectionSettings org={ctx.org.slug} current={{ collect: settings.collect, relayPort: settings.relayPort, retentionDays: settings.retentionDays, patterns: settings.mask.patterns, jsonPaths: settings.mask.jsonPaths, exactRequests: settings.exactRequests }} />
           </Section>
           {groupCollection.length > 0 && (
             <Section id="group-collection" title="Collection per group" description="A group can inherit the org's switch or turn collection on or off for its hosts. The switch edits the group's overlay draft; publish the overlay (Groups) for it to reach the hosts.">

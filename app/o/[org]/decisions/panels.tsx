@@ -65,6 +65,7 @@ interface Current {
   retentionDays: number;
   patterns: { name: string; pattern: string }[];
   jsonPaths: string[];
+  exactRequests: boolean;
 }
 
 /** Collection switch, relay port, retention and the org's masking rules (one `name = regex` per line, one path per line). */
@@ -88,6 +89,7 @@ export function CollectionSettings({ org, current }: { org: string; current: Cur
             relayPort: Number(data.get("relayPort")),
             retentionDays: Number(data.get("retentionDays")),
             mask: { patterns, jsonPaths: String(data.get("jsonPaths") ?? "").split("\n").map((l) => l.trim()).filter(Boolean) },
+            exactRequests: data.get("exactRequests") === "on",
           });
           if (!r.ok) return setMessage({ ok: false, text: r.error.message });
           setMessage({ ok: true, text: r.data.draftRevision ? `Saved. The draft (revision ${r.data.draftRevision}) now ${r.data.collect ? "carries" : "no longer carries"} the [otel] section: review the diff and publish it.` : "Saved." });
@@ -95,6 +97,7 @@ export function CollectionSettings({ org, current }: { org: string; current: Cur
         });
       }}>
       <label className="flex items-center gap-2"><input type="checkbox" name="collect" defaultChecked={current.collect} /> Collect decisions from hosts</label>
+      <label className="flex items-center gap-2"><input type="checkbox" name="exactRequests" defaultChecked={current.exactRequests} /> Full replay fidelity: relays read the reviewer&apos;s session files for the exact request (masked like the rest)</label>
       <div className="flex flex-wrap gap-3">
         <label className="flex flex-col gap-1">Relay port (loopback)<input name="relayPort" type="number" min={1024} max={65535} defaultValue={current.relayPort} className={`${inputCls} w-28`} /></label>
         <label className="flex flex-col gap-1">Keep decisions (days)<input name="retentionDays" type="number" min={1} max={3650} defaultValue={current.retentionDays} className={`${inputCls} w-28`} /></label>

@@ -7,10 +7,12 @@
 import http from "node:http";
 import https from "node:https";
 import { readdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Joiner, OtlpError, isDecisionRecord, logsFromJson, logsFromProtobuf, maskDecision, type MaskRules } from "./records";
 import { Spool, type SpoolStats } from "./spool";
+import { SessionReader } from "./sessions";
 
 /** What `run` hands the relay (see ../relay-hook.ts): the server, the host token and the last check-in answer. */
 export interface RelayContext {
@@ -26,6 +28,8 @@ export interface CollectionSettings {
   collect: boolean;
   relayPort: number;
   mask?: MaskRules;
+  /** Full replay fidelity: attach the exact reviewer request, read from Codex's session files. */
+  exactRequests?: boolean;
 }
 
 export interface RelayOptions {
@@ -38,6 +42,9 @@ export interface RelayOptions {
   tickMs?: number;
   mask?: MaskRules;
   now?: () => number;
+  /** Codex's session files (CODEX_HOME/sessions), read for the exact reviewer request when `exactRequests` is on. */
+  sessionsDir?: string;
+  exactRequests?: boolean;
 }
 
 export interface RelayStatus {
@@ -60,6 +67,8 @@ export class DecisionRelay {
   private readonly spool: Spool;
   private timer: NodeJS.Timeout | null = null;
   private mask: MaskRules;
+  private exactRequests: boolean;
+  private readonly sessions: SessionReader | null;
   private uploading: Promise<void> | null = null;
   private retryAt = 0;
   private backoffMs = 1_000;
@@ -81,6 +90,8 @@ export class DecisionRelay {
     this.spool = new Spool({ dir: path.join(dir, "spool"), ...opts.spool, now: this.now });
     this.pendingFile = path.join(dir, "pending.json");
     this.mask = opts.mask ?? {};
+    this.exactRequests = opts.exactRequests ?? false;
+    this.sessions = opts.sessionsDir ? new SessionReader(opts.sessionsDir) : null;
     this.joiner = new Joiner({ holdMs: opts.holdMs, policyVersion: () => this.currentPolicyVersion() });
     try {
       this.joiner.restore(JSON.parse(readFileSync(this.pendingFile, "utf8")));
@@ -106,6 +117,11 @@ export class DecisionRelay {
   /** New rules from Charter (ingest answer or check-in): used for every decision masked from now on. */
   setMask(mask: MaskRules | undefined) {
     if (mask) this.mask = mask;
+  }
+
+  /** Whether to attach the exact reviewer request from Codex's session files (the org's replay fidelity). */
+  setExactRequests(on: boolean | undefined) {
+    if (typeof on === "boolean") this.exactRequests = on;
   }
 
   /** Takes OTLP log records (as the receiver does); returns how many decisions were completed. */
@@ -166,7 +182,17 @@ export class DecisionRelay {
   private spoolDecisions(decisions: ReturnType<Joiner["add"]>) {
     if (!decisions.length) return;
     this.counters.decisions += decisions.length;
-    this.spool.append(decisions.map((d) => JSON.stringify(maskDecision(d, this.mask))));
+    const reader = this.exactRequests ? this.sessions : null;
+    this.spool.append(decisions.map((d) => JSON.stringify(maskDecision(reader ? { ...d, reviewRequest: this.readRequest(reader, d) } : d, this.mask))));
+  }
+
+  private readRequest(reader: SessionReader, d: { conversationId: string; turnId: string | null; occurredAt: string }): string | null {
+    try {
+      return reader.find(d);
+    } catch (err) {
+      this.ctx.log(`charter-agent relay: warning: could not read Codex session files: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   private savePending() {
@@ -325,13 +351,15 @@ async function collectionSettings(ctx: RelayContext): Promise<CollectionSettings
 export async function startRelay(ctx: RelayContext): Promise<{ update(settings: Record<string, unknown>): void; stop(): Promise<void> } | null> {
   const settings = await collectionSettings(ctx);
   if (!settings?.collect) return null;
-  const relay = new DecisionRelay(ctx, { port: settings.relayPort, mask: settings.mask });
+  const codexHome = process.env.CODEX_HOME || path.join(os.homedir(), ".codex");
+  const relay = new DecisionRelay(ctx, { port: settings.relayPort, mask: settings.mask, exactRequests: settings.exactRequests, sessionsDir: path.join(codexHome, "sessions") });
   const port = await relay.start();
   ctx.log(`charter-agent relay: receiving Codex OTLP logs on http://127.0.0.1:${port}/v1/logs`);
   return {
     update(next) {
       const s = next?.decisions as CollectionSettings | undefined;
       if (s?.mask) relay.setMask(s.mask);
+      relay.setExactRequests(s?.exactRequests);
     },
     stop: () => relay.stop(),
   };

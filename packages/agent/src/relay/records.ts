@@ -281,6 +281,8 @@ export interface Decision {
   hostName: string | null;
   policyVersion: number | null;
   masked: MaskedField[];
+  /** The exact request the reviewer read, from its session file (only when the org asks for full replay fidelity). */
+  reviewRequest?: string | null;
 }
 
 const str = (v: AttrValue | undefined): string | null => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null);
@@ -564,6 +566,7 @@ export function maskDecision<T extends Decision>(decision: T, rules: MaskRules =
   }
   out.rationale = maskString(out.rationale, "rationale", c, found);
   out.arguments = maskValue(out.arguments, "arguments", c, found);
+  if (typeof out.reviewRequest === "string") out.reviewRequest = maskString(out.reviewRequest, "reviewRequest", c, found);
   out.masked = [...found.values()];
   return out;
 }

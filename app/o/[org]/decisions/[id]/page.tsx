@@ -54,6 +54,11 @@ export default async function DecisionPage({ params }: { params: Promise<{ org: 
           <p className="mt-2 text-xs text-muted">Masked: {masked.map((m) => `${m.path} (${m.rule}${m.count > 1 ? ` ×${m.count}` : ""})`).join(", ")}</p>
         )}
       </Section>
+      {d.reviewRequest && (
+        <Section id="review-request" title="Exact reviewer request" description="What Codex asked its reviewer, read from the reviewer's session file on the host (full replay fidelity), secrets masked. A replay sends this text.">
+          <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md border border-line bg-panel p-3 font-mono text-xs" data-testid="decision-review-request">{d.reviewRequest}</pre>
+        </Section>
+      )}
       <Section id="facts" title="Details">
         <dl className="grid grid-cols-[12rem_1fr] gap-x-4 gap-y-1 text-sm">
           {rows.map(([k, v]) => (
