@@ -11,6 +11,7 @@ import { launchRun, resolvePolicy, startRun, type Job } from "../sandbox/runs";
 import { resolveProvider } from "../sandbox/provider-settings";
 import { policyChoiceSchema } from "../sandbox/schemas";
 import { createSample, listSamples } from "../sandbox/samples";
+import { attachEvidence } from "../policies";
 import { getDecision, summarise } from "./query";
 
 /*
@@ -200,4 +201,62 @@ export async function replayDecisionInSandbox(db: Db, ctx: OrgContext, id: strin
   const sample = existing ?? (await addDecisionToSamples(db, ctx, id, request));
   const run = await startRun(db, ctx, { policy: { source: "draft" }, provider: "baseline", sampleIds: [sample.id] }, request);
   return { runId: run.id, sampleId: sample.id };
+}
+
+/** The change-request attachment of a replay on real decisions (refId: the replay's sandbox run). */
+export const REPLAY_EVIDENCE_KIND = "decision_replay";
+
+/**
+ * Replays the proposed Auto-review policy of a change request on the org's real decisions and attaches the replay to
+ * the request, when the org has allow/deny decisions. Called beside the sample-library impact (lib/sandbox/impact.ts),
+ * with the same reviewer. Never throws: the request must not fail because evidence could not be gathered.
+ */
+export async function attachDecisionReplay(
+  db: Db,
+  ctx: OrgContext,
+  cr: { number: number; revision: number; policy: string },
+  provider: "org" | "baseline",
+  request?: RequestInfo,
+): Promise<StartedReplay | null> {
+  try {
+    const any = await db.decision.findFirst({ where: { orgId: ctx.org.id, status: { in: ["allow", "deny"] } }, select: { id: true } });
+    if (!any) return null;
+    const replay = await startReplay(db, ctx, { policy: { source: "pasted", text: cr.policy }, provider, lastN: 1000, sample: 100 }, request);
+    const label = `Replay of revision ${cr.revision} on ${replay.replayed} real decisions (${provider === "org" ? "the org's provider" : "baseline rules"})`;
+    await attachEvidence(db, ctx, cr.number, { kind: REPLAY_EVIDENCE_KIND, refId: replay.runId, label }, request);
+    if (provider === "baseline") await replay.done;
+    return replay;
+  } catch (err) {
+    console.error(`[charter] replay on real decisions for change request #${cr.number} was not attached:`, err);
+    return null;
+  }
+}
+
+export interface ReplayImpact {
+  runId: string;
+  revision: number;
+  /** Real decisions replayed, and how many have been reviewed so far. */
+  total: number;
+  completed: number;
+  running: boolean;
+  /** Was deny, now allow. */
+  towardAllow: number;
+  /** Was allow, now deny (or the reviewer failed closed). */
+  towardDeny: number;
+}
+
+/** The newest replay attachment's numbers, or null when the request carries none. */
+export async function decisionReplayImpact(db: Db, ctx: OrgContext, attachments: readonly { kind: string; refId: string; label: string }[]): Promise<ReplayImpact | null> {
+  const latest = [...attachments].reverse().find((x) => x.kind === REPLAY_EVIDENCE_KIND);
+  if (!latest) return null;
+  const r = await replayFlips(db, ctx, latest.refId);
+  return {
+    runId: latest.refId,
+    revision: Number(/revision (\d+)/.exec(latest.label)?.[1] ?? 0),
+    total: r.total,
+    completed: r.completed,
+    running: r.status === "running",
+    towardAllow: r.flips.filter((f) => f.now === "allow").length,
+    towardDeny: r.flips.filter((f) => f.was === "allow").length,
+  };
 }

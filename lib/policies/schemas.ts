@@ -68,7 +68,7 @@ export const reportQuerySchema = z
   .refine((v) => v.from.getTime() <= v.to.getTime(), { message: "The range ends before it starts", path: ["to"] });
 
 export const attachmentSchema = z.object({
-  kind: z.enum(["sandbox_run", "sandbox_comparison", "policy_impact"]),
+  kind: z.enum(["sandbox_run", "sandbox_comparison", "policy_impact", "decision_replay"]),
   refId: z.string().trim().min(1).max(100),
   label: z.string().trim().min(1).max(200),
 });

@@ -62,6 +62,9 @@ export async function attachPolicyImpact(
     // The baseline answers in milliseconds: finish before replying, so the request page shows final numbers. A model
     // provider may take minutes; its runs finish in the background and the page reads them as they come.
     if (provider === "baseline") await Promise.all([a.done, b.done]);
+    // When the org has real decisions, the proposed policy is also replayed on them (lib/decisions/replay.ts).
+    const { attachDecisionReplay } = await import("../decisions/replay");
+    await attachDecisionReplay(db, ctx, { number: cr.number, revision: cr.revision, policy: after }, provider, request);
     return { a, b };
   } catch (err) {
     console.error(`[charter] impact evidence for change request #${cr.number} was not gathered:`, err);

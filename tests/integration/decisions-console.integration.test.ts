@@ -16,6 +16,9 @@ import {
   UNKNOWN_CWD,
 } from "../../lib/decisions";
 import { getDraftOrEmpty, saveDraft } from "../../lib/policies/draft";
+import { createChangeRequest, getChangeRequest } from "../../lib/policies/changes";
+import { publishDraft } from "../../lib/policies/versions";
+import { decisionReplayImpact } from "../../lib/decisions/replay";
 import { joinRecords, logsFromJson } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies } from "../support/codex-telemetry";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
@@ -214,5 +217,41 @@ describe("NDJSON export and alerts", () => {
     expect(audit).toHaveLength(2);
     expect(audit.every((a) => a.actorType === "system")).toBe(true);
     expect(await db.webhookDelivery.count({ where: { orgId: ctx.org.id, event: "decisions.alert" } })).toBe(2);
+  });
+});
+
+describe("a change request's replay on real decisions", () => {
+  const STRICTER = `allowed_approvals_reviewers = ["auto_review", "user"]
+guardian_policy_config = """
+Never approve writes to the hooks directory outside the sandbox: \`touch /opt/codex-hooks/outside\`.
+"""
+`;
+
+  it("is attached when the policy text changes and the org has decisions: N of M real decisions flip toward deny", async () => {
+    const ctx = await member();
+    await withFixtures(ctx);
+    await saveDraft(db, ctx, { toml: 'allowed_approvals_reviewers = ["auto_review", "user"]\n', baseRevision: 0 });
+    await publishDraft(db, ctx, { note: "base" });
+    await saveDraft(db, ctx, { toml: STRICTER, baseRevision: 1 });
+    const cr = await createChangeRequest(db, ctx, { title: "Stricter", note: "no escalations" });
+    const view = await getChangeRequest(db, ctx, cr.number);
+    const attached = view.attachments.find((a) => a.kind === "decision_replay");
+    expect(attached?.label).toMatch(/^Replay of revision 1 on \d+ real decisions \(baseline rules\)$/);
+    const replay = await decisionReplayImpact(db, ctx, view.attachments);
+    expect(replay).toMatchObject({ runId: attached!.refId, revision: 1, running: false, towardAllow: 0, towardDeny: 1 });
+    expect(replay!.total).toBe(replay!.completed);
+    const flips = await replayFlips(db, ctx, attached!.refId);
+    expect(flips.flips.map((f) => [f.was, f.now, f.summary])).toEqual([["allow", "deny", expect.stringContaining("touch /opt/codex-hooks/outside/escalated.txt")]]);
+  });
+
+  it("is not attached when the org has no decisions", async () => {
+    const ctx = await member();
+    await saveDraft(db, ctx, { toml: 'allowed_approvals_reviewers = ["auto_review", "user"]\n', baseRevision: 0 });
+    await publishDraft(db, ctx, { note: "base" });
+    await saveDraft(db, ctx, { toml: STRICTER, baseRevision: 1 });
+    const cr = await createChangeRequest(db, ctx, { title: "Stricter", note: "no escalations" });
+    const view = await getChangeRequest(db, ctx, cr.number);
+    expect(view.attachments.map((a) => a.kind)).toEqual(["policy_impact"]);
+    expect(await decisionReplayImpact(db, ctx, view.attachments)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { DecisionStats, StatusCounts } from "@/lib/decisions";
-import { BreakdownBars, OverTimeBars, STATUS_FILL, STATUS_LABEL, STATUS_ORDER } from "./status-bars";
+import { BreakdownBars, OverTimeBars } from "./status-bars";
+import { STATUS_FILL, STATUS_LABEL, STATUS_ORDER } from "./status-colours";
 
 /*
  * The Decisions page's charts (recharts, in status-bars.tsx): a stacked series over time and a chart per breakdown,

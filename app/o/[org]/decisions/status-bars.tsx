@@ -1,16 +1,13 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { STATUS_FILL, STATUS_LABEL, STATUS_ORDER, type ChartStatus } from "./status-colours";
 
 /*
  * The Decisions page's charts, drawn with recharts in the browser. Each chart is one labelled image (role="img" with
  * every number in its name), so a screen reader gets the data as text and the drawing's own parts stay out of the way.
  */
 
-export const STATUS_ORDER = ["allow", "deny", "failed", "timed_out"] as const;
-export type ChartStatus = (typeof STATUS_ORDER)[number];
-export const STATUS_FILL: Record<ChartStatus, string> = { allow: "#059669", deny: "#e11d48", failed: "#f59e0b", timed_out: "#94a3b8" };
-export const STATUS_LABEL: Record<ChartStatus, string> = { allow: "allow", deny: "deny", failed: "failed (closed)", timed_out: "timed out" };
 
 type Row = { name: string } & Record<ChartStatus, number>;
 

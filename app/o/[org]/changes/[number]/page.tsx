@@ -11,10 +11,13 @@ import { formatTime, shortSha } from "@/components/format";
 import { orNotFound } from "@/components/policies/not-found";
 import { ImpactSummary } from "@/components/policies/impact-summary";
 import { policyImpact } from "@/lib/sandbox/impact";
+import { decisionReplayImpact } from "@/lib/decisions/replay";
+import { ReplaySummary } from "../../decisions/replay-summary";
 
 /** Sandbox evidence links to the run or comparison it names (refId: a run id, or "<a>..<b>" for a comparison). */
 function evidenceHref(base: string, a: { kind: string; refId: string }): string | null {
   if (a.kind === "sandbox_run") return `${base}/sandbox/runs/${encodeURIComponent(a.refId)}`;
+  if (a.kind === "decision_replay") return `${base}/decisions/replays/${encodeURIComponent(a.refId)}`;
   const [x, y] = a.refId.split("..");
   if ((a.kind === "sandbox_comparison" || a.kind === "policy_impact") && x && y) return `${base}/sandbox/compare?a=${encodeURIComponent(x)}&b=${encodeURIComponent(y)}`;
   return null;
@@ -40,6 +43,7 @@ export default async function ChangeRequestPage({ params }: { params: Promise<{ 
   const errors = cr.validation.diagnostics.filter((d) => d.severity === "error");
   const notes = cr.validation.diagnostics.filter((d) => d.severity !== "error");
   const impact = await policyImpact(db, ctx, cr.attachments).catch(() => null);
+  const replay = await decisionReplayImpact(db, ctx, cr.attachments).catch(() => null);
   return (
     <div className="max-w-6xl space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-muted"><Link href={`${base}/changes`} className="hover:underline">Change requests</Link> / #{cr.number}</nav>
@@ -77,6 +81,7 @@ export default async function ChangeRequestPage({ params }: { params: Promise<{ 
 
         <div className="space-y-4">
           {impact ? <ImpactSummary impact={impact} currentRevision={cr.revision} href={`${base}/sandbox/compare?a=${impact.comparison.a.id}&b=${impact.comparison.b.id}`} /> : null}
+          {replay ? <ReplaySummary replay={replay} currentRevision={cr.revision} href={`${base}/decisions/replays/${encodeURIComponent(replay.runId)}`} /> : null}
           <section aria-labelledby="approvals-heading" className="rounded-lg border border-line p-4 text-sm">
             <h2 id="approvals-heading" className="font-medium">Approvals: {cr.approvalsGiven} of {cr.approvalsRequired}</h2>
             {cr.approvals.length === 0 ? <p className="mt-1 text-muted">No decisions yet.</p> : (
