@@ -216,7 +216,7 @@ export async function attachDecisionReplay(
   ctx: OrgContext,
   cr: { number: number; revision: number; policy: string },
   provider: "org" | "baseline",
-  request?: RequestInfo,
+  request: RequestInfo,
 ): Promise<StartedReplay | null> {
   try {
     const any = await db.decision.findFirst({ where: { orgId: ctx.org.id, status: { in: ["allow", "deny"] } }, select: { id: true } });

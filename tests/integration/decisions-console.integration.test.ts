@@ -230,10 +230,10 @@ Never approve writes to the hooks directory outside the sandbox: \`touch /opt/co
   it("is attached when the policy text changes and the org has decisions: N of M real decisions flip toward deny", async () => {
     const ctx = await member();
     await withFixtures(ctx);
-    await saveDraft(db, ctx, { toml: 'allowed_approvals_reviewers = ["auto_review", "user"]\n', baseRevision: 0 });
-    await publishDraft(db, ctx, { note: "base" });
-    await saveDraft(db, ctx, { toml: STRICTER, baseRevision: 1 });
-    const cr = await createChangeRequest(db, ctx, { title: "Stricter", note: "no escalations" });
+    await saveDraft(db, ctx, { toml: 'allowed_approvals_reviewers = ["auto_review", "user"]\n', baseRevision: 0 }, testRequest);
+    await publishDraft(db, ctx, { note: "base" }, testRequest);
+    await saveDraft(db, ctx, { toml: STRICTER, baseRevision: 1 }, testRequest);
+    const cr = await createChangeRequest(db, ctx, { title: "Stricter", note: "no escalations" }, testRequest);
     const view = await getChangeRequest(db, ctx, cr.number);
     const attached = view.attachments.find((a) => a.kind === "decision_replay");
     expect(attached?.label).toMatch(/^Replay of revision 1 on \d+ real decisions \(baseline rules\)$/);
@@ -246,10 +246,10 @@ Never approve writes to the hooks directory outside the sandbox: \`touch /opt/co
 
   it("is not attached when the org has no decisions", async () => {
     const ctx = await member();
-    await saveDraft(db, ctx, { toml: 'allowed_approvals_reviewers = ["auto_review", "user"]\n', baseRevision: 0 });
-    await publishDraft(db, ctx, { note: "base" });
-    await saveDraft(db, ctx, { toml: STRICTER, baseRevision: 1 });
-    const cr = await createChangeRequest(db, ctx, { title: "Stricter", note: "no escalations" });
+    await saveDraft(db, ctx, { toml: 'allowed_approvals_reviewers = ["auto_review", "user"]\n', baseRevision: 0 }, testRequest);
+    await publishDraft(db, ctx, { note: "base" }, testRequest);
+    await saveDraft(db, ctx, { toml: STRICTER, baseRevision: 1 }, testRequest);
+    const cr = await createChangeRequest(db, ctx, { title: "Stricter", note: "no escalations" }, testRequest);
     const view = await getChangeRequest(db, ctx, cr.number);
     expect(view.attachments.map((a) => a.kind)).toEqual(["policy_impact"]);
     expect(await decisionReplayImpact(db, ctx, view.attachments)).toBeNull();

@@ -65,7 +65,7 @@ describe("the host relay", () => {
     const [stored] = await db.decision.findMany({ where: { orgId: ctx.org.id } });
     expect(stored.reviewRequest).toBe(sent);
 
-    const replay = await startReplay(db, ctx, { policy: { source: "pasted", text: "Deny anything outside the workspace." }, provider: "baseline", lastN: 10, sample: 5 });
+    const replay = await startReplay(db, ctx, { policy: { source: "pasted", text: "Deny anything outside the workspace." }, provider: "baseline", lastN: 10, sample: 5 }, testRequest);
     await replay.done;
     const [result] = await db.sandboxResult.findMany({ where: { runId: replay.runId } });
     expect(result.requestMessage).toBe(sent);
