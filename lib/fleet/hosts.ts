@@ -6,6 +6,7 @@ import { requirePermission } from "../orgs/access";
 import { hostState, HOST_STATES, silentAfterMs, type HostState } from "./states";
 import { publishedKeys } from "../bundles/keys";
 import { keyFingerprint, type JWK } from "../bundles/verify";
+import { deliveryAssigner, type Assignment } from "../rollouts/plan";
 
 /** The most hosts one fleet read loads; the page filters and shows a slice of them. */
 export const MAX_FLEET_HOSTS = 50_000;
@@ -27,6 +28,8 @@ export interface FleetHostRow {
   lastError: string | null;
   lastSeenAt: Date | null;
   checkIns: number;
+  /** The version this host is being served (its group and rollout ring decide it): "behind" compares with this. */
+  assignedVersion: number | null;
   state: HostState;
 }
 
@@ -60,8 +63,9 @@ export interface Fleet {
 export async function listFleet(db: Db, ctx: OrgContext, filter: FleetFilter = {}, now = new Date()): Promise<Fleet> {
   requirePermission(ctx, "org:read");
   const silentMs = silentAfterMs();
-  const [current, tokens] = await Promise.all([
+  const [current, assign, tokens] = await Promise.all([
     db.policyVersion.findFirst({ where: { orgId: ctx.org.id }, orderBy: { number: "desc" }, select: { number: true } }),
+    deliveryAssigner(db, ctx.org.id),
     db.agentToken.findMany({
       where: { orgId: ctx.org.id },
       orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
@@ -88,6 +92,7 @@ export async function listFleet(db: Db, ctx: OrgContext, filter: FleetFilter = {
     const hostAt = h?.lastSeenAt ?? null;
     const lastSeenAt = hostAt && bundleAt ? (hostAt > bundleAt ? hostAt : bundleAt) : (hostAt ?? bundleAt);
     const installedVersion = h?.lastSeenAt ? h.installedVersion : (t.checkIn ? (t.checkIn.versionInstalled ?? t.checkIn.versionServed) : null);
+    const assignedVersion = assign({ id: t.id, label: t.group, hostname: h?.hostname, os: h?.os, codexVersion: h?.codexVersion }, installedVersion).version;
     return {
       id: t.id,
       name: t.name,
@@ -105,7 +110,8 @@ export async function listFleet(db: Db, ctx: OrgContext, filter: FleetFilter = {
       lastError: h?.lastSeenAt ? h.lastError : null,
       lastSeenAt,
       checkIns: (h?.checkIns ?? 0) + (t.checkIn?.count ?? 0),
-      state: hostState({ revokedAt: t.revokedAt, lastSeenAt, reportedState: h?.lastSeenAt ? h.reportedState : null, installedVersion }, currentVersion, now, silentMs),
+      assignedVersion,
+      state: hostState({ revokedAt: t.revokedAt, lastSeenAt, reportedState: h?.lastSeenAt ? h.reportedState : null, installedVersion }, assignedVersion, now, silentMs),
     };
   });
   const q = filter.q?.trim().toLowerCase();
@@ -150,8 +156,9 @@ export interface HostHistoryEntry {
 export async function getHost(db: Db, ctx: OrgContext, tokenId: string, now = new Date()) {
   requirePermission(ctx, "org:read");
   if (typeof tokenId !== "string" || tokenId.length > 64) throw new AppError("not_found", "No such host in this organisation.");
-  const [current, token] = await Promise.all([
+  const [current, assign, token] = await Promise.all([
     db.policyVersion.findFirst({ where: { orgId: ctx.org.id }, orderBy: { number: "desc" }, select: { number: true } }),
+    deliveryAssigner(db, ctx.org.id),
     db.agentToken.findFirst({
       where: { id: tokenId, orgId: ctx.org.id },
       select: {
@@ -176,8 +183,9 @@ export async function getHost(db: Db, ctx: OrgContext, tokenId: string, now = ne
   const lastSeenAt = hostAt && bundleAt ? (hostAt > bundleAt ? hostAt : bundleAt) : (hostAt ?? bundleAt);
   const installedVersion = h?.lastSeenAt ? h.installedVersion : (token.checkIn ? (token.checkIn.versionInstalled ?? token.checkIn.versionServed) : null);
   const currentVersion = current?.number ?? null;
-  const state = hostState({ revokedAt: token.revokedAt, lastSeenAt, reportedState: h?.lastSeenAt ? h.reportedState : null, installedVersion }, currentVersion, now, silentAfterMs());
-  return { token, host: h, history, state, lastSeenAt, installedVersion, currentVersion };
+  const assignment: Assignment = assign({ id: token.id, label: token.group, hostname: h?.hostname, os: h?.os, codexVersion: h?.codexVersion }, installedVersion);
+  const state = hostState({ revokedAt: token.revokedAt, lastSeenAt, reportedState: h?.lastSeenAt ? h.reportedState : null, installedVersion }, assignment.version, now, silentAfterMs());
+  return { token, host: h, history, state, lastSeenAt, installedVersion, currentVersion, assignment };
 }
 
 export interface AdoptionPoint {

@@ -248,7 +248,9 @@ async function upsertBatch(tx: Prisma.TransactionClient, rows: string): Promise<
           OR p."codexVersion" IS DISTINCT FROM r."codexVersion"
           OR p."agentVersion" IS DISTINCT FROM r."agentVersion"
           OR p."lastError" IS DISTINCT FROM r."lastError"
-          OR (p."historyAt" AT TIME ZONE 'UTC')::date < (r.at AT TIME ZONE 'UTC')::date) AS record
+          OR (p."historyAt" AT TIME ZONE 'UTC')::date < (r.at AT TIME ZONE 'UTC')::date) AS record,
+        (p."tokenId" IS NULL OR p.hostname IS DISTINCT FROM r.hostname OR p.os IS DISTINCT FROM r.os
+          OR p."codexVersion" IS DISTINCT FROM r."codexVersion") AS regroup
       FROM r
       JOIN "AgentToken" tok ON tok."tokenHash" = r.h AND tok."revokedAt" IS NULL
       JOIN "Organization" o ON o.id = tok."orgId"
@@ -284,6 +286,14 @@ async function upsertBatch(tx: Prisma.TransactionClient, rows: string): Promise<
         NULL, e->>'reason'
       FROM t, jsonb_array_elements(t.events) e
       ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), moved AS (
+      -- A host whose facts changed may now match another group's rules: the bundle endpoint re-plans its org at once,
+      -- so the host gets its new group's file and ring at its next fetch (lib/rollouts/resolve.ts).
+      INSERT INTO "DeliveryChange" ("orgId", "at")
+      SELECT DISTINCT t."orgId", now() FROM t
+      WHERE t.regroup AND EXISTS (SELECT 1 FROM "HostGroup" g WHERE g."orgId" = t."orgId" AND g.rules IS NOT NULL AND g.rules <> 'null'::jsonb)
+      ON CONFLICT ("orgId") DO UPDATE SET "at" = now()
       RETURNING 1
     )
     SELECT i, "tokenId", "orgId", "agentPollSeconds", "prevState", state, hostname, "lastError", "installedVersion",

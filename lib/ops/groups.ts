@@ -96,6 +96,14 @@ const rolloutSummary = z.object({
   createdAt: date,
   finishedAt: date.nullable(),
 });
+const rateSample = z.object({
+  label: z.string(),
+  total: z.number().int(),
+  denied: z.number().int(),
+  failClosed: z.number().int(),
+  denyRate: z.number(),
+  failClosedRate: z.number(),
+});
 const rolloutResponse = rolloutSummary.extend({
   rings: z.array(ringView),
   gate: z
@@ -110,6 +118,17 @@ const rolloutResponse = rolloutSummary.extend({
         failurePercent: z.number(),
         soakElapsedMinutes: z.number(),
         denyRateDelta: z.number().nullable(),
+        decisions: z
+          .object({
+            status: z.enum(["compared", "not_collected"]),
+            note: z.string().nullable(),
+            current: rateSample.nullable(),
+            baseline: rateSample.nullable(),
+            denyRateDelta: z.number().nullable(),
+            failClosedRateDelta: z.number().nullable(),
+          })
+          .nullable()
+          .describe("Auto-review decisions of the ring's hosts on the new version against the previous one; null when the org collects none."),
       }),
       reasons: z.array(z.string()),
     })

@@ -10,6 +10,7 @@ import { loadHosts, touchDelivery, type FleetHostFacts } from "../groups/hosts";
 import { activeRollout, orgGroups, ACTIVE_STATES } from "./plan";
 import { evaluateGates, ringOf, type GateResult, type Gates, type Ring } from "./rings";
 import { notifyRollout } from "./notify";
+import { ringDecisionRates } from "./decisions";
 
 export * from "./rings";
 export { activeRollout, versionForRing, servedBaseVersions, ACTIVE_STATES } from "./plan";
@@ -108,16 +109,13 @@ async function hostsByRing(db: Db | Tx, orgId: string, rings: Ring[]): Promise<{
   return { hosts, ringOfHost: new Map(hosts.map((h) => [h.id, ringOf(orgId, h, rings, byName)])) };
 }
 
-/** Deny-rate change of the ring against the rest, when decision data exists. Decisions are not collected yet: null. */
-async function denyRateDelta(): Promise<number | null> {
-  return null;
-}
-
 async function evaluate(db: Db | Tx, r: RolloutRow, now: Date) {
   const rings = r.rings as Ring[];
   const { hosts, ringOfHost } = await hostsByRing(db, r.orgId, rings);
   const inRing = hosts.filter((h) => ringOfHost.get(h.id) === r.currentRing);
-  return { hosts, ringOfHost, gate: evaluateGates(inRing, r.versionNumber, r.gates as Gates, r.ringStartedAt, now, await denyRateDelta()) };
+  const gates = r.gates as Gates;
+  const rates = await ringDecisionRates(db, r.orgId, { ...r, gates }, inRing.map((h) => h.id));
+  return { hosts, ringOfHost, gate: evaluateGates(inRing, r.versionNumber, gates, r.ringStartedAt, now, rates) };
 }
 
 async function event(tx: Tx, rolloutId: string, kind: string, ring: number | null, detail: object | null, at = new Date()) {

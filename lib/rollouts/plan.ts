@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import type { GroupDef, HostFacts } from "../groups/membership";
-import { byPrecedence, type GroupRules } from "../groups/membership";
+import { byPrecedence, groupFor, type GroupRules } from "../groups/membership";
 import { ringOf, rolloutPlanSchema, type Gates, type Ring, type RolloutPlanInput } from "./rings";
 
 type Tx = Prisma.TransactionClient;
@@ -45,15 +45,55 @@ export async function orgGroups(db: Db | Tx, orgId: string): Promise<GroupDef[]>
   return rows.map((r) => ({ id: r.id, name: r.name, priority: r.priority, rules: (r.rules ?? null) as GroupRules | null })).sort(byPrecedence);
 }
 
-/** The base version `host` should have now (for views; the bundle endpoint computes the same from memory). */
-export async function assignedVersionFor(db: Db | Tx, orgId: string, host: HostFacts, _group: GroupDef | null): Promise<number | null> {
+/** The base version a host should have, and why (its group and its ring of the active rollout). */
+export interface Assignment {
+  version: number | null;
+  /** The group whose overlay the host gets (null: none). */
+  group: string | null;
+  /** The host's ring of the active rollout (null: no rollout). */
+  ring: string | null;
+  /** One sentence: why this version. */
+  reason: string;
+}
+
+/**
+ * Loads what decides delivery once (current version, active rollout, groups) and returns the assignment of any host,
+ * by the same rules the bundle endpoint applies from memory (lib/rollouts/resolve.ts), so the fleet's "behind" means
+ * "has not installed the version it is being served". A host that installed the rollout's version keeps it.
+ */
+export async function deliveryAssigner(db: Db | Tx, orgId: string): Promise<(host: HostFacts, installed?: number | null) => Assignment> {
   const [current, rollout, groups] = await Promise.all([
     db.policyVersion.findFirst({ where: { orgId }, orderBy: { number: "desc" }, select: { number: true } }),
     activeRollout(db, orgId),
     orgGroups(db, orgId),
   ]);
-  if (!rollout) return current?.number ?? null;
-  return versionForRing(rollout, current?.number ?? null, ringOf(orgId, host, rollout.rings, new Map(groups.map((g) => [g.name, g]))));
+  const byName = new Map(groups.map((g) => [g.name, g]));
+  const now = current?.number ?? null;
+  return (host, installed = null) => {
+    const group = groupFor(host, groups)?.name ?? null;
+    if (!rollout) {
+      return { version: now, group, ring: null, reason: now === null ? "nothing is published yet" : `version ${now} is the current version` };
+    }
+    const index = ringOf(orgId, host, rollout.rings, byName);
+    const ring = index < rollout.rings.length ? rollout.rings[index].name : "everyone";
+    const reached = index <= rollout.currentRing;
+    const version = versionForRing(rollout, now, index);
+    const of = `ring "${ring}" of the rollout of version ${rollout.versionNumber}`;
+    if (!reached && installed !== null && installed >= rollout.versionNumber) {
+      return { version: rollout.versionNumber, group, ring, reason: `it already installed version ${rollout.versionNumber}, which it keeps while ${of} waits` };
+    }
+    return {
+      version,
+      group,
+      ring,
+      reason: reached ? `${of}, which has reached it` : `${of} (${rollout.state.replace("_", " ")}), not reached yet: it keeps version ${version}`,
+    };
+  };
+}
+
+/** The base version `host` should have now (for views; the bundle endpoint computes the same from memory). */
+export async function assignedVersionFor(db: Db | Tx, orgId: string, host: HostFacts, _group: GroupDef | null): Promise<number | null> {
+  return (await deliveryAssigner(db, orgId))(host).version;
 }
 
 /** Base versions hosts may be served right now: the current one, and the previous one while a rollout is active. */

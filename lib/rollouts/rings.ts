@@ -23,7 +23,14 @@ export const gatesSchema = z
     maxFailurePercent: z.number().min(0).max(100).default(5).describe("Halt when more of the ring's hosts than this report a failed install or drift."),
     soakMinutes: z.number().min(0).max(7 * 24 * 60).default(30).describe("How long a ring runs before it may pass."),
     emptyRingTimeoutMinutes: z.number().min(0).max(7 * 24 * 60).default(60).describe("A ring with no hosts stops the rollout (timed_out) after this long."),
-    maxDenyRateDelta: z.number().min(0).max(100).optional().describe("Halt when the ring's Auto-review deny rate rises by more percentage points than this (needs decision data)."),
+    maxDenyRateDelta: z.number().min(0).max(100).optional().describe("Halt when the ring's Auto-review deny rate on the new version is more percentage points above its baseline than this (needs decision data)."),
+    maxFailClosedRateDelta: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe("Halt when the ring's fail-closed rate (reviews that failed or timed out) on the new version is more percentage points above its baseline than this."),
+    minDecisions: z.number().int().min(1).max(1_000_000).default(20).describe("Decisions on the new version (and in the baseline) needed before the rate gates judge; fewer: not judged yet, never blocking."),
   })
   .strict();
 export type Gates = z.output<typeof gatesSchema>;
@@ -75,7 +82,59 @@ export interface GateValues {
   installedPercent: number;
   failurePercent: number;
   soakElapsedMinutes: number;
+  /** Deny-rate change in points (new version minus baseline), when decisions were compared. */
   denyRateDelta: number | null;
+  /** What the rate gates compared (see DecisionRates); null when the org collects no decisions for the ring. */
+  decisions: DecisionRates | null;
+}
+
+/** Auto-review outcomes of one side of the comparison. */
+export interface RateSample {
+  /** Which decisions: e.g. "version 3 on the ring's hosts". */
+  label: string;
+  total: number;
+  denied: number;
+  /** Reviews that failed or timed out (Codex denies the action when the review cannot finish). */
+  failClosed: number;
+  denyRate: number;
+  failClosedRate: number;
+}
+
+/**
+ * The ring's Auto-review decisions on the new version against a baseline: the same hosts on the previous version, or
+ * (when they have none) the org's hosts on the previous version. `status` "not_collected": nothing to compare yet.
+ */
+export interface DecisionRates {
+  status: "compared" | "not_collected";
+  /** Why it is not collected yet (one sentence), when it is not. */
+  note: string | null;
+  current: RateSample | null;
+  baseline: RateSample | null;
+  denyRateDelta: number | null;
+  failClosedRateDelta: number | null;
+}
+
+/** Builds a sample from status counts (statuses: allow, deny, failed, timed_out). */
+export function rateSample(label: string, counts: Partial<Record<string, number>>): RateSample {
+  const total = Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0);
+  const denied = counts.deny ?? 0;
+  const failClosed = (counts.failed ?? 0) + (counts.timed_out ?? 0);
+  return { label, total, denied, failClosed, denyRate: total ? round((denied / total) * 100) : 0, failClosedRate: total ? round((failClosed / total) * 100) : 0 };
+}
+
+/** Compares two samples; below `minDecisions` on either side it is "not collected" (the gates do not judge it). */
+export function compareRates(current: RateSample | null, baseline: RateSample | null, minDecisions: number): DecisionRates {
+  const short = (s: RateSample | null, what: string) => (!s || s.total < minDecisions ? `${s?.total ?? 0} decisions (${what}), ${minDecisions} needed to compare` : null);
+  const note = short(current, current?.label ?? "the new version") ?? short(baseline, baseline?.label ?? "no previous version");
+  if (note || !current || !baseline) return { status: "not_collected", note: note ?? "no decisions", current, baseline, denyRateDelta: null, failClosedRateDelta: null };
+  return {
+    status: "compared",
+    note: null,
+    current,
+    baseline,
+    denyRateDelta: round(current.denyRate - baseline.denyRate),
+    failClosedRateDelta: round(current.failClosedRate - baseline.failClosedRate),
+  };
 }
 
 export type GateVerdict = "pass" | "wait" | "fail" | "timeout";
@@ -96,8 +155,9 @@ export function evaluateGates(
   gates: Gates,
   ringStartedAt: Date,
   now: Date,
-  denyRateDelta: number | null = null,
+  decisions: DecisionRates | null = null,
 ): GateResult {
+  const denyRateDelta = decisions?.denyRateDelta ?? null;
   const hosts = ringHosts.length;
   const installed = ringHosts.filter((h) => (h.installedVersion ?? 0) >= version && h.state !== "failed").length;
   const failed = ringHosts.filter((h) => h.state === "failed").length;
@@ -112,6 +172,7 @@ export function evaluateGates(
     failurePercent: hosts ? round(((failed + drifted) / hosts) * 100) : 0,
     soakElapsedMinutes: round(Math.max(0, elapsed)),
     denyRateDelta,
+    decisions,
   };
   if (hosts === 0) {
     if (elapsed >= gates.emptyRingTimeoutMinutes) {
@@ -123,8 +184,16 @@ export function evaluateGates(
   if (values.failurePercent > gates.maxFailurePercent) {
     failures.push(`${failed} failed and ${drifted} drifted of ${hosts} hosts (${values.failurePercent}%) is above the ${gates.maxFailurePercent}% limit`);
   }
-  if (gates.maxDenyRateDelta !== undefined && denyRateDelta !== null && denyRateDelta > gates.maxDenyRateDelta) {
-    failures.push(`the deny rate rose by ${round(denyRateDelta)} points, above the ${gates.maxDenyRateDelta}-point limit`);
+  const d = decisions?.status === "compared" ? decisions : null;
+  if (d && gates.maxDenyRateDelta !== undefined && d.denyRateDelta! > gates.maxDenyRateDelta) {
+    failures.push(
+      `the deny rate is ${d.current!.denyRate}% (${d.current!.denied} of ${d.current!.total} decisions, ${d.current!.label}) against ${d.baseline!.denyRate}% (${d.baseline!.denied} of ${d.baseline!.total}, ${d.baseline!.label}): +${d.denyRateDelta} points, above the ${gates.maxDenyRateDelta}-point limit`,
+    );
+  }
+  if (d && gates.maxFailClosedRateDelta !== undefined && d.failClosedRateDelta! > gates.maxFailClosedRateDelta) {
+    failures.push(
+      `the fail-closed rate is ${d.current!.failClosedRate}% (${d.current!.failClosed} of ${d.current!.total} decisions, ${d.current!.label}) against ${d.baseline!.failClosedRate}% (${d.baseline!.failClosed} of ${d.baseline!.total}, ${d.baseline!.label}): +${d.failClosedRateDelta} points, above the ${gates.maxFailClosedRateDelta}-point limit`,
+    );
   }
   if (failures.length) return { verdict: "fail", values, reasons: failures };
   const waiting: string[] = [];

@@ -9,6 +9,7 @@ import { AGENT_TOKEN_PREFIX } from "../../lib/agents";
 import { getDraft, publishDraft, saveDraft } from "../../lib/policies";
 import { createGroup, publishOverlay, saveOverlayDraft, updateGroup } from "../../lib/groups";
 import { createCheckInIngest, type CheckInIngest } from "../../lib/fleet/ingest";
+import { getHost, listFleet } from "../../lib/fleet/hosts";
 import { saveWebhook } from "../../lib/webhooks";
 import { getRollout, hostBucket, pauseRollout, promoteRollout, resumeRollout, rollbackRollout, tickRollouts } from "../../lib/rollouts";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
@@ -141,7 +142,8 @@ const RINGS = [
 ];
 const GATES = { minInstalledPercent: 100, maxFailurePercent: 5, soakMinutes: 10, emptyRingTimeoutMinutes: 30 };
 
-describe("a 1,000-host fleet in three groups", () => {
+// Each step fetches 1,000 bundles over HTTP: generous timeouts for a loaded machine (no test asserts a duration).
+describe("a 1,000-host fleet in three groups", { timeout: 180_000 }, () => {
   const installed = new Map<string, number>();
   // Ring membership by the published rule: contractors first, then 10% of the others by a stable hash of the host id.
   const inCanary = (h: Host) => h.group !== "contractors" && hostBucket(ctx.org.id, h.id) < 10;
@@ -170,9 +172,29 @@ describe("a 1,000-host fleet in three groups", () => {
     expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[2, 100], [1, 900]]));
     expect(hosts.filter((h) => served.get(h.id)!.version === 2).every((h) => h.group === "contractors")).toBe(true);
 
+    // The Agents page: only the ring's hosts are behind (assigned 2, have 1); the others have what they should.
+    let fleet = await listFleet(db, ctx);
+    expect(fleet.counts).toMatchObject({ behind: 100, current: 900 });
+    expect(fleet.hosts.filter((h) => h.state === "behind").every((h) => h.group === "contractors" && h.assignedVersion === 2)).toBe(true);
+    const waiting = hosts.find((h) => h.group === "engineering" && !inCanary(h))!;
+    expect((await getHost(db, ctx, waiting.id)).assignment).toEqual({
+      version: 1,
+      group: "engineering",
+      ring: "everyone",
+      reason: 'ring "everyone" of the rollout of version 2 (running), not reached yet: it keeps version 1',
+    });
+    expect((await getHost(db, ctx, hosts.find((h) => h.group === "contractors")!.id)).assignment).toEqual({
+      version: 2,
+      group: "contractors",
+      ring: "contractors",
+      reason: 'ring "contractors" of the rollout of version 2, which has reached it',
+    });
+
     // Gates wait for installs, then for the soak time.
     expect((await tickRollouts(db, { orgId: ctx.org.id, now: minutes(t0, 1) }))[0]).toMatchObject({ verdict: "wait", action: "none" });
     await installServed(served, installed, (h) => h.group === "contractors");
+    fleet = await listFleet(db, ctx);
+    expect(fleet.counts).toMatchObject({ behind: 0, current: 1000 });
     let status = await getRollout(db, ctx, 2, { now: minutes(t0, 5) });
     expect(status.rings[0]).toMatchObject({ hosts: 100, installed: 100, status: "current" });
     expect(status.gate?.verdict).toBe("wait");
@@ -282,5 +304,41 @@ describe("a 1,000-host fleet in three groups", () => {
     expect(countBy([...served.values()].map((s) => s.version))).toEqual(new Map([[7, 101], [6, 899]]));
     expect(served.get(engineer.id)).toMatchObject({ version: 7 });
     expect(served.get(engineer.id)!.toml).toMatch(/allowed_sandbox_modes = \[ "read-only" \]/);
+  });
+
+  it("a host moving group mid-rollout gets its new group's version and ring at its next check, and keeps what it installed when it moves out", async () => {
+    // Rollout of version 7 is in ring 0 (contractors, which now includes hostnames ext-*); version 6 is the previous one.
+    const outside = hosts.filter((h) => h.group === "ci" && !inCanary(h));
+    const [mover, visitor] = outside;
+    const fetchOne = async (h: Host, have?: number) => {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${h.secret}`, ...(have ? { "x-charter-installed-version": String(have) } : {}) } });
+      expect(res.status).toBe(200);
+      const payload = parseBundlePayload(JSON.parse(Buffer.from((await res.text()).split(".")[1], "base64url").toString("utf8")));
+      return { version: payload.version, toml: payload.requirementsToml };
+    };
+    expect(await fetchOne(mover, 6)).toEqual({ version: 6, toml: BASE_V2 });
+    expect(await fetchOne(visitor, 6)).toEqual({ version: 6, toml: BASE_V2 });
+
+    // Both report a contractor hostname: at their next fetch they are in ring 0 and get version 7 with the overlay.
+    for (const h of [mover, visitor]) expect((await checkIn(h, { hostname: `ext-${h.id}`, state: "current", installedVersion: 6 })).status).toBe(200);
+    await checkins.flush();
+    await bundles.poll();
+    for (const h of [mover, visitor]) {
+      const got = await fetchOne(h, 6);
+      expect(got.version).toBe(7);
+      expect(got.toml).toMatch(/^enforce_residency = "us"/m);
+      expect(got.toml).toMatch(/allowed_sandbox_modes = \[ "read-only" \]/);
+    }
+
+    // The mover installs 7, then both go back to a ci hostname: the mover keeps version 7 (no host goes down a
+    // version), now without the contractors' overlay; the visitor, which never installed 7, gets version 6 again.
+    expect((await checkIn(mover, { hostname: `ci-${mover.id}`, state: "current", installedVersion: 7 })).status).toBe(200);
+    expect((await checkIn(visitor, { hostname: `ci-${visitor.id}`, state: "current", installedVersion: 6 })).status).toBe(200);
+    await checkins.flush();
+    await bundles.poll();
+    expect(await fetchOne(mover, 7)).toEqual({ version: 7, toml: BASE_V3 });
+    expect(await fetchOne(visitor, 6)).toEqual({ version: 6, toml: BASE_V2 });
+    const status = await getRollout(db, ctx, 7, { tick: false });
+    expect(status.rings[0]).toMatchObject({ name: "contractors", hosts: 101 });
   });
 });

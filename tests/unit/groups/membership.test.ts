@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { byPrecedence, groupFor, groupRulesSchema, rulesMatch, versionInRange, type GroupDef } from "../../../lib/groups/membership";
-import { evaluateGates, gatesSchema, hostBucket, ringOf } from "../../../lib/rollouts/rings";
+import { compareRates, evaluateGates, gatesSchema, hostBucket, rateSample, ringOf } from "../../../lib/rollouts/rings";
 
 describe("group membership", () => {
   const groups: GroupDef[] = ([
@@ -74,8 +74,29 @@ describe("rings and gates", () => {
     expect(evaluateGates(hosts(94, 6, 0), 5, gates, start, at(1))).toMatchObject({ verdict: "fail", values: { failed: 6, failurePercent: 6 } });
     expect(evaluateGates(hosts(95, 5, 0), 5, gates, start, at(1)).verdict).toBe("wait");
     const withDeny = gatesSchema.parse({ ...gates, maxDenyRateDelta: 2 });
-    expect(evaluateGates(hosts(100, 0, 0), 5, withDeny, start, at(31), 3.5).verdict).toBe("fail");
+    const rates = (denied: number, failClosed: number) =>
+      compareRates(
+        rateSample("version 5 on the ring's hosts", { allow: 100 - denied - failClosed, deny: denied, failed: failClosed }),
+        rateSample("version 4 on the ring's hosts", { allow: 190, deny: 10 }),
+        20,
+      );
+    const fail = evaluateGates(hosts(100, 0, 0), 5, withDeny, start, at(31), rates(8, 0));
+    expect(fail.verdict).toBe("fail");
+    expect(fail.reasons).toEqual([
+      "the deny rate is 8% (8 of 100 decisions, version 5 on the ring's hosts) against 5% (10 of 200, version 4 on the ring's hosts): +3 points, above the 2-point limit",
+    ]);
+    expect(evaluateGates(hosts(100, 0, 0), 5, withDeny, start, at(31), rates(7, 0)).verdict).toBe("pass");
     expect(evaluateGates(hosts(100, 0, 0), 5, withDeny, start, at(31), null).verdict).toBe("pass");
+    // Fail-closed (failed or timed-out reviews) has its own limit.
+    const withFailClosed = gatesSchema.parse({ ...gates, maxFailClosedRateDelta: 1 });
+    expect(evaluateGates(hosts(100, 0, 0), 5, withFailClosed, start, at(31), rates(0, 2)).reasons.join()).toMatch(/fail-closed rate is 2% \(2 of 100 decisions.*\+2 points, above the 1-point limit/);
+  });
+
+  it("does not judge the rates on fewer decisions than the minimum: not collected, never blocking", () => {
+    const withDeny = gatesSchema.parse({ ...gates, maxDenyRateDelta: 2 });
+    const few = compareRates(rateSample("version 5 on the ring's hosts", { deny: 10, allow: 9 }), rateSample("version 4 on the ring's hosts", { allow: 200 }), 20);
+    expect(few).toMatchObject({ status: "not_collected", note: "19 decisions (version 5 on the ring's hosts), 20 needed to compare", denyRateDelta: null });
+    expect(evaluateGates(hosts(100, 0, 0), 5, withDeny, start, at(31), few).verdict).toBe("pass");
   });
 
   it("times out a ring that has no hosts instead of waiting forever", () => {

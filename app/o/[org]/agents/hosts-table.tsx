@@ -36,7 +36,7 @@ export function HostsTable({ org, hosts, currentVersion, limit = 500 }: { org: s
                 <td className="py-2 pr-3">
                   <StateBadge state={h.state} />
                   {h.state === "failed" && h.lastError ? <span className="block max-w-xs truncate text-xs text-red-800" title={h.lastError}>{h.lastError}</span> : null}
-                  {h.state === "behind" && currentVersion !== null ? <span className="block text-xs text-muted">current is v{currentVersion}</span> : null}
+                  {h.state === "behind" && h.assignedVersion !== null ? <span className="block text-xs text-muted">should have v{h.assignedVersion}{h.assignedVersion !== currentVersion ? ` (newest v${currentVersion}: rollout)` : ""}</span> : null}
                 </td>
                 <td className="py-2 pr-3 tabular-nums">{h.installedVersion ?? "—"}</td>
                 <td className="py-2 pr-3 text-muted">{h.group ?? "—"}</td>

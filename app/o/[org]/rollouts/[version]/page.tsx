@@ -5,7 +5,7 @@ import { requireOrg } from "@/lib/auth/next";
 import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { getRollout } from "@/lib/rollouts";
+import { getRollout, type DecisionRates } from "@/lib/rollouts";
 import { Section } from "../../settings/ui";
 import { formatTime } from "@/components/format";
 import { AdoptionChart } from "./adoption-chart";
@@ -51,7 +51,7 @@ export default async function RolloutPage({ params }: { params: Promise<{ org: s
         </p>
         {publish ? <RolloutActions org={ctx.org.slug} version={r.version} state={r.state} /> : null}
       </header>
-      <Section id="rings" title="Rings" description={`Gates: ${r.gates.minInstalledPercent}% installed, at most ${r.gates.maxFailurePercent}% failed or drifted, ${r.gates.soakMinutes} min soak; an empty ring times out after ${r.gates.emptyRingTimeoutMinutes} min.`}>
+      <Section id="rings" title="Rings" description={`Gates: ${r.gates.minInstalledPercent}% installed, at most ${r.gates.maxFailurePercent}% failed or drifted, ${r.gates.soakMinutes} min soak${r.gates.maxDenyRateDelta !== undefined ? `, deny rate at most +${r.gates.maxDenyRateDelta} points` : ""}${r.gates.maxFailClosedRateDelta !== undefined ? `, fail-closed rate at most +${r.gates.maxFailClosedRateDelta} points` : ""}; an empty ring times out after ${r.gates.emptyRingTimeoutMinutes} min.`}>
         <ol className="space-y-2" aria-label="Rings">
           {r.rings.map((ring) => (
             <li key={ring.index} className={`rounded-md border px-3 py-2 text-sm ${ring.status === "current" ? "border-accent" : "border-line"}`} data-testid={`ring-${ring.index}`}>
@@ -62,7 +62,7 @@ export default async function RolloutPage({ params }: { params: Promise<{ org: s
               {ring.status === "current" && r.gate ? (
                 <span className="block text-xs text-muted" data-testid="gate">
                   Gates: {r.gate.verdict} — {r.gate.values.installedPercent}% installed, {r.gate.values.failurePercent}% failed/drifted, soaked {r.gate.values.soakElapsedMinutes} min
-                  {r.gate.values.denyRateDelta === null ? " (deny rate: no decision data)" : `, deny rate +${r.gate.values.denyRateDelta} points`}
+                  <DecisionGate rates={r.gate.values.decisions} />
                   {r.gate.reasons.length ? `. ${r.gate.reasons.join("; ")}` : ""}
                 </span>
               ) : null}
@@ -90,5 +90,19 @@ export default async function RolloutPage({ params }: { params: Promise<{ org: s
         </ol>
       </Section>
     </div>
+  );
+}
+
+/** The deny-rate / fail-closed-rate comparison of the current ring, in words with its figures. */
+function DecisionGate({ rates }: { rates: DecisionRates | null }) {
+  if (!rates) return <span data-testid="decision-gate">; decision rates: not collected</span>;
+  if (rates.status === "not_collected") return <span data-testid="decision-gate">; decision rates: not collected yet ({rates.note})</span>;
+  const c = rates.current!;
+  const b = rates.baseline!;
+  const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
+  return (
+    <span data-testid="decision-gate">
+      ; deny rate {c.denyRate}% ({c.denied}/{c.total}, {c.label}) vs {b.denyRate}% ({b.denied}/{b.total}, {b.label}): {sign(rates.denyRateDelta!)} points; fail-closed {c.failClosedRate}% vs {b.failClosedRate}%: {sign(rates.failClosedRateDelta!)} points
+    </span>
   );
 }
