@@ -257,7 +257,7 @@ export async function insertOverlayVersion(
   tx: Tx,
   ctx: OrgContext,
   group: { id: string; name: string },
-  input: { toml: string; note: string; changeRequestId?: string | null },
+  input: { toml: string; note: string; changeRequestId?: string | null; changeRequest?: { number: number; approvers: string[] } },
   request: RequestInfo,
 ): Promise<OverlayVersionView> {
   const current = await tx.overlayVersion.findFirst({ where: { groupId: group.id }, orderBy: { number: "desc" }, select: { number: true, toml: true, sha256: true } });
@@ -291,7 +291,13 @@ export async function insertOverlayVersion(
     action: "group.overlay.published",
     target: { type: "group", id: group.id },
     diff: { overlayVersion: { before: current?.number ?? null, after: row.number }, sha256: { before: current?.sha256 ?? null, after: row.sha256 } },
-    meta: { group: group.name, note: input.note, baseVersions: bases.map((b) => b.number), ...changeSummary(current?.toml ?? "", input.toml) },
+    meta: {
+      group: group.name,
+      note: input.note,
+      baseVersions: bases.map((b) => b.number),
+      ...(input.changeRequest ? { changeRequest: input.changeRequest.number, approvers: input.changeRequest.approvers } : {}),
+      ...changeSummary(current?.toml ?? "", input.toml),
+    },
     request,
   });
   await touchDelivery(tx, ctx.org.id);

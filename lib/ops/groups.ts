@@ -29,8 +29,18 @@ import {
   rolloutSettingsSchema,
   updateRolloutSettings,
 } from "../rollouts";
+import { createOverlayChangeRequest, getOverlayChangeRequest, listOverlayChangeRequests, publishOverlayChangeRequest } from "../groups/changes";
 import { etag, ifMatchRevision } from "../policies/http";
-import { draftResponse, publishSchema, savedDraftResponse, saveDraftSchema } from "../policies/schemas";
+import {
+  changeRequestResponse,
+  changeRequestSummaryResponse,
+  createChangeRequestSchema,
+  draftResponse,
+  policyDiff,
+  publishSchema,
+  savedDraftResponse,
+  saveDraftSchema,
+} from "../policies/schemas";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
 
@@ -258,6 +268,70 @@ export const publishOverlayOp = defineOperation({
   run: ({ group: name, ...input }, ctx) => publishOverlay(db, ctx, name, input, ctx.request),
 });
 
+// Overlay change requests: opened, read and published here; approve, reject and withdraw are the base's
+// (policy.changes.approve / reject / withdraw, by the request's number).
+
+export const listOverlayChangesOp = defineOperation({
+  name: "groups.overlay.changes.list",
+  summary: "List a group's overlay change requests",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(z.object({ group, status: z.enum(["open", "closed"]).optional() })),
+  output: z.object({ changeRequests: z.array(changeRequestSummaryResponse) }),
+  http: { method: "GET", path: "/api/v1/orgs/{org}/groups/{group}/overlay/changes" },
+  run: async ({ group: name, status }, ctx) => ({ changeRequests: await listOverlayChangeRequests(db, ctx, name, { status }) }),
+});
+
+export const createOverlayChangeOp = defineOperation({
+  name: "groups.overlay.changes.create",
+  summary: "Open a change request for a group's overlay draft",
+  description: "Refused when a file the overlay composes with a served base would not load in Codex (findings named against the overlay's lines).",
+  permission: "policy:edit",
+  audit: "policy.change_request.opened",
+  input: strictInput(createChangeRequestSchema.extend({ group })),
+  output: changeRequestSummaryResponse,
+  errors: ["conflict"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/groups/{group}/overlay/changes", status: 201 },
+  run: ({ group: name, ...input }, ctx) => createOverlayChangeRequest(db, ctx, name, input, ctx.request),
+});
+
+export const getOverlayChangeOp = defineOperation({
+  name: "groups.overlay.changes.get",
+  summary: "Get an overlay change request with the composed file's verdict and diff over each served base",
+  permission: "org:read",
+  audit: null,
+  input: strictInput(z.object({ group, number: z.coerce.number().int().positive() })),
+  output: changeRequestResponse.omit({ restoredFromNumber: true, attachments: true, validation: true, diff: true, currentVersionNumber: true }).extend({
+    group: z.string(),
+    baseOverlayNumber: z.number().int().nullable(),
+    currentOverlayNumber: z.number().int().nullable(),
+    overlayDiff: policyDiff.describe("The overlay text's own diff against the overlay version it was compared with."),
+    composed: z.array(
+      z.object({
+        baseVersion: z.number().int().nullable(),
+        diff: policyDiff.describe("The group's composed file, current overlay → proposed overlay, over this base."),
+        verdict: policyDiff.shape.wider.describe("PASS, WIDENS or REVIEW of the composed file."),
+        valid: z.boolean(),
+        findings: z.array(finding),
+      }),
+    ),
+  }),
+  http: { method: "GET", path: "/api/v1/orgs/{org}/groups/{group}/overlay/changes/{number}" },
+  run: ({ group: name, number }, ctx) => getOverlayChangeRequest(db, ctx, name, number),
+});
+
+export const publishOverlayChangeOp = defineOperation({
+  name: "groups.overlay.changes.publish",
+  summary: "Publish an approved overlay change request as the group's next overlay version",
+  permission: "policy:publish",
+  audit: "group.overlay.published",
+  input: strictInput(z.object({ group, number: z.coerce.number().int().positive() })),
+  output: overlayVersion,
+  errors: ["conflict"],
+  http: { method: "POST", path: "/api/v1/orgs/{org}/groups/{group}/overlay/changes/{number}/publish", status: 201 },
+  run: ({ group: name, number }, ctx) => publishOverlayChangeRequest(db, ctx, name, number, ctx.request),
+});
+
 export const listOverlayVersionsOp = defineOperation({
   name: "groups.overlay.versions",
   summary: "A group's published overlay versions, newest first",
@@ -342,6 +416,10 @@ export const GROUP_OPERATIONS = [
   saveOverlayDraftOp,
   previewOverlayOp,
   publishOverlayOp,
+  listOverlayChangesOp,
+  createOverlayChangeOp,
+  getOverlayChangeOp,
+  publishOverlayChangeOp,
   listOverlayVersionsOp,
   effectiveOp,
   listRolloutsOp,

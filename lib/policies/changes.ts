@@ -49,6 +49,8 @@ export interface ChangeRequestSummary {
   approvalsRequired: number;
   rejections: number;
   versionNumber: number | null;
+  /** The group whose overlay the request proposes (null: the org's base requirements). */
+  group: string | null;
 }
 
 export interface ChangeRequestView extends ChangeRequestSummary {
@@ -69,7 +71,7 @@ export interface ChangeRequestView extends ChangeRequestSummary {
   blockers: string[];
 }
 
-const crSelect = {
+export const crSelect = {
   id: true,
   number: true,
   title: true,
@@ -87,6 +89,9 @@ const crSelect = {
   revision: true,
   createdAt: true,
   updatedAt: true,
+  groupId: true,
+  baseOverlayNumber: true,
+  group: { select: { name: true } },
   version: { select: { number: true } },
   approvals: { orderBy: { createdAt: "asc" }, select: { approverId: true, approverLabel: true, decision: true, comment: true, revision: true, createdAt: true, withdrawnAt: true } },
 } as const;
@@ -100,15 +105,16 @@ type CrRow = {
   updatedAt: Date;
   revision: number;
   baseVersionNumber: number | null;
+  group: { name: string } | null;
   version: { number: number } | null;
   approvals: { decision: "approve" | "reject"; revision: number; withdrawnAt: Date | null; approverLabel: string }[];
 };
 
-function activeDecisions(row: CrRow) {
+export function activeDecisions(row: CrRow) {
   return row.approvals.filter((a) => a.withdrawnAt === null && a.revision === row.revision);
 }
 
-function summarise(row: CrRow, approvalsRequired: number): ChangeRequestSummary {
+export function summarise(row: CrRow, approvalsRequired: number): ChangeRequestSummary {
   const active = activeDecisions(row);
   const approvalsGiven = active.filter((a) => a.decision === "approve").length;
   const rejections = active.filter((a) => a.decision === "reject").length;
@@ -127,26 +133,38 @@ function summarise(row: CrRow, approvalsRequired: number): ChangeRequestSummary 
     approvalsRequired,
     rejections,
     versionNumber: row.version?.number ?? null,
+    group: row.group?.name ?? null,
   };
 }
 
-function keyOfAuthor(row: { authorId: string | null; authorTokenId: string | null }): string {
+export function keyOfAuthor(row: { authorId: string | null; authorTokenId: string | null }): string {
   return row.authorId ? `user:${row.authorId}` : `token:${row.authorTokenId}`;
 }
 
 /** Locks the request's row for the rest of the transaction, so edits, decisions and publishing take turns. */
-async function lockChangeRequest(tx: Tx, ctx: OrgContext, number: number) {
+export async function lockChangeRequest(tx: Tx, ctx: OrgContext, number: number) {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "ChangeRequest" WHERE "orgId" = ${ctx.org.id} AND number = ${number} FOR UPDATE`;
   if (rows.length === 0) throw new AppError("not_found", `There is no change request #${number}.`);
   return tx.changeRequest.findUniqueOrThrow({ where: { id: rows[0].id }, select: crSelect });
 }
 
-function assertOpen(row: { status: string; number: number }) {
+export function assertOpen(row: { status: string; number: number }) {
   if (row.status !== "open") throw new AppError("conflict", `Change request #${row.number} is ${row.status}; it can no longer change.`);
 }
 
-function assertRevision(row: { revision: number; number: number }, revision: number | undefined) {
+/**
+ * A request of a group's overlay is read and published with the group (lib/groups/changes.ts: its diff and verdict are
+ * of the composed files); approving, rejecting and withdrawing work the same for both kinds.
+ */
+function assertBaseRequest(row: { number: number; group: { name: string } | null }, what: "read" | "edit" | "publish") {
+  if (!row.group) return;
+  const where = `/api/v1/orgs/{org}/groups/${encodeURIComponent(row.group.name)}/overlay/changes`;
+  const how = what === "edit" ? `it cannot be edited: withdraw it and open a new one from the overlay draft (POST ${where})` : `${what} it through ${where}/${row.number}`;
+  throw new AppError("conflict", `Change request #${row.number} proposes group "${row.group.name}"'s overlay; ${how}.`, { group: row.group.name });
+}
+
+export function assertRevision(row: { revision: number; number: number }, revision: number | undefined) {
   if (revision !== undefined && revision !== row.revision) {
     throw new AppError("conflict", `Change request #${row.number} was edited since you looked (revision ${revision} → ${row.revision}); review it again.`, {
       revision: row.revision,
@@ -225,7 +243,7 @@ export async function listChangeRequests(db: Db, ctx: OrgContext, opts: { status
   const where =
     opts.status === "open" ? { status: "open" as const } : opts.status === "closed" ? { status: { in: ["published" as const, "withdrawn" as const] } } : {};
   const [rows, required] = await Promise.all([
-    db.changeRequest.findMany({ where: { orgId: ctx.org.id, ...where }, orderBy: { number: "desc" }, take: 200, select: crSelect }),
+    db.changeRequest.findMany({ where: { orgId: ctx.org.id, groupId: null, ...where }, orderBy: { number: "desc" }, take: 200, select: crSelect }),
     approvalsRequired(db, ctx.org.id),
   ]);
   return rows.map((r) => summarise(r, required));
@@ -238,6 +256,7 @@ export async function getChangeRequest(db: Db, ctx: OrgContext, number: number |
     select: { ...crSelect, attachments: { orderBy: { createdAt: "asc" }, select: { id: true, kind: true, refId: true, label: true, createdAt: true } } },
   });
   if (!row) throw new AppError("not_found", `There is no change request #${n}.`);
+  assertBaseRequest(row, "read");
   const [required, current, base] = await Promise.all([
     approvalsRequired(db, ctx.org.id),
     currentVersion(db, ctx.org.id),
@@ -307,6 +326,7 @@ export async function updateChangeRequest(
   const summary = await db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const row = await lockChangeRequest(tx, ctx, n);
+    assertBaseRequest(row, "edit");
     assertOpen(row);
     assertRevision(row, patch.revision);
     const data: { title?: string; note?: string; toml?: string; sha256?: string; baseVersionNumber?: number | null; baseDraftRevision?: number } = {};
@@ -402,6 +422,7 @@ export async function publishChangeRequest(db: Db, ctx: OrgContext, number: numb
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const row = await lockChangeRequest(tx, ctx, n);
+    assertBaseRequest(row, "publish");
     assertOpen(row);
     const required = await approvalsRequired(tx, ctx.org.id);
     const s = summarise(row, required);

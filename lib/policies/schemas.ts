@@ -123,7 +123,7 @@ export const versionSummaryResponse = z.object({
 });
 export const versionResponse = versionSummaryResponse.extend({ toml: z.string() });
 const tomlValue = z.unknown().describe("A TOML value as JSON.");
-const policyDiff = z.object({
+export const policyDiff = z.object({
   textDiff: z.object({
     added: z.number().int(),
     removed: z.number().int(),
@@ -166,6 +166,7 @@ export const changeRequestSummaryResponse = z.object({
   approvalsRequired: z.number().int(),
   rejections: z.number().int(),
   versionNumber: z.number().int().nullable(),
+  group: z.string().nullable().describe("The group whose overlay the request proposes; null for the org's base requirements."),
 });
 export const changeRequestResponse = changeRequestSummaryResponse.extend({
   note: z.string(),

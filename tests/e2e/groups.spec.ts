@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible, signIn } from "./fixtures";
-import { RUN, createOrgViaUi } from "./org-flows";
+import { RUN, createOrgViaUi, inviteViaUi, joinAsNewUser } from "./org-flows";
 
 // Groups and staged rollouts in the console, each in an organisation of its own (a rollout blocks other publishes).
 
@@ -82,7 +82,7 @@ test("publishing to rings shows a rollout timeline with ring host counts and gat
   await expect(page.getByTestId("ring-0")).toContainText("3 hosts · 0 installed · 0 failed");
   await expect(page.getByTestId("ring-1")).toContainText("0 hosts");
   await expect(page.getByTestId("gate")).toContainText("Gates: wait — 0% installed, 0% failed/drifted");
-  await expect(page.getByTestId("gate")).toContainText("deny rate: no decision data");
+  await expect(page.getByTestId("gate")).toContainText("decision rates: not collected");
   await expect(page.getByTestId("adoption-chart")).toContainText("Hosts per installed version: not reported 3.");
   await expect(page.getByRole("list", { name: "Timeline" })).toContainText("Started");
   await expectAccessible(page);
@@ -100,4 +100,51 @@ test("publishing to rings shows a rollout timeline with ring host counts and gat
   await expect(timeline).toContainText("Rolled back");
   await page.goto(`/o/${org}/rollouts`);
   await expect(page.getByTestId("rollout-2")).toContainText("rolled back");
+});
+
+test("with approvals required, an overlay goes through a change request: the composed file's verdict and diff, a colleague's approval, then it ships", async ({ page, browser }) => {
+  const org = `ocr-${RUN}`;
+  test.setTimeout(120_000);
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\//);
+  await createOrgViaUi(page, `Overlay changes ${RUN}`, org);
+  await publishBase(page, org, BASE);
+  expect((await page.request.post(`/api/v1/orgs/${org}/groups`, { data: { name: "contractors", priority: 10 } })).status()).toBe(201);
+  expect((await page.request.patch(`/api/v1/orgs/${org}/settings`, { data: { approvalsRequired: 1 } })).status()).toBe(200);
+
+  await page.goto(`/o/${org}/groups/contractors`);
+  await expect(page.getByRole("button", { name: "Publish overlay" })).toHaveCount(0);
+  await page.getByLabel("Overlay of group contractors").fill(`# contractors\nallowed_sandbox_modes = ["read-only"]\n`);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText("Draft saved (revision 1).")).toBeVisible();
+  await page.getByLabel("Change request title").fill("Contractors read only");
+  await page.getByLabel("Change request note").fill("no writes outside the sandbox");
+  await page.getByRole("button", { name: "Open change request" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org}/groups/contractors/changes/1$`));
+  await expect(page.getByTestId("cr-state")).toHaveText("open");
+  const composed = page.getByTestId("composed-1");
+  await expect(composed.getByTestId("composed-validation")).toHaveText("Codex would load the composed file.");
+  await expect(composed.getByTestId("verdict").first()).toContainText("PASS");
+  await expect(composed).toContainText("workspace-write");
+  await expect(page.getByTestId("blockers")).toContainText("Needs 1 more approval (0 of 1).");
+  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // A colleague with the approver role approves; the author publishes it as the group's overlay version 1.
+  const approverEmail = `ocr-approver-${RUN}@acme.example`;
+  const link = await inviteViaUi(page, org, approverEmail, "approver");
+  const approver = await joinAsNewUser(browser, link, approverEmail, org);
+  const review = await approver.newPage();
+  await review.goto(`/o/${org}/groups/contractors/changes/1`);
+  await review.getByLabel(/^Comment/).fill("Read-only is right for contractors.");
+  await review.getByRole("button", { name: "Approve" }).click();
+  await expect(review.getByTestId("approvals")).toContainText("Read-only is right for contractors.");
+  await approver.close();
+
+  await page.reload();
+  await page.getByRole("button", { name: "Publish overlay" }).click();
+  await expect(page.getByTestId("cr-state")).toHaveText("published");
+  await page.goto(`/o/${org}/groups/contractors`);
+  await expect(page.getByText("overlay v1")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Overlay change requests" })).toContainText("#1 Contractors read only");
 });

@@ -233,6 +233,14 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await call("owner", "POST", "/api/v1/orgs/{org}/groups/contractors/overlay/preview", { text: stricter });
     await call("owner", "POST", "/api/v1/orgs/{org}/groups/contractors/overlay/publish", { json: { note: "contractors read only" } });
     await call("owner", "GET", "/api/v1/orgs/{org}/groups/contractors/overlay/versions");
+    const stricter2 = `${stricter}allowed_approval_policies = ["on-request"]\n`;
+    await call("owner", "PUT", "/api/v1/orgs/{org}/groups/contractors/overlay/draft", { text: stricter2, headers: { "If-Match": `"${overlay.body.revision + 1}"` } });
+    const overlayCr = await call("owner", "POST", "/api/v1/orgs/{org}/groups/contractors/overlay/changes", { json: { title: "no unattended runs", note: "contractors" } });
+    expect(overlayCr.body.group).toBe("contractors");
+    await call("owner", "GET", "/api/v1/orgs/{org}/groups/contractors/overlay/changes?status=open");
+    const overlayView = await call("owner", "GET", `/api/v1/orgs/{org}/groups/contractors/overlay/changes/${overlayCr.body.number}`);
+    expect(overlayView.body.composed[0].verdict.verdict).toBe("PASS");
+    expect((await call("owner", "POST", `/api/v1/orgs/{org}/groups/contractors/overlay/changes/${overlayCr.body.number}/publish`)).body.number).toBe(2);
     await call("owner", "GET", "/api/v1/orgs/{org}/effective?group=contractors");
 
     await call("owner", "PUT", "/api/v1/orgs/{org}/rollouts/settings", { json: { autoPromote: false } });

@@ -1,7 +1,16 @@
 "use server";
 
 import { serverAction } from "@/lib/ops/action";
-import { createGroupOp, deleteGroupOp, previewOverlayOp, publishOverlayOp, saveOverlayDraftOp, updateGroupOp } from "@/lib/ops/groups";
+import {
+  createGroupOp,
+  createOverlayChangeOp,
+  deleteGroupOp,
+  previewOverlayOp,
+  publishOverlayChangeOp,
+  publishOverlayOp,
+  saveOverlayDraftOp,
+  updateGroupOp,
+} from "@/lib/ops/groups";
 
 // Console actions of groups and overlays: the same operations as the API (lib/ops/groups.ts).
 export const createGroupAction = serverAction(createGroupOp);
@@ -10,3 +19,6 @@ export const deleteGroupAction = serverAction(deleteGroupOp);
 export const saveOverlayDraftAction = serverAction(saveOverlayDraftOp, { refresh: false });
 export const previewOverlayAction = serverAction(previewOverlayOp);
 export const publishOverlayAction = serverAction(publishOverlayOp);
+// Overlay change requests: opened and published here; approve, reject and withdraw are the base's actions.
+export const createOverlayChangeAction = serverAction(createOverlayChangeOp);
+export const publishOverlayChangeAction = serverAction(publishOverlayChangeOp);

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { ErrorLine } from "@/components/ui/error-line";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
-import { previewOverlayAction, publishOverlayAction, saveOverlayDraftAction } from "../actions";
+import { createOverlayChangeAction, previewOverlayAction, publishOverlayAction, saveOverlayDraftAction } from "../actions";
 
 interface Finding {
   severity: "error" | "warning" | "info";
@@ -50,6 +50,7 @@ export function OverlayEditor({
   initialPreview,
   canEdit,
   canPublish,
+  approvalsRequired = 0,
 }: {
   org: string;
   group: string;
@@ -57,6 +58,8 @@ export function OverlayEditor({
   initialPreview: Preview;
   canEdit: boolean;
   canPublish: boolean;
+  /** When the org requires approvals, the overlay ships through a change request instead of a direct publish. */
+  approvalsRequired?: number;
 }) {
   const router = useRouter();
   const { error, pending, submit } = useConsoleActions();
@@ -65,6 +68,7 @@ export function OverlayEditor({
   const [saved, setSaved] = useState(initial.toml);
   const [preview, setPreview] = useState<Preview>(initialPreview);
   const [note, setNote] = useState("");
+  const [title, setTitle] = useState("");
   const [message, setMessage] = useState<string | null>(null);
   const errors = preview.findings.filter((f) => f.severity === "error");
   return (
@@ -104,7 +108,21 @@ export function OverlayEditor({
             Save draft
           </button>
         ) : null}
-        {canPublish ? (
+        {approvalsRequired > 0 && canEdit ? (
+          <>
+            <input className={`${inputCls} min-w-48`} aria-label="Change request title" placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
+            <input className={`${inputCls} min-w-64`} aria-label="Change request note" placeholder="Why" value={note} onChange={(e) => setNote(e.target.value)} />
+            <button
+              type="button"
+              className={primaryBtn}
+              disabled={pending || toml !== saved || title.trim() === "" || note.trim() === ""}
+              onClick={() => submit(() => createOverlayChangeAction(org, { group, title, note }), (cr) => router.push(`/o/${org}/groups/${encodeURIComponent(group)}/changes/${cr.number}`))}
+            >
+              Open change request
+            </button>
+          </>
+        ) : null}
+        {canPublish && approvalsRequired === 0 ? (
           <>
             <input className={`${inputCls} min-w-64`} aria-label="Publish note" placeholder="Why (publish note)" value={note} onChange={(e) => setNote(e.target.value)} />
             <button

@@ -6,6 +6,9 @@ import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getGroup, getOverlayDraft, listOverlayVersions, previewOverlay } from "@/lib/groups";
+import { listOverlayChangeRequests } from "@/lib/groups/changes";
+import { approvalsRequired } from "@/lib/policies/common";
+import { StateBadge } from "@/components/policies/state-badge";
 import { Section } from "../../settings/ui";
 import { formatTime } from "@/components/format";
 import { OverlayEditor } from "./overlay-editor";
@@ -24,7 +27,13 @@ export default async function GroupPage({ params }: { params: Promise<{ org: str
     if (err instanceof AppError && (err.code === "not_found" || err.code === "validation_failed")) notFound();
     throw err;
   }
-  const [draft, versions, preview] = await Promise.all([getOverlayDraft(db, ctx, name), listOverlayVersions(db, ctx, name), previewOverlay(db, ctx, name)]);
+  const [draft, versions, preview, changes, required] = await Promise.all([
+    getOverlayDraft(db, ctx, name),
+    listOverlayVersions(db, ctx, name),
+    previewOverlay(db, ctx, name),
+    listOverlayChangeRequests(db, ctx, name),
+    approvalsRequired(db, ctx.org.id),
+  ]);
   const edit = ctx.role !== null && can(ctx.role, "policy:edit");
   const publish = ctx.role !== null && can(ctx.role, "policy:publish");
   return (
@@ -44,7 +53,27 @@ export default async function GroupPage({ params }: { params: Promise<{ org: str
           initialPreview={preview}
           canEdit={edit}
           canPublish={publish}
+          approvalsRequired={required}
         />
+      </Section>
+      <Section
+        id="overlay-changes"
+        title="Change requests"
+        description={required > 0 ? `This organisation needs ${required} approval${required === 1 ? "" : "s"} before an overlay ships: save the draft, then open a change request.` : "Publishing needs no approval here; a change request still lets someone review the composed file first."}
+      >
+        {changes.length === 0 ? (
+          <p className="text-sm text-muted">No change requests for this overlay.</p>
+        ) : (
+          <ul className="space-y-1 text-sm" aria-label="Overlay change requests">
+            {changes.map((c) => (
+              <li key={c.number} className="flex flex-wrap items-center gap-2">
+                <Link className="text-accent underline underline-offset-2 hover:no-underline" href={`/o/${ctx.org.slug}/groups/${encodeURIComponent(group.name)}/changes/${c.number}`}>#{c.number} {c.title}</Link>
+                <StateBadge state={c.state} />
+                <span className="text-muted">{c.author} · {formatTime(c.createdAt)} · {c.approvalsGiven} of {c.approvalsRequired} approvals</span>
+              </li>
+            ))}
+          </ul>
+        )}
       </Section>
       <Section id="overlay-versions" title="Published overlays">
         {versions.length === 0 ? (
