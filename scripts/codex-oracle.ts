@@ -2,6 +2,7 @@
  * Opt-in check of the requirements vector table against the real Codex binaries, one run per known version.
  *
  *   npx tsx scripts/codex-oracle.ts [--codex VERSION]... [--filter TEXT] [--verbose]
+ *   npx tsx scripts/codex-oracle.ts --filter composed     (only the composed base + overlay files of groups)
  *
  * Installs each @openai/codex@VERSION (about 400 MB, native binary) into $CHARTER_CODEX_DIR/VERSION (default
  * ~/.cache/charter-codex/VERSION), outside the repository. Codex reads only /etc/codex/requirements.toml, so each vector
@@ -15,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { vectors, verdictFor, type Vector } from "../tests/unit/requirements/vectors";
+import { composedVectors } from "../tests/unit/groups/composed-vectors";
 import { validateRequirements } from "../lib/requirements/index";
 import { validateRequirementsBytes } from "../lib/requirements/validate";
 import { KNOWN_CODEX_VERSIONS } from "../lib/requirements/versions";
@@ -112,7 +114,8 @@ function runVersion(version: string, selected: Vector[]) {
 
 function main() {
   if (process.platform !== "linux") throw new Error("the oracle needs Linux mount namespaces");
-  const selected = vectors.filter((v) => !filter || v.name.includes(filter));
+  // The table's vectors, then group files as Charter composes them (base + overlay): Codex must load what hosts get.
+  const selected = [...vectors, ...composedVectors()].filter((v) => !filter || v.name.includes(filter));
   const results = versions.map((version) => runVersion(version, selected));
   for (const r of results) console.log(r.summary);
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;

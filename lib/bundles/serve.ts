@@ -29,9 +29,11 @@ interface CachedBundle {
   body: Buffer;
   issuedAt: number;
   expiresAt: number;
-  /** Response headers, built once per bundle rather than per request. */
+  /** Response headers and replies, built once per bundle rather than per request. */
   notModified: Record<string, string>;
   ok: Record<string, string>;
+  notModifiedReply: Reply;
+  okReply: Reply;
 }
 
 interface TokenInfo {
@@ -45,6 +47,8 @@ interface PendingCheckIn {
   versionServed: number;
   versionInstalled: number | null;
   clientVersion: string | null;
+  /** The User-Agent clientVersion was parsed from: parsed again only when it changes. */
+  rawClient: string | null;
   /** Epoch milliseconds: no Date per request on the hot path. */
   at: number;
   count: number;
@@ -97,6 +101,7 @@ function errorReply(status: number, code: string, message: string): Reply {
  */
 export function ifNoneMatchHits(header: string | null, etag: string): boolean {
   if (!header) return false;
+  if (header === etag) return true; // what agents send: the tag they were given, as is
   if (header.trim() === "*") return true;
   const opaque = etag.replace(/^W\//, "");
   for (const m of header.matchAll(/(?:W\/)?("[^"]*")/g)) if (m[1] === opaque) return true;
@@ -149,7 +154,17 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
     // Vary: a shared cache keeps one copy per token, so no host is ever answered with another org's bundle.
     const notModified = { ETag: bundle.etag, "Cache-Control": BUNDLE_CACHE_CONTROL, Vary: "Authorization", "X-Charter-Version": String(bundle.version), ...SECURITY_HEADERS };
     const ok = { ...notModified, "Content-Type": "application/jose", "Content-Length": String(body.length) };
-    return { version: bundle.version, etag: bundle.etag, body, issuedAt: bundle.issuedAt.getTime(), expiresAt: bundle.expiresAt.getTime(), notModified, ok };
+    return {
+      version: bundle.version,
+      etag: bundle.etag,
+      body,
+      issuedAt: bundle.issuedAt.getTime(),
+      expiresAt: bundle.expiresAt.getTime(),
+      notModified,
+      ok,
+      notModifiedReply: { status: 304, headers: notModified },
+      okReply: { status: 200, headers: ok, body },
+    };
   }
 
   function bundleFor(orgId: string): CachedBundle | null | Promise<CachedBundle | null> {
@@ -209,16 +224,30 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       .finally(() => refreshing.delete(orgId));
   }
 
-  function recordCheckIn(token: TokenInfo, bundle: CachedBundle, header: HeaderGetter) {
+  function recordCheckIn(token: TokenInfo, bundle: CachedBundle, installed: number | null, header: HeaderGetter) {
+    const ua = header("user-agent");
     const prev = pending.get(token.id);
+    if (prev) {
+      // The same host again before the next flush: update its entry in place (no allocation on the hot path).
+      prev.versionServed = bundle.version;
+      prev.versionInstalled = installed;
+      if (prev.rawClient !== ua) {
+        prev.rawClient = ua;
+        prev.clientVersion = parseClient(ua);
+      }
+      prev.at = Date.now();
+      prev.count++;
+      return;
+    }
     pending.set(token.id, {
       tokenId: token.id,
       orgId: token.orgId,
       versionServed: bundle.version,
-      versionInstalled: parseInstalled(header("x-charter-installed-version")),
-      clientVersion: parseClient(header("user-agent")),
+      versionInstalled: installed,
+      clientVersion: parseClient(ua),
+      rawClient: ua,
       at: Date.now(),
-      count: (prev?.count ?? 0) + 1,
+      count: 1,
     });
   }
 
@@ -228,12 +257,11 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
     return errorReply(503, "unavailable", `The bundle could not be served right now (error id ${id}); try again shortly.`);
   }
 
-  function served(token: TokenInfo, key: string | null, bundle: CachedBundle | null, header: HeaderGetter): Reply {
+  function served(token: TokenInfo, key: string | null, bundle: CachedBundle | null, installed: number | null, header: HeaderGetter): Reply {
     if (!key || !bundle) return errorReply(404, "not_found", "This organisation has not published a version yet.");
     maybeRefresh(key, bundle);
-    recordCheckIn(token, bundle, header);
-    if (ifNoneMatchHits(header("if-none-match"), bundle.etag)) return { status: 304, headers: bundle.notModified };
-    return { status: 200, headers: bundle.ok, body: bundle.body };
+    recordCheckIn(token, bundle, installed, header);
+    return ifNoneMatchHits(header("if-none-match"), bundle.etag) ? bundle.notModifiedReply : bundle.okReply;
   }
 
   /**
@@ -248,13 +276,14 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
       }
       const withToken = (token: TokenInfo | null): Reply | Promise<Reply> => {
         if (!token) return errorReply(401, "unauthenticated", "The agent token is unknown or revoked.");
+        const installed = parseInstalled(header("x-charter-installed-version"));
         const withKey = (key: string | null): Reply | Promise<Reply> => {
           const b = key ? bundleFor(key) : null;
-          return b instanceof Promise ? b.then((bundle) => served(token, key, bundle, header), failure) : served(token, key, b, header);
+          return b instanceof Promise ? b.then((bundle) => served(token, key, bundle, installed, header), failure) : served(token, key, b, installed, header);
         };
-        const k = delivery.keyFor(token, parseInstalled(header("x-charter-installed-version")));
+        const k = delivery.keyFor(token, installed);
         if (!(k instanceof Promise)) {
-          lastKey.set(token.id, k);
+          if (lastKey.get(token.id) !== k) lastKey.set(token.id, k);
           return withKey(k);
         }
         return k.then(

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /** Bearer secrets (API tokens, agent tokens, invitation links): `<prefix><43 base64url characters>`, 256 random bits. */
 export function newSecret(prefix: string): string {
@@ -7,7 +7,8 @@ export function newSecret(prefix: string): string {
 
 /** What is stored instead of a secret: its sha256, hex. Lookups go by this hash, so the secret itself is never kept. */
 export function hashSecret(raw: string): string {
-  return createHash("sha256").update(raw, "utf8").digest("hex");
+  // One-shot hash: no Hash object per call (the bundle endpoint hashes the presented token on every request).
+  return hash("sha256", raw, "hex");
 }
 
 /** The first 12 characters, kept to recognise a token in lists. */

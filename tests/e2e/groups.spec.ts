@@ -141,7 +141,8 @@ test("with approvals required, an overlay goes through a change request: the com
   await expect(review.getByTestId("approvals")).toContainText("Read-only is right for contractors.");
   await approver.close();
 
-  await page.reload();
+  await page.goto(`/o/${org}/groups/contractors/changes/1`);
+  await expect(page.getByTestId("blockers")).toHaveCount(0);
   await page.getByRole("button", { name: "Publish overlay" }).click();
   await expect(page.getByTestId("cr-state")).toHaveText("published");
   await page.goto(`/o/${org}/groups/contractors`);
