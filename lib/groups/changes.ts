@@ -83,7 +83,7 @@ async function composedChanges(db: Db | Tx, orgId: string, group: { name: string
 }
 
 /** Opens a change request proposing the group's overlay draft. Refused when a composed file would not load in Codex. */
-export async function createOverlayChangeRequest(db: Db, ctx: OrgContext, name: string, input: CreateChangeRequestInput, request?: RequestInfo): Promise<ChangeRequestSummary> {
+export async function createOverlayChangeRequest(db: Db, ctx: OrgContext, name: string, input: CreateChangeRequestInput, request: RequestInfo): Promise<ChangeRequestSummary> {
   requirePermission(ctx, "policy:edit");
   const { title, note } = createChangeRequestSchema.parse(input);
   return db.$transaction(async (tx) => {
@@ -202,7 +202,7 @@ export async function getOverlayChangeRequest(db: Db, ctx: OrgContext, name: str
  * Ships an approved overlay request as the group's next overlay version (composed, validated and signed over every
  * served base). Refused when approvals are missing, it was rejected, or another overlay version came since.
  */
-export async function publishOverlayChangeRequest(db: Db, ctx: OrgContext, name: string, number: number | string, request?: RequestInfo): Promise<OverlayVersionView> {
+export async function publishOverlayChangeRequest(db: Db, ctx: OrgContext, name: string, number: number | string, request: RequestInfo): Promise<OverlayVersionView> {
   requirePermission(ctx, "policy:publish");
   const n = versionNumberSchema.parse(number);
   return db.$transaction(async (tx) => {

@@ -5,6 +5,7 @@ import { createGroup, publishOverlay, saveOverlayDraft, getOverlayDraft } from "
 import { createOverlayChangeRequest, getOverlayChangeRequest, listOverlayChangeRequests, publishOverlayChangeRequest } from "../../lib/groups/changes";
 import { decideChangeRequest, getChangeRequest, listChangeRequests, publishChangeRequest, publishDraft, saveDraft, withdrawChangeRequest } from "../../lib/policies";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 /*
  * Overlays go through change requests like the base: an org that requires approvals cannot publish an overlay
@@ -34,7 +35,7 @@ async function errorOf(p: Promise<unknown>): Promise<AppError> {
 
 async function draftOverlay(toml: string) {
   const d = await getOverlayDraft(db, author, "contractors");
-  await saveOverlayDraft(db, author, "contractors", { toml, baseRevision: d.revision });
+  await saveOverlayDraft(db, author, "contractors", { toml, baseRevision: d.revision }, testRequest);
 }
 
 beforeAll(async () => {
@@ -45,10 +46,10 @@ beforeAll(async () => {
   const other = await db.user.create({ data: { email: "approver@overlay.example", name: "Approver" } });
   await db.membership.create({ data: { orgId: org.id, userId: other.id, role: "approver" } });
   approver = { actor: { type: "user", userId: other.id, email: other.email, name: other.name }, org: author.org, role: "approver" };
-  await saveDraft(db, author, { toml: BASE, baseRevision: 0 });
-  await publishDraft(db, author, { note: "base" });
+  await saveDraft(db, author, { toml: BASE, baseRevision: 0 }, testRequest);
+  await publishDraft(db, author, { note: "base" }, testRequest);
   await db.organization.update({ where: { id: org.id }, data: { approvalsRequired: 1 } });
-  await createGroup(db, author, { name: "contractors", priority: 10 });
+  await createGroup(db, author, { name: "contractors", priority: 10 }, testRequest);
 });
 
 describe("overlay change requests", () => {
@@ -56,11 +57,11 @@ describe("overlay change requests", () => {
 
   it("an org that requires approvals cannot publish an overlay directly: it opens a change request", async () => {
     await draftOverlay(STRICT);
-    const direct = await errorOf(publishOverlay(db, author, "contractors", { note: "direct" }));
+    const direct = await errorOf(publishOverlay(db, author, "contractors", { note: "direct" }, testRequest));
     expect(direct.code).toBe("forbidden");
     expect(direct.message).toMatch(/requires 1 approval to publish: open a change request for the overlay/);
 
-    const cr = await createOverlayChangeRequest(db, author, "contractors", { title: "Contractors read only", note: "no writes" });
+    const cr = await createOverlayChangeRequest(db, author, "contractors", { title: "Contractors read only", note: "no writes" }, testRequest);
     first = cr.number;
     expect(cr).toMatchObject({ group: "contractors", state: "open", approvalsGiven: 0, approvalsRequired: 1, baseVersionNumber: 1 });
     // The base's list shows base requests only; the group lists its own.
@@ -82,14 +83,14 @@ describe("overlay change requests", () => {
   });
 
   it("needs an approval from someone other than its author before it ships", async () => {
-    const early = await errorOf(publishOverlayChangeRequest(db, author, "contractors", first));
+    const early = await errorOf(publishOverlayChangeRequest(db, author, "contractors", first, testRequest));
     expect(early).toMatchObject({ code: "forbidden", message: `Change request #${first} has 0 of the 1 approvals it needs.` });
-    expect((await errorOf(decideChangeRequest(db, author, first, "approve", {}))).message).toBe("You cannot approve your own change.");
-    expect(await codeOf(publishChangeRequest(db, approver, first))).toBe("conflict");
+    expect((await errorOf(decideChangeRequest(db, author, first, "approve", {}, testRequest))).message).toBe("You cannot approve your own change.");
+    expect(await codeOf(publishChangeRequest(db, approver, first, testRequest))).toBe("conflict");
 
-    const approved = await decideChangeRequest(db, approver, first, "approve", { comment: "fine" });
+    const approved = await decideChangeRequest(db, approver, first, "approve", { comment: "fine" }, testRequest);
     expect(approved).toMatchObject({ state: "approved", approvalsGiven: 1, group: "contractors" });
-    const published = await publishOverlayChangeRequest(db, author, "contractors", first);
+    const published = await publishOverlayChangeRequest(db, author, "contractors", first, testRequest);
     expect(published).toMatchObject({ number: 1, toml: STRICT });
 
     const cr = await db.changeRequest.findFirstOrThrow({ where: { orgId, number: first } });
@@ -106,7 +107,7 @@ describe("overlay change requests", () => {
 
   it("a looser overlay reads WIDENS; a request on an overlay that moved on cannot ship", async () => {
     await draftOverlay(LOOSER);
-    const a = await createOverlayChangeRequest(db, author, "contractors", { title: "let contractors write", note: "pairing" });
+    const a = await createOverlayChangeRequest(db, author, "contractors", { title: "let contractors write", note: "pairing" }, testRequest);
     const view = await getOverlayChangeRequest(db, approver, "contractors", a.number);
     expect(view).toMatchObject({ baseOverlayNumber: 1, currentOverlayNumber: 1 });
     expect(view.composed[0].verdict.verdict).toBe("WIDENS");
@@ -114,25 +115,25 @@ describe("overlay change requests", () => {
 
     // A second request ships first; the first was compared with overlay 1 and now cannot.
     await draftOverlay(`${STRICT}allowed_approval_policies = ["on-request"]\n`);
-    const b = await createOverlayChangeRequest(db, author, "contractors", { title: "no unattended runs", note: "tighter" });
-    await decideChangeRequest(db, approver, b.number, "approve", {});
-    await decideChangeRequest(db, approver, a.number, "approve", {});
-    expect((await publishOverlayChangeRequest(db, author, "contractors", b.number)).number).toBe(2);
-    const stale = await errorOf(publishOverlayChangeRequest(db, author, "contractors", a.number));
+    const b = await createOverlayChangeRequest(db, author, "contractors", { title: "no unattended runs", note: "tighter" }, testRequest);
+    await decideChangeRequest(db, approver, b.number, "approve", {}, testRequest);
+    await decideChangeRequest(db, approver, a.number, "approve", {}, testRequest);
+    expect((await publishOverlayChangeRequest(db, author, "contractors", b.number, testRequest)).number).toBe(2);
+    const stale = await errorOf(publishOverlayChangeRequest(db, author, "contractors", a.number, testRequest));
     expect(stale.code).toBe("conflict");
     expect(stale.message).toMatch(/Overlay version 2 of group "contractors" was published after change request #\d+ was compared with overlay version 1/);
     expect((await getOverlayChangeRequest(db, author, "contractors", a.number)).blockers.join()).toMatch(/Overlay version 2 was published/);
-    expect((await withdrawChangeRequest(db, author, a.number)).state).toBe("withdrawn");
+    expect((await withdrawChangeRequest(db, author, a.number, testRequest)).state).toBe("withdrawn");
   });
 
   it("refuses to open a request whose composed file Codex would refuse, naming the overlay's line", async () => {
     // Intersected with the base's ["on-request", "never"], nothing is left: Codex refuses an empty allow-list.
     await draftOverlay(`# contractors\nallowed_approval_policies = ["untrusted"]\n`);
-    const err = await errorOf(createOverlayChangeRequest(db, author, "contractors", { title: "bad", note: "bad" }));
+    const err = await errorOf(createOverlayChangeRequest(db, author, "contractors", { title: "bad", note: "bad" }, testRequest));
     expect(err.code).toBe("validation_failed");
     expect(err.message).toMatch(/group "contractors".*overlay line 2/);
     expect(await listOverlayChangeRequests(db, author, "contractors", { status: "open" })).toEqual([]);
     expect(await codeOf(getOverlayChangeRequest(db, author, "nobody", first))).toBe("not_found");
-    expect(await codeOf(createOverlayChangeRequest(db, { ...approver, role: "viewer" }, "contractors", { title: "x", note: "x" }))).toBe("forbidden");
+    expect(await codeOf(createOverlayChangeRequest(db, { ...approver, role: "viewer" }, "contractors", { title: "x", note: "x" }, testRequest))).toBe("forbidden");
   });
 });

@@ -10,6 +10,7 @@ import { getRollout, tickRollouts } from "../../lib/rollouts";
 import { joinRecords, logsFromJson, type Decision } from "../../packages/agent/src/relay/records";
 import { RUNS, logBodies } from "../support/codex-telemetry";
 import { makeOrgWithMember, resetDb, useTestDb } from "./helpers";
+import { testRequest } from "../support/request";
 
 /*
  * The deny-rate gate on real data: Auto-review decisions made from real Codex telemetry are ingested through the host
@@ -63,9 +64,9 @@ beforeAll(async () => {
     const t = await db.agentToken.create({ data: { orgId: org.id, name: `host-${i}`, group: i < 5 ? "canary" : "engineering", prefix: secretPrefix(secret), tokenHash: hashSecret(secret) } });
     (i < 5 ? canary : others).push({ id: t.id, secret });
   }
-  await createGroup(db, ctx, { name: "canary" });
-  await saveDraft(db, ctx, { toml: V1, baseRevision: 0 });
-  await publishDraft(db, ctx, { note: "v1" });
+  await createGroup(db, ctx, { name: "canary" }, testRequest);
+  await saveDraft(db, ctx, { toml: V1, baseRevision: 0 }, testRequest);
+  await publishDraft(db, ctx, { note: "v1" }, testRequest);
 });
 
 describe("the deny-rate gate, fed by ingested Auto-review decisions", () => {
@@ -73,11 +74,11 @@ describe("the deny-rate gate, fed by ingested Auto-review decisions", () => {
 
   it("says 'not collected' and does not block while the org has no decisions", async () => {
     const draft = await getDraft(db, ctx);
-    await saveDraft(db, ctx, { toml: V2, baseRevision: draft!.revision });
+    await saveDraft(db, ctx, { toml: V2, baseRevision: draft!.revision }, testRequest);
     await publishDraft(db, ctx, {
       note: "v2",
       rollout: { rings: [{ name: "canary", group: "canary" }], gates: { minInstalledPercent: 0, maxFailurePercent: 100, soakMinutes: 10, maxDenyRateDelta: 10, maxFailClosedRateDelta: 10, minDecisions: 20 } },
-    });
+    }, testRequest);
     t0 = (await db.rollout.findFirstOrThrow({ where: { orgId: ctx.org.id, versionNumber: 2 } })).ringStartedAt;
     const status = await getRollout(db, ctx, 2, { now: minutes(t0, 11), tick: false });
     expect(status.gate).toMatchObject({ verdict: "pass", values: { decisions: null, denyRateDelta: null } });
