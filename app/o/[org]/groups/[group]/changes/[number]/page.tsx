@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { getOverlayChangeRequest } from "@/lib/groups/changes";
 import { DiffView } from "@/components/diff-view";
 import { StateBadge } from "@/components/policies/state-badge";
-import { formatTime, shortSha } from "@/components/policies/format";
+import { formatTime, shortSha } from "@/components/format";
 import { orNotFound } from "@/components/policies/not-found";
 import { OverlayChangePanel } from "./overlay-change-panel";
 
