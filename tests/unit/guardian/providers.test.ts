@@ -89,7 +89,6 @@ describe("OpenAI-compatible provider", () => {
       expect(r.status).toBe("timed_out");
       expect(r.riskLevel).toBeNull();
       expect(r.rationale).toMatch(/timed out after 0\.3 s/);
-      expect(r.latencyMs).toBeLessThan(1_500);
     } finally {
       mock.fallback = () => answer('{"outcome":"allow"}');
     }

@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, recentDecisionAlerts, DECISION_STATUSES, type DecisionStats } from "@/lib/decisions";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
+import { formatTime } from "@/components/format";
 import { Section } from "../settings/ui";
 import { BreakdownChart, OverTimeChart, StatusBadge } from "./charts";
 import { CollectionSettings, GroupCollection, IngestKeys, OtlpExportSettings, ReplayForm } from "./panels";
@@ -137,7 +138,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
               <tbody>
                 {page.rows.map((r) => (
                   <tr key={`${r.id}-${r.occurredAt.toISOString()}`} className="border-t border-line align-top">
-                    <td className="py-1.5 pr-3 whitespace-nowrap tabular-nums"><Link className="hover:underline" href={`${base}/${encodeURIComponent(r.id)}`}>{r.occurredAt.toISOString().slice(0, 19).replace("T", " ")}</Link></td>
+                    <td className="py-1.5 pr-3 whitespace-nowrap tabular-nums"><Link className="hover:underline" href={`${base}/${encodeURIComponent(r.id)}`}>{formatTime(r.occurredAt, "second")}</Link></td>
                     <td className="pr-3"><StatusBadge status={r.status} /></td>
                     <td className="pr-3">{r.riskLevel ?? "–"}</td>
                     <td className="pr-3">{r.kind}</td>
@@ -159,7 +160,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
         <Section id="alerts" title="Alerts" description="Deny-rate and fail-closed-rate jumps per group, and hosts that stopped reporting. Each is also in the audit log and sent to the org's webhook.">
           <ul className="space-y-1 text-sm" aria-label="Decision alerts">
             {alerts.map((a) => (
-              <li key={`${a.at.toISOString()}-${a.subject}-${a.kind}`}><span className="tabular-nums text-muted">{a.at.toISOString().slice(0, 16).replace("T", " ")}</span> <strong>{a.subject}</strong>: {a.detail}</li>
+              <li key={`${a.at.toISOString()}-${a.subject}-${a.kind}`}><span className="tabular-nums text-muted">{formatTime(a.at)}</span> <strong>{a.subject}</strong>: {a.detail}</li>
             ))}
           </ul>
         </Section>
@@ -184,7 +185,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
             <Section id="dead-letters" title="SIEM dead letters" description="Deliveries of decisions, alerts or audit events to the org's webhook or OTLP export that failed every retry.">
               <ul className="space-y-1 text-sm" aria-label="Dead letters">
                 {deadLetters.map((d) => (
-                  <li key={d.id}><span className="tabular-nums text-muted">{d.failedAt!.toISOString().slice(0, 16).replace("T", " ")}</span> {d.sink === "otlp" ? "OTLP export" : "Webhook"} · {d.event}: {d.attempts} attempts, last error {d.lastError ?? "unknown"}</li>
+                  <li key={d.id}><span className="tabular-nums text-muted">{formatTime(d.failedAt)}</span> {d.sink === "otlp" ? "OTLP export" : "Webhook"} · {d.event}: {d.attempts} attempts, last error {d.lastError ?? "unknown"}</li>
                 ))}
               </ul>
             </Section>

@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { getDecision } from "@/lib/decisions";
 import { Section } from "../../settings/ui";
 import { StatusBadge } from "../charts";
+import { formatTime } from "@/components/format";
 import { DecisionActions } from "../panels";
 
 export const metadata: Metadata = { title: "Decision" };
@@ -22,7 +23,7 @@ export default async function DecisionPage({ params }: { params: Promise<{ org: 
   });
   const masked = (d.masked as { path: string; rule: string; count: number }[]) ?? [];
   const rows: [string, React.ReactNode][] = [
-    ["When (UTC)", d.occurredAt.toISOString().replace("T", " ").slice(0, 23)],
+    ["When", formatTime(d.occurredAt, "second")],
     ["Outcome", <StatusBadge key="s" status={d.status} />],
     ["Codex said", `${d.codexStatus}${d.outcome ? ` (outcome ${d.outcome})` : " (no outcome: the review failed and Codex failed closed)"}`],
     ["Risk", d.riskLevel ?? "–"],
