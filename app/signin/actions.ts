@@ -10,8 +10,12 @@ export interface SignInState {
   email?: string;
 }
 
+/** The sign-in forms post FormData; anything else is a request made by hand, refused like a wrong password form. */
+const NOT_A_FORM: SignInState = { error: "The sign-in request was not a form submission. Reload the page and try again." };
+
 /** Signs in with a local account. Success redirects (thrown by signIn); a refusal comes back as a message. */
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
+  if (!(form instanceof FormData)) return NOT_A_FORM;
   const email = String(form.get("email") ?? "");
   try {
     await signIn("credentials", {
@@ -32,6 +36,7 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
 
 /** Starts single sign-on: a redirect to the identity provider (thrown by signIn), or a message when it cannot start. */
 export async function signInWithSso(_prev: SignInState, form: FormData): Promise<SignInState> {
+  if (!(form instanceof FormData)) return NOT_A_FORM;
   if (!ssoOption()) return { error: "Single sign-on is not configured on this server." };
   try {
     await signIn(OIDC_PROVIDER_ID, { redirectTo: safeCallbackUrl(form.get("callbackUrl")) });
