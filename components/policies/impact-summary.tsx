@@ -8,7 +8,7 @@ import type { ImpactView } from "@/lib/sandbox/impact";
 export function ImpactSummary({ impact, currentRevision, href }: { impact: ImpactView; currentRevision: number; href: string }) {
   const { comparison: c, towardAllow, towardDeny, running } = impact;
   const abstained = c.b.counts.abstained;
-  const tone = towardAllow > 0 ? "border-amber-300 bg-amber-50 dark:bg-amber-950/40" : "border-line";
+  const tone = towardAllow > 0 ? "border-amber-300 bg-amber-50" : "border-line";
   return (
     <section aria-labelledby="impact-heading" data-testid="impact" className={`rounded-lg border p-4 text-sm ${tone}`}>
       <h2 id="impact-heading" className="font-medium">Impact on the sample library</h2>

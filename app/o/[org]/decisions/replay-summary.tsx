@@ -6,7 +6,7 @@ import type { ReplayImpact } from "@/lib/decisions/replay";
  * impact: "N of M real decisions flip toward allow / deny", linking to the replay's flips.
  */
 export function ReplaySummary({ replay, currentRevision, href }: { replay: ReplayImpact; currentRevision: number; href: string }) {
-  const tone = replay.towardAllow > 0 ? "border-amber-300 bg-amber-50 dark:bg-amber-950/40" : "border-line";
+  const tone = replay.towardAllow > 0 ? "border-amber-300 bg-amber-50" : "border-line";
   const of = `of ${replay.total} real decision${replay.total === 1 ? "" : "s"}`;
   return (
     <section aria-labelledby="replay-heading" data-testid="decision-replay" className={`rounded-lg border p-4 text-sm ${tone}`}>
