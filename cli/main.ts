@@ -12,7 +12,7 @@ const defaultIO: CliIO = {
 };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  audit: { summary: "audit verify [--org SLUG] [--json]   recompute the audit log's hash chains (needs DATABASE_URL)", load: async () => (await import("./audit")).auditCommand },
+  audit: { summary: "audit verify [--org SLUG] [--anchor FILE] [--json]   check the audit log's hash chains, MACs and anchor (DATABASE_URL or the embedded cluster)", load: async () => (await import("./audit")).auditCommand },
   pull: { summary: "pull --server URL --org SLUG --trust JWKS|--trust-fingerprint FP [--out PATH] [--format toml|mobileconfig] [--check]   install the org's signed requirements (token in CHARTER_TOKEN)", load: async () => (await import("./pull")).pullCommand },
   rollout: { summary: "rollout status [VERSION|latest] --server URL --org SLUG [--wait] [--json]   show a staged rollout; --wait until it completes (exit 0) or is rolled back (1)", load: async () => (await import("./rollout")).rolloutCommand },
   token: { summary: "token create --org SLUG --name NAME --scope read|write|publish [--expires DAYS] [--json]   mint an admin API token for automation (DATABASE_URL or the embedded cluster)", load: async () => (await import("./token")).tokenCommand },
