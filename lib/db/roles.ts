@@ -5,22 +5,12 @@
  * or TRUNCATE). The one exception is the partitioned "Decision" table: the app adds and drops its monthly partitions
  * at run time, which PostgreSQL allows only the table's owner.
  */
-import pg from "pg";
+import { withClient } from "./admin";
 
 /** The runtime role on the embedded cluster. */
 export const RUNTIME_ROLE = "charter_app";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The role and password a connection URL logs in with. */
 export function roleOf(url: string): { role: string; password: string } {

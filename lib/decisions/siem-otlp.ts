@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrl } from "../http-url";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
@@ -24,18 +25,7 @@ export const AUDIT_CHUNK = 200;
 const RESERVED_HEADERS = new Set(["content-type", "content-length", "content-encoding", "host", "connection", "transfer-encoding", "user-agent"]);
 
 export const otlpExportSchema = z.strictObject({
-  endpoint: z
-    .string()
-    .trim()
-    .max(2000, "At most 2000 characters")
-    .refine((u) => {
-      try {
-        const p = new URL(u).protocol;
-        return p === "https:" || p === "http:";
-      } catch {
-        return false;
-      }
-    }, "Give the collector's http(s) logs URL, e.g. https://collector.example/v1/logs"),
+  endpoint: httpUrl("Give the collector's http(s) logs URL, e.g. https://collector.example/v1/logs"),
   enabled: z.boolean().default(true),
   /** Replaces every header when given; kept as they are when left out (their values are never shown again). */
   headers: z

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
+import { httpUrl } from "../http-url";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
@@ -26,18 +27,7 @@ export const RETRY_DELAYS_S = [10, 60, 300, 1800, 7200];
 const SEAL_CONTEXT = "webhook-secret";
 
 export const webhookSettingsSchema = z.object({
-  url: z
-    .string()
-    .trim()
-    .max(2000, "At most 2000 characters")
-    .refine((u) => {
-      try {
-        const p = new URL(u).protocol;
-        return p === "https:" || p === "http:";
-      } catch {
-        return false;
-      }
-    }, "Give an http(s) URL"),
+  url: httpUrl("Give an http(s) URL"),
   enabled: z.boolean().default(true),
 });
 
