@@ -76,7 +76,7 @@ export const AUDIT_EVENTS = {
     published.extend({ restoredFrom: z.number().int() }).extend(changeSummary.partial().shape),
   ),
   "policy.change_request.opened": event("change_request", changeSummary.extend({ note: str, restoredFrom: z.number().int().optional(), group: str.optional().describe("Set when the request proposes a group's overlay.") })),
-  "policy.change_request.updated": event("change_request", changeSummary.partial().extend({ withdrawnDecisions: z.number().int() })),
+  "policy.change_request.updated": event("change_request", changeSummary.partial().extend({ withdrawnDecisions: z.number().int(), group: str.optional().describe("Set when the request proposes a group's overlay.") })),
   "policy.change_request.approved": event("change_request", z.object({ comment: str, revision: z.number().int(), sha256: str })),
   "policy.change_request.rejected": event("change_request", z.object({ comment: str, revision: z.number().int(), sha256: str })),
   "policy.change_request.withdrawn": event("change_request", none),

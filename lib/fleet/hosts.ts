@@ -30,6 +30,8 @@ export interface FleetHostRow {
   checkIns: number;
   /** The version this host is being served (its group and rollout ring decide it): "behind" compares with this. */
   assignedVersion: number | null;
+  /** That version with its group, ring and reason, as the host page shows it. */
+  assignment: Assignment;
   state: HostState;
 }
 
@@ -92,7 +94,8 @@ export async function listFleet(db: Db, ctx: OrgContext, filter: FleetFilter = {
     const hostAt = h?.lastSeenAt ?? null;
     const lastSeenAt = hostAt && bundleAt ? (hostAt > bundleAt ? hostAt : bundleAt) : (hostAt ?? bundleAt);
     const installedVersion = h?.lastSeenAt ? h.installedVersion : (t.checkIn ? (t.checkIn.versionInstalled ?? t.checkIn.versionServed) : null);
-    const assignedVersion = assign({ id: t.id, label: t.group, hostname: h?.hostname, os: h?.os, codexVersion: h?.codexVersion }, installedVersion).version;
+    const assignment = assign({ id: t.id, label: t.group, hostname: h?.hostname, os: h?.os, codexVersion: h?.codexVersion }, installedVersion);
+    const assignedVersion = assignment.version;
     return {
       id: t.id,
       name: t.name,
@@ -111,6 +114,7 @@ export async function listFleet(db: Db, ctx: OrgContext, filter: FleetFilter = {
       lastSeenAt,
       checkIns: (h?.checkIns ?? 0) + (t.checkIn?.count ?? 0),
       assignedVersion,
+      assignment,
       state: hostState({ revokedAt: t.revokedAt, lastSeenAt, reportedState: h?.lastSeenAt ? h.reportedState : null, installedVersion }, assignedVersion, now, silentMs),
     };
   });

@@ -12,11 +12,12 @@ import {
   crSelect,
   keyOfAuthor,
   lockChangeRequest,
+  reviseChangeRequest,
   summarise,
   type ApprovalView,
   type ChangeRequestSummary,
 } from "../policies/changes";
-import { createChangeRequestSchema, versionNumberSchema, type CreateChangeRequestInput } from "../policies/schemas";
+import { createChangeRequestSchema, updateChangeRequestSchema, versionNumberSchema, type CreateChangeRequestInput, type UpdateChangeRequestInput } from "../policies/schemas";
 import type { Verdict } from "../policies/verdict";
 import { servedBaseVersions } from "../rollouts/plan";
 import { groupLabel } from "./bundles";
@@ -28,7 +29,8 @@ import { insertOverlayVersion, groupNameSchema, type OverlayVersionView } from "
  * requests, nobody who wrote it may decide on it, the org's approval count), but what reviewers judge is the file the
  * group's hosts would receive: the overlay composed over each base version hosts are being served, with that
  * composed file's verdict (PASS / WIDENS / REVIEW) and diff. Approving, rejecting and withdrawing use the base's
- * functions (lib/policies/changes.ts); opening, reading and publishing live here.
+ * functions (lib/policies/changes.ts), and so does editing (its core `reviseChangeRequest`, with the group's overlay
+ * draft as the subject); opening, reading and publishing live here.
  */
 
 /** The composed file of one base version, before and after the proposed overlay. */
@@ -82,6 +84,22 @@ async function composedChanges(db: Db | Tx, orgId: string, group: { name: string
   });
 }
 
+/**
+ * The group's overlay draft as a request's text: refused when it proposes nothing new or when a composed file would
+ * not load in Codex (findings named against the overlay's lines).
+ */
+async function proposableOverlayDraft(tx: Tx, ctx: OrgContext, g: { id: string; name: string }, current: { number: number; toml: string } | null) {
+  const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: `group:${g.id}` } }, select: { toml: true, revision: true } });
+  if (!draft) throw new AppError("not_found", `Group "${g.name}" has no overlay draft to propose yet.`);
+  assertPolicySize(draft.toml);
+  if (current && current.toml === draft.toml) throw new AppError("conflict", `Nothing changed: the overlay draft is identical to overlay version ${current.number}.`);
+  if (!current && draft.toml.trim() === "") throw new AppError("conflict", `Nothing changed: group "${g.name}" has no overlay and the draft is empty.`);
+  for (const c of await composedChanges(tx, ctx.org.id, g, current?.toml ?? "", draft.toml)) {
+    assertComposable({ valid: c.valid, findings: c.findings } as Parameters<typeof assertComposable>[0], groupLabel(g.name));
+  }
+  return draft;
+}
+
 /** Opens a change request proposing the group's overlay draft. Refused when a composed file would not load in Codex. */
 export async function createOverlayChangeRequest(db: Db, ctx: OrgContext, name: string, input: CreateChangeRequestInput, request: RequestInfo): Promise<ChangeRequestSummary> {
   requirePermission(ctx, "policy:edit");
@@ -89,15 +107,8 @@ export async function createOverlayChangeRequest(db: Db, ctx: OrgContext, name: 
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const g = await findGroup(tx, ctx, name);
-    const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: `group:${g.id}` } }, select: { toml: true, revision: true } });
-    if (!draft) throw new AppError("not_found", `Group "${g.name}" has no overlay draft to propose yet.`);
-    assertPolicySize(draft.toml);
     const current = await latestOverlay(tx, g.id);
-    if (current && current.toml === draft.toml) throw new AppError("conflict", `Nothing changed: the overlay draft is identical to overlay version ${current.number}.`);
-    if (!current && draft.toml.trim() === "") throw new AppError("conflict", `Nothing changed: group "${g.name}" has no overlay and the draft is empty.`);
-    for (const c of await composedChanges(tx, ctx.org.id, g, current?.toml ?? "", draft.toml)) {
-      assertComposable({ valid: c.valid, findings: c.findings } as Parameters<typeof assertComposable>[0], groupLabel(g.name));
-    }
+    const draft = await proposableOverlayDraft(tx, ctx, g, current);
     const base = await tx.policyVersion.findFirst({ where: { orgId: ctx.org.id }, orderBy: { number: "desc" }, select: { number: true } });
     const last = await tx.changeRequest.findFirst({ where: { orgId: ctx.org.id }, orderBy: { number: "desc" }, select: { number: true } });
     const row = await tx.changeRequest.create({
@@ -127,6 +138,38 @@ export async function createOverlayChangeRequest(db: Db, ctx: OrgContext, name: 
       request,
     });
     return summarise(row, await approvalsRequired(tx, ctx.org.id));
+  });
+}
+
+/**
+ * Edits an open overlay request like a base one: title, note, the text from the group's newer overlay draft
+ * (`fromDraft`, checked as when opening), or the overlay version it compares with (`rebase`). Every edit withdraws the
+ * decisions made so far.
+ */
+export async function updateOverlayChangeRequest(
+  db: Db,
+  ctx: OrgContext,
+  name: string,
+  number: number | string,
+  input: UpdateChangeRequestInput,
+  request: RequestInfo,
+): Promise<ChangeRequestSummary> {
+  requirePermission(ctx, "policy:edit");
+  const n = versionNumberSchema.parse(number);
+  const patch = updateChangeRequestSchema.parse(input);
+  return db.$transaction(async (tx) => {
+    await lockOrgPolicy(tx, ctx.org.id);
+    const g = await findGroup(tx, ctx, name);
+    await requestOfGroup(tx, ctx, g, n);
+    const row = await lockChangeRequest(tx, ctx, n);
+    const current = await latestOverlay(tx, g.id);
+    const { updated } = await reviseChangeRequest(tx, ctx, row, patch, {
+      current: current?.number ?? null,
+      base: { field: "baseOverlayNumber", audit: "baseOverlayVersion" },
+      meta: { group: g.name },
+      draft: () => proposableOverlayDraft(tx, ctx, g, current),
+    }, request);
+    return summarise(updated, await approvalsRequired(tx, ctx.org.id));
   });
 }
 
@@ -170,7 +213,7 @@ export async function getOverlayChangeRequest(db: Db, ctx: OrgContext, name: str
       blockers.push(`Needs ${missing} more approval${missing === 1 ? "" : "s"} (${summary.approvalsGiven} of ${summary.approvalsRequired}).`);
     }
     if ((current?.number ?? null) !== row.baseOverlayNumber) {
-      blockers.push(`Overlay version ${current?.number} was published after this request was compared with ${row.baseOverlayNumber === null ? "no overlay" : `overlay version ${row.baseOverlayNumber}`}: withdraw it and open a new one.`);
+      blockers.push(`Overlay version ${current?.number} was published after this request was compared with ${row.baseOverlayNumber === null ? "no overlay" : `overlay version ${row.baseOverlayNumber}`}: update it from the overlay draft or rebase it.`);
     }
   }
   return {
@@ -213,11 +256,11 @@ export async function publishOverlayChangeRequest(db: Db, ctx: OrgContext, name:
     assertOpen(row);
     const required = await approvalsRequired(tx, ctx.org.id);
     const s = summarise(row, required);
-    if (s.rejections > 0) throw new AppError("conflict", `Change request #${n} was rejected; withdraw it and open a new one.`);
+    if (s.rejections > 0) throw new AppError("conflict", `Change request #${n} was rejected; edit it to ask again.`);
     if (s.approvalsGiven < required) throw new AppError("forbidden", `Change request #${n} has ${s.approvalsGiven} of the ${required} approvals it needs.`);
     const current = await latestOverlay(tx, g.id);
     if ((current?.number ?? null) !== row.baseOverlayNumber) {
-      throw new AppError("conflict", `Overlay version ${current?.number} of group "${g.name}" was published after change request #${n} was compared with ${row.baseOverlayNumber === null ? "no overlay" : `overlay version ${row.baseOverlayNumber}`}; open a new request.`);
+      throw new AppError("conflict", `Overlay version ${current?.number} of group "${g.name}" was published after change request #${n} was compared with ${row.baseOverlayNumber === null ? "no overlay" : `overlay version ${row.baseOverlayNumber}`}; rebase it and ask for approval again.`);
     }
     const approvers = activeDecisions(row).filter((a) => a.decision === "approve").map((a) => a.approverLabel);
     const version = await insertOverlayVersion(tx, ctx, g, { toml: row.toml, note: row.note, changeRequestId: row.id, changeRequest: { number: n, approvers } }, request);

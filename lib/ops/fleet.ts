@@ -60,6 +60,14 @@ export const listHostsOp = defineOperation({
         lastError: z.string().nullable(),
         lastSeenAt: date.nullable(),
         state: z.enum(HOST_STATES),
+        assigned: z
+          .object({
+            version: z.number().int().nullable().describe("The version this host is being served; \"behind\" compares with it."),
+            group: z.string().nullable().describe("The group whose overlay it gets (null: none)."),
+            ring: z.string().nullable().describe("Its ring of the active rollout (null: no rollout)."),
+            reason: z.string().describe("Why this version, in one sentence."),
+          })
+          .describe("What the host should have: its group and rollout ring decide it."),
       }),
     ),
   }),
@@ -72,6 +80,7 @@ export const listHostsOp = defineOperation({
       hosts: fleet.hosts.map((h) => ({
         id: h.id, name: h.name, group: h.group, hostname: h.hostname, os: h.os, arch: h.arch, agentVersion: h.agentVersion,
         codexVersion: h.codexVersion, installedVersion: h.installedVersion, lastError: h.lastError, lastSeenAt: h.lastSeenAt, state: h.state,
+        assigned: h.assignment,
       })),
     };
   },

@@ -29,7 +29,7 @@ import {
   rolloutSettingsSchema,
   updateRolloutSettings,
 } from "../rollouts";
-import { createOverlayChangeRequest, getOverlayChangeRequest, listOverlayChangeRequests, publishOverlayChangeRequest } from "../groups/changes";
+import { createOverlayChangeRequest, getOverlayChangeRequest, listOverlayChangeRequests, publishOverlayChangeRequest, updateOverlayChangeRequest } from "../groups/changes";
 import { etag, ifMatchRevision } from "../policies/http";
 import {
   changeRequestResponse,
@@ -40,6 +40,7 @@ import {
   publishSchema,
   savedDraftResponse,
   saveDraftSchema,
+  updateChangeRequestSchema,
 } from "../policies/schemas";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
@@ -320,6 +321,19 @@ export const getOverlayChangeOp = defineOperation({
   run: ({ group: name, number }, ctx) => getOverlayChangeRequest(db, ctx, name, number),
 });
 
+export const updateOverlayChangeOp = defineOperation({
+  name: "groups.overlay.changes.update",
+  summary: "Edit an overlay change request (withdraws every earlier decision)",
+  description: "Title, note, the text from the group's newer overlay draft (`fromDraft`, checked as when opening) or the overlay version it compares with (`rebase`).",
+  permission: "policy:edit",
+  audit: "policy.change_request.updated",
+  input: strictInput(updateChangeRequestSchema.extend({ group, number: z.coerce.number().int().positive() })),
+  output: changeRequestSummaryResponse,
+  errors: ["conflict"],
+  http: { method: "PATCH", path: "/api/v1/orgs/{org}/groups/{group}/overlay/changes/{number}" },
+  run: ({ group: name, number, ...input }, ctx) => updateOverlayChangeRequest(db, ctx, name, number, input, ctx.request),
+});
+
 export const publishOverlayChangeOp = defineOperation({
   name: "groups.overlay.changes.publish",
   summary: "Publish an approved overlay change request as the group's next overlay version",
@@ -419,6 +433,7 @@ export const GROUP_OPERATIONS = [
   listOverlayChangesOp,
   createOverlayChangeOp,
   getOverlayChangeOp,
+  updateOverlayChangeOp,
   publishOverlayChangeOp,
   listOverlayVersionsOp,
   effectiveOp,

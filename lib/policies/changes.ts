@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
@@ -160,7 +161,7 @@ export function assertOpen(row: { status: string; number: number }) {
 function assertBaseRequest(row: { number: number; group: { name: string } | null }, what: "read" | "edit" | "publish") {
   if (!row.group) return;
   const where = `/api/v1/orgs/{org}/groups/${encodeURIComponent(row.group.name)}/overlay/changes`;
-  const how = what === "edit" ? `it cannot be edited: withdraw it and open a new one from the overlay draft (POST ${where})` : `${what} it through ${where}/${row.number}`;
+  const how = `${what} it through ${where}/${row.number}`;
   throw new AppError("conflict", `Change request #${row.number} proposes group "${row.group.name}"'s overlay; ${how}.`, { group: row.group.name });
 }
 
@@ -310,9 +311,68 @@ function blockers(row: CrRow, s: ChangeRequestSummary, valid: boolean, currentNu
 }
 
 /**
- * Edits an open request: title, note, the text (from the current draft) or its base. Any edit withdraws every
- * decision made so far, because reviewers decided on something else.
+ * What a change request proposes, for the edit core below: the org's base requirements (here) or a group's overlay
+ * (lib/groups/changes.ts). Both edit, re-compare, withdraw decisions and audit the same way.
  */
+export interface ChangeSubject {
+  /** The draft whose text `fromDraft` takes, already checked; refused (AppError) when it proposes nothing new. */
+  draft(tx: Tx): Promise<{ toml: string; revision: number }>;
+  /** The number the request should be compared with now: the current base version, or the group's overlay version. */
+  current: number | null;
+  /** Where the request keeps the number it was compared with, and the name the audit log gives it. */
+  base: { field: "baseVersionNumber"; audit: "baseVersion" } | { field: "baseOverlayNumber"; audit: "baseOverlayVersion" };
+  /** Audit meta of the subject (the group of an overlay request). */
+  meta?: { group: string };
+}
+
+type LockedRequest = Awaited<ReturnType<typeof lockChangeRequest>>;
+
+/**
+ * Edits an open, locked request: title, note, the text (from the subject's draft) or the number it is compared with.
+ * Any edit bumps the revision and withdraws every decision made so far, because reviewers decided on something else.
+ * Returns the updated row, or throws "conflict" when the edit changes nothing.
+ */
+export async function reviseChangeRequest(tx: Tx, ctx: OrgContext, row: LockedRequest, patch: z.output<typeof updateChangeRequestSchema>, subject: ChangeSubject, request: RequestInfo) {
+  assertOpen(row);
+  assertRevision(row, patch.revision);
+  const data: { title?: string; note?: string; toml?: string; sha256?: string; baseDraftRevision?: number; baseVersionNumber?: number | null; baseOverlayNumber?: number | null } = {};
+  if (patch.title !== undefined && patch.title !== row.title) data.title = patch.title;
+  if (patch.note !== undefined && patch.note !== row.note) data.note = patch.note;
+  if (patch.fromDraft) {
+    const draft = await subject.draft(tx);
+    if (draft.toml !== row.toml) Object.assign(data, { toml: draft.toml, sha256: sha256Hex(draft.toml) });
+    data.baseDraftRevision = draft.revision;
+  }
+  const field = subject.base.field;
+  if ((patch.fromDraft || patch.rebase) && subject.current !== row[field]) data[field] = subject.current;
+  const edited = ["title", "note", "toml", field].filter((k) => k in data);
+  if (edited.length === 0) throw new AppError("conflict", "Nothing changed: the request already says this.");
+
+  const withdrawn = await tx.approval.updateMany({ where: { changeRequestId: row.id, withdrawnAt: null }, data: { withdrawnAt: new Date() } });
+  const key = actorKey(ctx.actor);
+  const updated = await tx.changeRequest.update({
+    where: { id: row.id },
+    data: { ...data, revision: { increment: 1 }, contributors: row.contributors.includes(key) ? undefined : { push: key } },
+    select: crSelect,
+  });
+  const diff: Record<string, { before: unknown; after: unknown }> = { revision: { before: row.revision, after: updated.revision } };
+  if (data.title !== undefined) diff.title = { before: row.title, after: updated.title };
+  if (data.note !== undefined) diff.note = { before: row.note, after: updated.note };
+  if (data.toml !== undefined) diff.sha256 = { before: row.sha256, after: updated.sha256 };
+  if (field in data) diff[subject.base.audit] = { before: row[field], after: updated[field] };
+  await recordAudit(tx, {
+    orgId: ctx.org.id,
+    actor: auditActor(ctx.actor),
+    action: "policy.change_request.updated",
+    target: { type: "change_request", id: String(row.number) },
+    diff,
+    meta: { ...subject.meta, withdrawnDecisions: withdrawn.count, ...(data.toml !== undefined ? changeSummary(row.toml, data.toml) : {}) },
+    request,
+  });
+  return { updated, textChanged: data.toml !== undefined, baseChanged: field in data };
+}
+
+/** Edits an open request of the base: title, note, the text (from the current draft) or its base (lib/policies/changes.ts core). */
 export async function updateChangeRequest(
   db: Db,
   ctx: OrgContext,
@@ -327,49 +387,22 @@ export async function updateChangeRequest(
     await lockOrgPolicy(tx, ctx.org.id);
     const row = await lockChangeRequest(tx, ctx, n);
     assertBaseRequest(row, "edit");
-    assertOpen(row);
-    assertRevision(row, patch.revision);
-    const data: { title?: string; note?: string; toml?: string; sha256?: string; baseVersionNumber?: number | null; baseDraftRevision?: number } = {};
-    if (patch.title !== undefined && patch.title !== row.title) data.title = patch.title;
-    if (patch.note !== undefined && patch.note !== row.note) data.note = patch.note;
     const current = await currentVersion(tx, ctx.org.id);
-    if (patch.fromDraft) {
-      const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { toml: true, revision: true } });
-      if (!draft) throw new AppError("not_found", "There is no draft to take the text from.");
-      await assertFleetPublishable(tx, ctx.org.id, draft.toml);
-      if (current && current.toml === draft.toml) throw new AppError("conflict", `Nothing changed: the draft is identical to version ${current.number}.`);
-      if (draft.toml !== row.toml) Object.assign(data, { toml: draft.toml, sha256: sha256Hex(draft.toml) });
-      data.baseDraftRevision = draft.revision;
-    }
-    if ((patch.fromDraft || patch.rebase) && (current?.number ?? null) !== row.baseVersionNumber) data.baseVersionNumber = current?.number ?? null;
-    const edited = ["title", "note", "toml", "baseVersionNumber"].filter((k) => k in data);
-    if (edited.length === 0) throw new AppError("conflict", "Nothing changed: the request already says this.");
-
-    const withdrawn = await tx.approval.updateMany({ where: { changeRequestId: row.id, withdrawnAt: null }, data: { withdrawnAt: new Date() } });
-    const key = actorKey(ctx.actor);
-    const updated = await tx.changeRequest.update({
-      where: { id: row.id },
-      data: { ...data, revision: { increment: 1 }, contributors: row.contributors.includes(key) ? undefined : { push: key } },
-      select: crSelect,
-    });
-    const diff: Record<string, { before: unknown; after: unknown }> = { revision: { before: row.revision, after: updated.revision } };
-    if (data.title !== undefined) diff.title = { before: row.title, after: updated.title };
-    if (data.note !== undefined) diff.note = { before: row.note, after: updated.note };
-    if (data.toml !== undefined) diff.sha256 = { before: row.sha256, after: updated.sha256 };
-    if ("baseVersionNumber" in data) diff.baseVersion = { before: row.baseVersionNumber, after: updated.baseVersionNumber };
-    await recordAudit(tx, {
-      orgId: ctx.org.id,
-      actor: auditActor(ctx.actor),
-      action: "policy.change_request.updated",
-      target: { type: "change_request", id: String(n) },
-      diff,
-      meta: { withdrawnDecisions: withdrawn.count, ...(data.toml !== undefined ? changeSummary(row.toml, data.toml) : {}) },
-      request,
-    });
-    if (data.toml !== undefined || "baseVersionNumber" in data) {
+    const { updated, textChanged, baseChanged } = await reviseChangeRequest(tx, ctx, row, patch, {
+      current: current?.number ?? null,
+      base: { field: "baseVersionNumber", audit: "baseVersion" },
+      draft: async () => {
+        const draft = await tx.draft.findUnique({ where: { orgId_name: { orgId: ctx.org.id, name: "default" } }, select: { toml: true, revision: true } });
+        if (!draft) throw new AppError("not_found", "There is no draft to take the text from.");
+        await assertFleetPublishable(tx, ctx.org.id, draft.toml);
+        if (current && current.toml === draft.toml) throw new AppError("conflict", `Nothing changed: the draft is identical to version ${current.number}.`);
+        return draft;
+      },
+    }, request);
+    if (textChanged || baseChanged) {
       const base = updated.baseVersionNumber === null ? null : updated.baseVersionNumber === current?.number ? current
         : await tx.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: updated.baseVersionNumber } }, select: { toml: true } });
-      measure = { number: n, revision: updated.revision, toml: data.toml ?? row.toml, baseVersionNumber: updated.baseVersionNumber, baseToml: base?.toml ?? "" };
+      measure = { number: n, revision: updated.revision, toml: updated.toml, baseVersionNumber: updated.baseVersionNumber, baseToml: base?.toml ?? "" };
     }
     return summarise(updated, await approvalsRequired(tx, ctx.org.id));
   });

@@ -173,7 +173,11 @@ describe("every operation over HTTP answers what its definition declares", () =>
   });
 
   it("fleet: hosts, enrolment secrets, agent settings, the webhook", async () => {
-    await call("owner", "GET", "/api/v1/orgs/{org}/hosts");
+    const hosts = await call("owner", "GET", "/api/v1/orgs/{org}/hosts");
+    // Each host with the version it should have, its group, ring and why (as the Agents pages show it).
+    const v = hosts.body.currentVersion;
+    expect(hosts.body.hosts.length).toBeGreaterThan(0);
+    for (const h of hosts.body.hosts) expect(h.assigned).toEqual({ version: v, group: null, ring: null, reason: `version ${v} is the current version` });
     const secret = await call("owner", "POST", "/api/v1/orgs/{org}/enrollment-secrets", { json: { name: "laptops" } });
     await call("owner", "GET", "/api/v1/orgs/{org}/enrollment-secrets");
     await call("owner", "POST", `/api/v1/orgs/{org}/enrollment-secrets/${secret.body.id}/revoke`);
@@ -240,6 +244,8 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await call("owner", "GET", "/api/v1/orgs/{org}/groups/contractors/overlay/changes?status=open");
     const overlayView = await call("owner", "GET", `/api/v1/orgs/{org}/groups/contractors/overlay/changes/${overlayCr.body.number}`);
     expect(overlayView.body.composed[0].verdict.verdict).toBe("PASS");
+    const retitled = await call("owner", "PATCH", `/api/v1/orgs/{org}/groups/contractors/overlay/changes/${overlayCr.body.number}`, { json: { title: "contractors: no unattended runs", revision: 1 } });
+    expect(retitled.body).toMatchObject({ title: "contractors: no unattended runs", revision: 2, group: "contractors" });
     expect((await call("owner", "POST", `/api/v1/orgs/{org}/groups/contractors/overlay/changes/${overlayCr.body.number}/publish`)).body.number).toBe(2);
     await call("owner", "GET", "/api/v1/orgs/{org}/effective?group=contractors");
 

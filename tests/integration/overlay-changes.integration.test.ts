@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OrgContext } from "../../lib/auth/actor";
 import { AppError } from "../../lib/errors";
 import { createGroup, publishOverlay, saveOverlayDraft, getOverlayDraft } from "../../lib/groups";
-import { createOverlayChangeRequest, getOverlayChangeRequest, listOverlayChangeRequests, publishOverlayChangeRequest } from "../../lib/groups/changes";
-import { decideChangeRequest, getChangeRequest, listChangeRequests, publishChangeRequest, publishDraft, saveDraft, withdrawChangeRequest } from "../../lib/policies";
+import { createOverlayChangeRequest, getOverlayChangeRequest, listOverlayChangeRequests, publishOverlayChangeRequest, updateOverlayChangeRequest } from "../../lib/groups/changes";
+import { decideChangeRequest, getChangeRequest, listChangeRequests, publishChangeRequest, publishDraft, saveDraft, updateChangeRequest, withdrawChangeRequest } from "../../lib/policies";
 import { codeOf, makeOrgWithMember, resetDb, useTestDb } from "./helpers";
 import { testRequest } from "../support/request";
 
@@ -135,5 +135,72 @@ describe("overlay change requests", () => {
     expect(await listOverlayChangeRequests(db, author, "contractors", { status: "open" })).toEqual([]);
     expect(await codeOf(getOverlayChangeRequest(db, author, "nobody", first))).toBe("not_found");
     expect(await codeOf(createOverlayChangeRequest(db, { ...approver, role: "viewer" }, "contractors", { title: "x", note: "x" }, testRequest))).toBe("forbidden");
+  });
+});
+
+describe("updating an overlay change request", () => {
+  const T1 = `allowed_sandbox_modes = ["read-only"]\n`;
+  const T2 = `# contractors, reviewed\nallowed_sandbox_modes = ["read-only"]\nallowed_approval_policies = ["on-request"]\n`;
+  const updates = () => db.auditEvent.findMany({ where: { orgId, action: "policy.change_request.updated" }, orderBy: { seq: "asc" }, select: { targetId: true, diff: true, meta: true } });
+
+  it("takes the group's newer overlay draft, withdraws the decisions made so far, and is audited; refused when nothing changed", async () => {
+    await draftOverlay(T1);
+    const cr = await createOverlayChangeRequest(db, author, "contractors", { title: "read only again", note: "first try" }, testRequest);
+    expect(await decideChangeRequest(db, approver, cr.number, "approve", { comment: "ok" }, testRequest)).toMatchObject({ state: "approved", approvalsGiven: 1 });
+    const before = await updates();
+
+    // The draft is what the request already proposes: nothing to do, nothing written.
+    const same = await errorOf(updateOverlayChangeRequest(db, author, "contractors", cr.number, { fromDraft: true, revision: 1 }, testRequest));
+    expect(same).toMatchObject({ code: "conflict", message: "Nothing changed: the request already says this." });
+    expect(await updates()).toEqual(before);
+
+    await draftOverlay(T2);
+    const updated = await updateOverlayChangeRequest(db, author, "contractors", cr.number, { fromDraft: true, revision: 1 }, testRequest);
+    expect(updated).toMatchObject({ number: cr.number, group: "contractors", revision: 2, state: "open", approvalsGiven: 0 });
+    const view = await getOverlayChangeRequest(db, approver, "contractors", cr.number);
+    expect(view.toml).toBe(T2);
+    expect(view.approvals).toEqual([expect.objectContaining({ approver: "approver@overlay.example", decision: "approve", revision: 1, withdrawn: true })]);
+
+    const trail = await updates();
+    expect(trail).toHaveLength(before.length + 1);
+    expect(trail.at(-1)).toMatchObject({
+      targetId: String(cr.number),
+      diff: { revision: { before: 1, after: 2 }, sha256: { before: expect.any(String), after: view.sha256 } },
+      meta: { group: "contractors", withdrawnDecisions: 1 },
+    });
+    // An edit based on the revision before it is refused; a draft equal to the group's overlay proposes nothing.
+    expect((await errorOf(updateOverlayChangeRequest(db, author, "contractors", cr.number, { title: "x", revision: 1 }, testRequest))).message).toMatch(/was edited since you looked \(revision 1 → 2\)/);
+    const published = (await db.overlayVersion.findFirstOrThrow({ where: { orgId }, orderBy: { number: "desc" } })).toml;
+    await draftOverlay(published);
+    expect((await errorOf(updateOverlayChangeRequest(db, author, "contractors", cr.number, { fromDraft: true, revision: 2 }, testRequest))).message).toMatch(/^Nothing changed: the overlay draft is identical to overlay version \d+\.$/);
+    // A draft whose composed file Codex would refuse is refused with the overlay's line, and the request keeps its text.
+    await draftOverlay(`# contractors\nallowed_approval_policies = ["untrusted"]\n`);
+    const invalid = await errorOf(updateOverlayChangeRequest(db, author, "contractors", cr.number, { fromDraft: true, revision: 2 }, testRequest));
+    expect(invalid.code).toBe("validation_failed");
+    expect(invalid.message).toMatch(/group "contractors".*overlay line 2/);
+    expect((await getOverlayChangeRequest(db, author, "contractors", cr.number)).toml).toBe(T2);
+    expect(await updates()).toHaveLength(before.length + 1);
+    // Through the base's door it is pointed at the group's.
+    expect((await errorOf(updateChangeRequest(db, author, cr.number, { title: "x", revision: 2 }, testRequest))).message).toContain(`/groups/contractors/overlay/changes/${cr.number}`);
+    await withdrawChangeRequest(db, author, cr.number, testRequest);
+  });
+
+  it("a request on an overlay that moved on is rebased instead of reopened, and then ships", async () => {
+    await draftOverlay(T1);
+    const late = await createOverlayChangeRequest(db, author, "contractors", { title: "late", note: "compared with the old overlay" }, testRequest);
+    await draftOverlay(T2);
+    const first = await createOverlayChangeRequest(db, author, "contractors", { title: "first", note: "ships first" }, testRequest);
+    await decideChangeRequest(db, approver, first.number, "approve", {}, testRequest);
+    const shipped = await publishOverlayChangeRequest(db, author, "contractors", first.number, testRequest);
+    expect((await getOverlayChangeRequest(db, author, "contractors", late.number)).blockers.join()).toMatch(/update it from the overlay draft or rebase it/);
+
+    const rebased = await updateOverlayChangeRequest(db, author, "contractors", late.number, { rebase: true, revision: 1 }, testRequest);
+    expect(rebased).toMatchObject({ revision: 2 });
+    const view = await getOverlayChangeRequest(db, author, "contractors", late.number);
+    expect(view).toMatchObject({ baseOverlayNumber: shipped.number, currentOverlayNumber: shipped.number, toml: T1 });
+    expect(view.blockers).toEqual(["Needs 1 more approval (0 of 1)."]);
+    expect((await updates()).at(-1)).toMatchObject({ diff: { baseOverlayVersion: { before: shipped.number - 1, after: shipped.number } } });
+    await decideChangeRequest(db, approver, late.number, "approve", {}, testRequest);
+    expect(await publishOverlayChangeRequest(db, author, "contractors", late.number, testRequest)).toMatchObject({ number: shipped.number + 1, toml: T1 });
   });
 });

@@ -23,7 +23,7 @@ import {
   validateOp,
   withdrawChangeRequestOp,
 } from "../../lib/ops/policy";
-import { createGroupOp, deleteGroupOp, pauseRolloutOp, previewOverlayOp, promoteRolloutOp, publishOverlayOp, resumeRolloutOp, rollbackRolloutOp, rolloutSettingsOp, saveOverlayDraftOp, updateGroupOp, createOverlayChangeOp, publishOverlayChangeOp } from "../../lib/ops/groups";
+import { createGroupOp, deleteGroupOp, pauseRolloutOp, previewOverlayOp, promoteRolloutOp, publishOverlayOp, resumeRolloutOp, rollbackRolloutOp, rolloutSettingsOp, saveOverlayDraftOp, updateGroupOp, createOverlayChangeOp, updateOverlayChangeOp, publishOverlayChangeOp } from "../../lib/ops/groups";
 import {
   addDecisionToSamplesOp,
   createIngestKeyOp,
@@ -226,6 +226,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   operationAction("app/o/[org]/groups/actions.ts", "previewOverlayAction", previewOverlayOp),
   operationAction("app/o/[org]/groups/actions.ts", "publishOverlayAction", publishOverlayOp),
   operationAction("app/o/[org]/groups/actions.ts", "createOverlayChangeAction", createOverlayChangeOp),
+  operationAction("app/o/[org]/groups/actions.ts", "updateOverlayChangeAction", updateOverlayChangeOp),
   operationAction("app/o/[org]/groups/actions.ts", "publishOverlayChangeAction", publishOverlayChangeOp),
   operationAction("app/o/[org]/rollouts/actions.ts", "pauseRolloutAction", pauseRolloutOp),
   operationAction("app/o/[org]/rollouts/actions.ts", "resumeRolloutAction", resumeRolloutOp),

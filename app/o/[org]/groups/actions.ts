@@ -10,6 +10,7 @@ import {
   publishOverlayOp,
   saveOverlayDraftOp,
   updateGroupOp,
+  updateOverlayChangeOp,
 } from "@/lib/ops/groups";
 
 // Console actions of groups and overlays: the same operations as the API (lib/ops/groups.ts).
@@ -19,6 +20,7 @@ export const deleteGroupAction = serverAction(deleteGroupOp);
 export const saveOverlayDraftAction = serverAction(saveOverlayDraftOp, { refresh: false });
 export const previewOverlayAction = serverAction(previewOverlayOp);
 export const publishOverlayAction = serverAction(publishOverlayOp);
-// Overlay change requests: opened and published here; approve, reject and withdraw are the base's actions.
+// Overlay change requests: opened, updated and published here; approve, reject and withdraw are the base's actions.
 export const createOverlayChangeAction = serverAction(createOverlayChangeOp);
+export const updateOverlayChangeAction = serverAction(updateOverlayChangeOp);
 export const publishOverlayChangeAction = serverAction(publishOverlayChangeOp);

@@ -6,9 +6,12 @@ import { approveAction, rejectAction, withdrawChangeRequestAction } from "@/lib/
 import { ErrorLine } from "@/components/ui/error-line";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
-import { publishOverlayChangeAction } from "../../../actions";
+import { publishOverlayChangeAction, updateOverlayChangeAction } from "../../../actions";
 
-/** Review of an open overlay change request: decide (never on your own), publish once approved, withdraw. */
+/**
+ * Review of an open overlay change request: decide (never on your own), publish once approved, update from the
+ * group's newer overlay draft or rebase on its current overlay (both withdraw earlier decisions), withdraw.
+ */
 export function OverlayChangePanel({
   org,
   group,
@@ -20,7 +23,7 @@ export function OverlayChangePanel({
   group: string;
   number: number;
   revision: number;
-  can: { decide: boolean; decideNote: string | null; publish: boolean; withdraw: boolean };
+  can: { decide: boolean; decideNote: string | null; publish: boolean; edit: boolean; rebase: boolean; withdraw: boolean };
 }) {
   const router = useRouter();
   const [comment, setComment] = useState("");
@@ -52,12 +55,23 @@ export function OverlayChangePanel({
             Publish overlay
           </button>
         ) : null}
+        {can.edit ? (
+          <button type="button" className={secondaryBtn} disabled={pending} onClick={() => submit(() => updateOverlayChangeAction(org, { group, number, fromDraft: true, revision }), done)}>
+            Update from overlay draft
+          </button>
+        ) : null}
+        {can.rebase ? (
+          <button type="button" className={secondaryBtn} disabled={pending} onClick={() => submit(() => updateOverlayChangeAction(org, { group, number, rebase: true, revision }), done)}>
+            Rebase on current overlay
+          </button>
+        ) : null}
         {can.withdraw ? (
           <button type="button" className={secondaryBtn} disabled={pending} onClick={() => submit(() => withdrawChangeRequestAction(org, { number }), () => router.refresh())}>
             Withdraw
           </button>
         ) : null}
       </div>
+      {can.edit ? <p className="text-xs text-muted">Any edit withdraws the decisions made so far; reviewers decide again on the new overlay.</p> : null}
       <ErrorLine message={error} />
     </section>
   );

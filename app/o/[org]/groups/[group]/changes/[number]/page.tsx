@@ -30,6 +30,7 @@ export default async function OverlayChangePage({ params }: { params: Promise<{ 
   const open = cr.state !== "published" && cr.state !== "withdrawn";
   const mayApprove = role !== null && can(role, "policy:approve");
   const mayPublish = role !== null && can(role, "policy:publish");
+  const mayEdit = role !== null && can(role, "policy:edit");
   const isContributor = cr.contributors.includes(me);
   return (
     <div className="max-w-6xl space-y-5">
@@ -94,6 +95,8 @@ export default async function OverlayChangePage({ params }: { params: Promise<{ 
                 decide: mayApprove && !isContributor,
                 decideNote: mayApprove && isContributor ? "You wrote part of this change, so you cannot approve or reject it." : null,
                 publish: mayPublish && cr.blockers.length === 0,
+                edit: mayEdit,
+                rebase: mayEdit && cr.currentOverlayNumber !== cr.baseOverlayNumber,
                 withdraw: cr.authorKey === me || mayPublish,
               }}
             />
