@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import type { Command } from "./main";
 
 const USAGE =
-  "usage: charter rollout status [VERSION|latest] --server URL --org SLUG [--wait] [--interval SECONDS] [--timeout SECONDS] [--json]   (admin token in CHARTER_TOKEN)";
+  "usage: charter rollout status [VERSION|latest] --server URL (or CHARTER_SERVER) --org SLUG [--wait] [--interval SECONDS] [--timeout SECONDS] [--json]   (admin token in CHARTER_TOKEN)";
 
 /** What GET /api/v1/orgs/{org}/rollouts/{version} answers (the fields this command reads). */
 interface RolloutStatus {
@@ -63,11 +63,12 @@ export const rolloutCommand: Command = async (args, io) => {
   const interval = Number(values.interval);
   const timeout = Number(values.timeout);
   const token = process.env.CHARTER_TOKEN;
+  values.server ??= process.env.CHARTER_SERVER;
   const problem =
     sub !== "status" ? (sub ? `unknown subcommand "${sub}"` : "missing subcommand")
     : extra.length ? `unexpected "${extra.join(" ")}"`
     : !/^(latest|[1-9]\d{0,8})$/.test(version) ? `VERSION must be a version number or "latest", got "${version}"`
-    : !values.server ? "--server is required"
+    : !values.server ? "--server is required (or CHARTER_SERVER)"
     : !values.org ? "--org is required"
     : !token ? "CHARTER_TOKEN is not set (an admin API token with the read scope)"
     : !(interval >= 1 && interval <= 3600) ? "--interval must be between 1 and 3600 seconds"

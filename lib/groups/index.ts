@@ -144,7 +144,8 @@ export async function createGroup(db: Db, ctx: OrgContext, input: CreateGroupInp
     await touchDelivery(tx, ctx.org.id);
     return created;
   });
-  return view(row as GroupRow, 0);
+  // Hosts enrolled or tokened with this name, or matching its rules, are members from the start.
+  return (await listGroups(db, ctx)).find((g) => g.id === row.id) ?? view(row as GroupRow, 0);
 }
 
 export async function updateGroup(db: Db, ctx: OrgContext, name: string, input: UpdateGroupInput, request: RequestInfo): Promise<GroupView> {

@@ -130,6 +130,16 @@ test("with approvals required, an overlay goes through a change request: the com
   await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
   await expectAccessible(page);
 
+  // A newer overlay draft updates the open request (as a base request is updated from the draft).
+  await page.goto(`/o/${org}/groups/contractors`);
+  await page.getByLabel("Overlay of group contractors").fill(`# contractors\nallowed_sandbox_modes = ["read-only"]\nallowed_approval_policies = ["on-request"]\n`);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText("Draft saved (revision 2).")).toBeVisible();
+  await page.goto(`/o/${org}/groups/contractors/changes/1`);
+  await page.getByRole("button", { name: "Update from overlay draft" }).click();
+  await expect(page.getByRole("region", { name: "Proposed overlay" })).toContainText('allowed_approval_policies = ["on-request"]');
+  await expect(page.getByTestId("blockers")).toContainText("Needs 1 more approval (0 of 1).");
+
   // A colleague with the approver role approves; the author publishes it as the group's overlay version 1.
   const approverEmail = `ocr-approver-${RUN}@acme.example`;
   const link = await inviteViaUi(page, org, approverEmail, "approver");
