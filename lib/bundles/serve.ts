@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
+import { inBackground } from "../background";
 import { lookupAgentToken, AGENT_TOKEN_PREFIX } from "../agents";
 import { hashSecret, looksLikeSecret } from "../crypto/tokens";
 import { createDeliveryResolver } from "../rollouts/resolve";
@@ -389,13 +390,13 @@ export function createBundleServer(db: Db, opts: BundleServerOptions = {}): Bund
   const pollTimer = setInterval(() => {
     if (polling || closed) return;
     polling = true;
-    void poll().finally(() => (polling = false));
+    void inBackground(poll().finally(() => (polling = false)));
   }, pollMs);
   let flushing = false;
   const flushTimer = setInterval(() => {
     if (flushing || closed) return;
     flushing = true;
-    void flush().finally(() => (flushing = false));
+    void inBackground(flush().finally(() => (flushing = false)));
   }, flushMs);
   pollTimer.unref?.();
   flushTimer.unref?.();

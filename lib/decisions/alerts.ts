@@ -1,6 +1,7 @@
 import type { Db } from "../db";
 import { Prisma } from "../db";
 import { recordAudit, SYSTEM_REQUEST } from "../audit";
+import { inBackground, registerLoop } from "../background";
 import { enqueueWebhookEvents, webhookWorker } from "../webhooks";
 
 /*
@@ -101,7 +102,10 @@ export async function recentDecisionAlerts(db: Db, orgId: string, limit = 20) {
 
 const globalForAlerts = globalThis as unknown as { charterDecisionAlerts?: boolean };
 
-/** Every `intervalMs` (default 5 minutes), evaluates the alerts of every org that collects or holds decisions. */
+/**
+ * Every `intervalMs` (default 5 minutes), evaluates the alerts of every org that collects or holds decisions. One loop
+ * per process, registered in lib/background.ts.
+ */
 export function decisionAlertLoop(db: Db, intervalMs = 300_000): void {
   if (globalForAlerts.charterDecisionAlerts) return;
   globalForAlerts.charterDecisionAlerts = true;
@@ -109,5 +113,13 @@ export function decisionAlertLoop(db: Db, intervalMs = 300_000): void {
     const orgs = await db.$queryRaw<{ orgId: string }[]>(Prisma.sql`SELECT "orgId" FROM "DecisionSetting" WHERE collect UNION SELECT DISTINCT "orgId" FROM "Decision" WHERE "occurredAt" > now() - interval '2 days'`);
     for (const { orgId } of orgs) await evaluateDecisionAlerts(db, orgId);
   };
-  setInterval(() => void run().catch((err) => console.error("[charter] decision alerts failed:", err)), intervalMs).unref();
+  const timer = setInterval(() => void inBackground(run().catch((err) => console.error("[charter] decision alerts failed:", err))), intervalMs);
+  timer.unref();
+  const unregister = registerLoop({
+    stop: () => {
+      clearInterval(timer);
+      unregister();
+      globalForAlerts.charterDecisionAlerts = false;
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import type { Db } from "../db";
+import { inBackground } from "../background";
 import { AppError } from "../errors";
 import { hashSecret, looksLikeSecret } from "../crypto/tokens";
 import { AGENT_TOKEN_PREFIX } from "../agents";
@@ -101,7 +102,7 @@ function purgeNowAndThen(db: Db) {
   decisionAlertLoop(db);
   if (Date.now() - lastPurge < 3_600_000) return;
   lastPurge = Date.now();
-  purgeExpiredDecisions(db).catch((err) => console.error("[charter] decision retention failed:", err));
+  void inBackground(purgeExpiredDecisions(db).catch((err) => console.error("[charter] decision retention failed:", err)));
 }
 
 const bearer = (req: Request) => /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? null;

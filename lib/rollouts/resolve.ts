@@ -1,4 +1,5 @@
 import type { Db } from "../db";
+import { inBackground } from "../background";
 import { buildBundle, refreshBundle } from "../bundles/build";
 import { ensureGroupBundle } from "../groups/bundles";
 import { loadHosts } from "../groups/hosts";
@@ -78,7 +79,7 @@ export function createDeliveryResolver(db: Db, opts: { planTtlMs?: number; log?:
   function planFor(orgId: string): Plan | Promise<Plan> {
     const plan = plans.get(orgId);
     if (plan) {
-      if (Date.now() - plan.loadedAt > planTtlMs) void reload(orgId).catch((err) => log("reloading a delivery plan failed", err));
+      if (Date.now() - plan.loadedAt > planTtlMs) void inBackground(reload(orgId)).catch((err) => log("reloading a delivery plan failed", err));
       return plan;
     }
     return reload(orgId);

@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
+import { inBackground } from "../background";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
@@ -174,10 +175,12 @@ export async function launchRun(db: Db, ctx: OrgContext, launch: RunLaunch, audi
     await audit(tx, created.id);
     return created;
   });
-  const done = executeRun(db, run.id, provider, jobs, resolved.concurrency, { instructions: policy.prompt, policy: policy.text }).catch(async (err) => {
-    console.error(`[charter] ${launch.what} ${run.id} failed:`, err);
-    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "failed", error: `The ${launch.what} stopped on an internal error; see the server log.`, finishedAt: new Date() } }).catch(() => {});
-  });
+  const done = inBackground(
+    executeRun(db, run.id, provider, jobs, resolved.concurrency, { instructions: policy.prompt, policy: policy.text }).catch(async (err) => {
+      console.error(`[charter] ${launch.what} ${run.id} failed:`, err);
+      await db.sandboxRun.update({ where: { id: run.id }, data: { status: "failed", error: `The ${launch.what} stopped on an internal error; see the server log.`, finishedAt: new Date() } }).catch(() => {});
+    }),
+  );
   return { id: run.id, done };
 }
 

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { httpUrl } from "../http-url";
+import { inBackground, registerLoop } from "../background";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
@@ -207,31 +208,45 @@ export async function deliverDueWebhooks(db: Db, opts: DeliverOptions = {}): Pro
 }
 
 // One delivery loop per process, started by whoever first queues an event; it also picks up what other processes or
-// an earlier run left due.
+// an earlier run left due. Registered in lib/background.ts, so it can be stopped and its pass waited for.
 const globalForHooks = globalThis as unknown as { charterWebhookWorker?: { kick(): void } };
 
 export function webhookWorker(db: Db, intervalMs = 5_000): { kick(): void } {
   if (globalForHooks.charterWebhookWorker) return globalForHooks.charterWebhookWorker;
   let running = false;
   let again = false;
+  let stopped = false;
   const run = () => {
+    if (stopped) return;
     if (running) {
       again = true;
       return;
     }
     running = true;
-    void deliverDueWebhooks(db)
-      .then((n) => (n > 0 ? (again = true) : undefined))
-      .catch((err) => console.error("[webhooks] delivery failed; will retry", err))
-      .finally(() => {
-        running = false;
-        if (again) {
-          again = false;
-          setImmediate(run);
-        }
-      });
+    void inBackground(
+      deliverDueWebhooks(db)
+        .then((n) => (n > 0 ? (again = true) : undefined))
+        .catch((err) => console.error("[webhooks] delivery failed; will retry", err))
+        .finally(() => {
+          running = false;
+          if (again && !stopped) {
+            again = false;
+            setImmediate(run);
+          }
+        }),
+    );
   };
-  setInterval(run, intervalMs).unref();
-  globalForHooks.charterWebhookWorker = { kick: run };
-  return globalForHooks.charterWebhookWorker;
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  const worker = { kick: run };
+  const unregister = registerLoop({
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      unregister();
+      if (globalForHooks.charterWebhookWorker === worker) delete globalForHooks.charterWebhookWorker;
+    },
+  });
+  globalForHooks.charterWebhookWorker = worker;
+  return worker;
 }

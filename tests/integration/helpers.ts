@@ -1,14 +1,18 @@
 import { afterAll, inject } from "vitest";
+import { drainBackground } from "../../lib/background";
 import { createDb, type Db } from "../../lib/db";
 import { AppError } from "../../lib/errors";
 import { hashPassword } from "../../lib/auth/password";
 import type { UserActor } from "../../lib/auth/actor";
 import type { Role } from "../../lib/db";
 
-/** A client on the run's test database, disconnected after the file. */
+/** A client on the run's test database, disconnected after the file (once the background work it started is done). */
 export function useTestDb(): Db {
   const db = createDb(inject("databaseUrl"));
-  afterAll(() => db.$disconnect());
+  afterAll(async () => {
+    await drainBackground();
+    await db.$disconnect();
+  });
   return db;
 }
 
@@ -26,15 +30,19 @@ afterAll(async () => {
 });
 
 /**
- * Empties every table, so each test starts from nothing. The audit log refuses TRUNCATE (by privilege for the app's
- * role, by trigger for everyone else), so this runs as the owner with triggers off for this one transaction
+ * Empties every table, so each test starts from nothing. First it stops the background loops and waits for the work
+ * the previous test left running (an outbox delivery, a sandbox run's reviews: lib/background.ts): a transaction of
+ * theirs racing the TRUNCATE, which locks every table, deadlocks. The audit log refuses TRUNCATE (by privilege for the
+ * app's role, by trigger for everyone else), so this runs as the owner with triggers off for this one transaction
  * (`session_replication_role = replica`). `db` is the caller's client: the owner's own is opened once per file.
  */
 export async function resetDb(_db: Db) {
+  await drainBackground();
   ownerForReset ??= createDb(inject("ownerUrl"));
   const owner = ownerForReset;
+  // In name order, so the lock order does not change from one reset to the next.
   const tables = await owner.$queryRaw<{ tablename: string }[]>`
-    SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+    SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`;
   if (!tables.length) return;
   await owner.$transaction([
     owner.$executeRawUnsafe("SET LOCAL session_replication_role = replica"),
