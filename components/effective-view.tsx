@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import { Plus, Trash2 } from "lucide-react";
 import { effectiveRequirements, LAYER_MODEL_CODEX_VERSION, type Layer, type LayerKind } from "@/lib/requirements/layers";
 import { formatPath, isTable, type PathSegment, type TomlPlainValue } from "@/lib/requirements/compare";
-import { effectiveConfig, layersFromBundle, parseCloudBundle } from "@/lib/requirements/cloud-bundle";
+import { CLOUD_BUNDLE_CODEX_VERSIONS, effectiveConfig, layersFromBundle, parseCloudBundle, type BundleLayers } from "@/lib/requirements/cloud-bundle";
 import { CodeEditor } from "./editor/code-editor";
 
 const KINDS: { kind: LayerKind; label: string; name: string }[] = [
@@ -38,15 +38,16 @@ function flatten(value: TomlPlainValue, segments: PathSegment[] = [], out: Row[]
 export function EffectiveView({ draft }: { draft: string }) {
   const [layers, setLayers] = useState<Layer[]>([]);
   const [hostname, setHostname] = useState("");
-  // A cloud config bundle as Codex fetches it: its requirement fragments join the layers, its config fragments make
-  // the baseline and system-overlay config layers below.
+  // A cloud config bundle as Codex fetches it: its enterprise-managed requirement fragments join the layers, its
+  // enterprise-managed config fragments make the cloud config layers below.
   const [bundleText, setBundleText] = useState("");
   const bundle = useMemo(() => {
-    if (bundleText.trim() === "") return { layers: { requirements: [] as Layer[], config: [] }, error: null as string | null };
+    const none: BundleLayers = { requirements: [], config: [], notes: [], errors: [] };
+    if (bundleText.trim() === "") return { layers: none, error: null as string | null };
     try {
       return { layers: layersFromBundle(parseCloudBundle(bundleText)), error: null };
     } catch (err) {
-      return { layers: { requirements: [] as Layer[], config: [] }, error: (err as Error).message };
+      return { layers: none, error: (err as Error).message };
     }
   }, [bundleText]);
   const all: Layer[] = useMemo(
@@ -89,12 +90,18 @@ export function EffectiveView({ draft }: { draft: string }) {
           <Plus aria-hidden className="size-4" /> Add a layer
         </button>
         <label className="block text-xs font-medium" htmlFor="cloud-bundle">
-          Cloud config bundle (JSON body of <code className="font-mono">GET /api/codex/config/bundle</code>, optional)
+          Cloud config bundle (JSON body of <code className="font-mono">GET /wham/config/bundle</code>, optional)
         </label>
         <textarea id="cloud-bundle" value={bundleText} onChange={(e) => setBundleText(e.target.value)} rows={5} spellCheck={false}
-          placeholder='{"requirements_toml": {"enterprise_managed": [{"id": "req_1", "name": "Base", "contents": "…"}]}, "config_toml": {"product_defaults": [], "enterprise_managed": []}}'
+          placeholder='{"requirements_toml": {"enterprise_managed": [{"id": "req_1", "name": "Base", "contents": "…"}]}, "config_toml": {"enterprise_managed": []}}'
           className="w-full rounded-md border border-line px-3 py-1.5 font-mono text-xs" data-testid="cloud-bundle" />
         {bundle.error ? <p role="alert" className="text-xs text-danger">{bundle.error}</p> : null}
+        {bundle.layers.errors.length > 0 ? (
+          <ul role="alert" className="space-y-1 text-xs text-danger">{bundle.layers.errors.map((e, i) => <li key={i}>{e.layer}: {e.message}</li>)}</ul>
+        ) : null}
+        {bundle.layers.notes.length > 0 ? (
+          <ul className="list-disc space-y-0.5 pl-5 text-xs text-muted" data-testid="cloud-bundle-notes">{bundle.layers.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
+        ) : null}
       </section>
       <section aria-labelledby="effective-heading" className="min-w-0 space-y-3">
         <h2 id="effective-heading" className="text-sm font-medium">Effective requirements</h2>
@@ -127,8 +134,9 @@ export function EffectiveView({ draft }: { draft: string }) {
           <>
             <h2 className="pt-2 text-sm font-medium">Config from the cloud bundle, under these requirements</h2>
             <p className="text-xs text-muted">
-              Baseline (product defaults) lies below the host&apos;s /etc/codex/config.toml, the system overlay (enterprise-managed config) above it and below
-              the user&apos;s own config; the first fragment of each wins. Values the requirements do not allow fall back to the first allowed entry.
+              As Codex {CLOUD_BUNDLE_CODEX_VERSIONS.join(" and ")} apply it: the enterprise-managed config fragments lie above the host&apos;s
+              /etc/codex/config.toml and below the user&apos;s own config, the first fragment winning. Values the requirements do not allow fall back
+              to the first allowed entry.
             </p>
             {config.errors.length > 0 ? (
               <ul role="alert" className="space-y-1 text-xs text-danger">{config.errors.map((e, i) => <li key={i}>{e.layer}: {e.message}</li>)}</ul>

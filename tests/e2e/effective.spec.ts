@@ -25,7 +25,7 @@ test("what agents will actually enforce: the draft as the system file, a cloud f
   await expectAccessible(page);
 });
 
-test("a pasted cloud config bundle adds its requirement fragments (first wins) and shows the config its baseline and overlay give under the requirements", async ({ page }) => {
+test("a pasted cloud config bundle adds its enterprise-managed fragments (first wins), leaves out what Codex does not apply, and shows the config under the requirements", async ({ page }) => {
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
   await page.goto("/o/acme/requirements/effective");
@@ -36,7 +36,11 @@ test("a pasted cloud config bundle adds its requirement fragments (first wins) a
         { id: "req_2", name: "Older", contents: 'allowed_approval_policies = ["never"]' },
       ],
     },
-    config_toml: { product_defaults: [{ id: "pd_1", name: "Defaults", contents: 'model = "gpt-5.4"' }], enterprise_managed: [{ id: "cfg_1", name: "Overlay", contents: 'approval_policy = "never"' }] },
+    config_toml: {
+      product_defaults: [{ id: "pd_1", name: "Defaults", contents: 'model = "gpt-5.4"' }],
+      managed_layers: { baseline: [{ id: "base_1", name: "Baseline", contents: 'model = "gpt-5.4"' }], system_overlay: [] },
+      enterprise_managed: [{ id: "cfg_1", name: "Org", contents: 'approval_policy = "never"\nmodel_verbosity = "high"' }],
+    },
   };
   await page.getByTestId("cloud-bundle").fill(JSON.stringify(bundle));
   const table = page.getByTestId("effective-table");
@@ -44,7 +48,11 @@ test("a pasted cloud config bundle adds its requirement fragments (first wins) a
   await expect(row(table, "allowed_approval_policies")).toContainText('["on-request"]');
   await expect(row(table, "allowed_approval_policies")).toContainText("enterprise-managed requirements Base (req_1)");
   const config = page.getByTestId("effective-config-table");
-  await expect(row(config, "model")).toContainText("cloud baseline (product defaults) Defaults (pd_1)");
+  await expect(row(config, "model_verbosity")).toContainText("enterprise-managed (Org, cfg_1)");
+  // Codex applies neither managed_layers nor product_defaults: no model, and a note for each.
+  await expect(row(config, "model")).toHaveCount(0);
+  await expect(page.getByTestId("cloud-bundle-notes")).toContainText("config_toml.managed_layers");
+  await expect(page.getByTestId("cloud-bundle-notes")).toContainText("config_toml.product_defaults");
   await expect(row(config, "approval_policy")).toContainText('"on-request"');
   await expect(row(config, "approval_policy")).toContainText("does not allow");
   await page.getByTestId("cloud-bundle").fill("{not json");
