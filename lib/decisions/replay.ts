@@ -6,6 +6,7 @@ import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { guardianActionSchema, type GuardianAction } from "../guardian/actions";
 import { composeReviewRequest } from "../guardian/request";
+import { reviewMessageFor } from "../guardian/codex-prompt";
 import type { ReviewerProvider } from "../guardian/providers";
 import { launchRun, resolvePolicy, startRun, type Job } from "../sandbox/runs";
 import { resolveProvider } from "../sandbox/provider-settings";
@@ -90,6 +91,17 @@ export function stratify<T extends Candidate>(rows: T[], size: number): T[] {
   return out;
 }
 
+/**
+ * The reviewer's message for a decision replayed without its exact request: Codex's layout (the request kit of the
+ * policy's Codex version, the decision's own session) when the policy uses Codex's prompt, else Charter's wording.
+ * Codex's telemetry carries neither the transcript nor the working directory, so the transcript is empty and the cwd
+ * says it is unknown (tests/unit/guardian/replay-request.test.ts pins that this is all that differs from Codex).
+ */
+export function replayRequestMessage(action: GuardianAction, conversationId: string, promptSource: { kind: "codex" | "approximate"; codexVersion: string }, env: Record<string, string | undefined> = process.env): string {
+  if (promptSource.kind !== "codex") return composeReviewRequest({ action, transcript: [], retryReason: null });
+  return reviewMessageFor({ action, transcript: [], codexVersion: promptSource.codexVersion, sessionId: conversationId }, env).text;
+}
+
 export interface StartedReplay {
   runId: string;
   replayed: number;
@@ -106,27 +118,36 @@ export async function startReplay(db: Db, ctx: OrgContext, input: ReplayInput, r
     where: { orgId: ctx.org.id, status: { in: ["allow", "deny"] } },
     orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
     take: r.lastN,
-    select: { id: true, kind: true, status: true, toolName: true, mcpServer: true, arguments: true, reviewRequest: true },
+    select: { id: true, kind: true, status: true, toolName: true, mcpServer: true, arguments: true, reviewRequest: true, conversationId: true },
   });
   const picked = stratify(rows, r.sample * 2);
-  const jobs: Job[] = [];
+  const chosen: { d: (typeof picked)[number]; action: GuardianAction }[] = [];
   let skipped = 0;
   for (const d of picked) {
-    if (jobs.length >= r.sample) break;
+    if (chosen.length >= r.sample) break;
     const action = actionOfDecision(d);
     if (!action) {
       skipped++;
       continue;
     }
-    // The exact request the reviewer read when the relay sent it (full replay fidelity); else one rebuilt from the action.
-    const requestMessage = d.reviewRequest ?? composeReviewRequest({ action, transcript: [], retryReason: null });
-    jobs.push({ sampleId: `${REPLAY_PREFIX}${d.id}`, sampleName: `${REPLAY_PREFIX}${d.id}`, kind: d.kind, attempt: 1, expectedOutcome: d.status, action, transcript: [], requestMessage });
+    chosen.push({ d, action });
   }
-  if (!jobs.length) throw new AppError("validation_failed", rows.length ? "None of the recent decisions can be replayed (their actions were not logged with arguments)." : "There are no allowed or denied decisions to replay yet.");
+  if (!chosen.length) throw new AppError("validation_failed", rows.length ? "None of the recent decisions can be replayed (their actions were not logged with arguments)." : "There are no allowed or denied decisions to replay yet.");
   const resolved = deps.provider ? { provider: deps.provider, concurrency: 4, timeoutMs: 0 } : await resolveProvider(db, ctx, r.provider, r.model);
   const { provider } = resolved;
   // Codex's prompt depends on the reviewer model, as for any sandbox run.
   const policy = await resolvePolicy(db, ctx, r.policy, provider.model);
+  const jobs: Job[] = chosen.map(({ d, action }) => ({
+    sampleId: `${REPLAY_PREFIX}${d.id}`,
+    sampleName: `${REPLAY_PREFIX}${d.id}`,
+    kind: d.kind,
+    attempt: 1,
+    expectedOutcome: d.status,
+    action,
+    transcript: [],
+    // The exact request the reviewer read when the relay sent it (full replay fidelity); else one rebuilt from the action.
+    requestMessage: d.reviewRequest ?? replayRequestMessage(action, d.conversationId, policy.promptSource),
+  }));
   const run = await launchRun(db, ctx, { policy, resolved, jobs, repeat: 1, what: "replay" }, (tx, runId) =>
     recordAudit(tx, {
       orgId: ctx.org.id,

@@ -5,9 +5,8 @@
  * requests of real runs come from ../shared/codex-telemetry (as in codex-prompt.test.ts). Without a cached kit, the
  * first-review kit is derived from one captured run and checked against the others.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,49 +23,7 @@ import {
   type RequestKit,
 } from "../../../lib/guardian/codex-request";
 import { actionJson } from "../../../lib/guardian/request";
-
-const repo = resolve(__dirname, "../../..");
-const candidates = [process.env.CHARTER_CODEX_TELEMETRY, join(repo, "../shared/codex-telemetry"), join(repo, "../../shared/codex-telemetry"), "/work/shared/codex-telemetry"];
-const telemetry = candidates.find((d): d is string => !!d && existsSync(d));
-const env = { CHARTER_CODEX_DIR: process.env.CHARTER_CODEX_DIR ?? join(homedir(), ".cache", "charter-codex") };
-
-/** The review request of a captured run (its index marks it `kind=guardian`). */
-function reviewOf(run: string): { input?: unknown[]; prompt_cache_key?: string } {
-  if (!telemetry) throw new Error(`This test needs Codex's captured reviewer requests; none found at ${candidates.filter(Boolean).join(", ")} (set CHARTER_CODEX_TELEMETRY)`);
-  const dir = join(telemetry, run, "reviewer-requests");
-  const n = /^(\d{3}) .*kind=guardian/m.exec(readFileSync(join(dir, "index.txt"), "utf8"))![1];
-  return JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith(`${n}-POST`))!), "utf8"));
-}
-const RUNS = ["0.169.0-deny1", "0.171.0-deny1", "0.171.0-allow1", "0.171.0-min"];
-
-/** What those runs asked: the user's prompt and the tool call the stand-in model answered (its raw arguments). */
-const RUN_TRANSCRIPT = [
-  { role: "user", text: "please create the file" },
-  {
-    role: "tool exec_command call",
-    text: '{"cmd": "touch /opt/codex-hooks/outside/escalated.txt", "sandbox_permissions": "require_escalated", "justification": "MOCK-JUSTIFICATION: need to create a file outside the workspace"}',
-  },
-];
-/** The action Codex reviewed in those runs. */
-const RUN_ACTION = {
-  tool: "exec_command",
-  command: ["/bin/bash", "-lc", "touch /opt/codex-hooks/outside/escalated.txt"],
-  cwd: "/home/dev/project",
-  environment_id: "local",
-  justification: "MOCK-JUSTIFICATION: need to create a file outside the workspace",
-  sandbox_permissions: "require_escalated",
-  tty: false,
-};
-const sessionOf = (body: { prompt_cache_key?: string }) => String(body.prompt_cache_key).replace(/^guardian:/, "");
-
-/** The cached kit of a version, else one derived from its first captured run (first reviews only). */
-function kitFor(version: string): { kit: RequestKit; from: string } {
-  const cached = loadRequestKit(requestKitPath(version, env), version);
-  if (cached) return { kit: cached, from: "cache" };
-  const body = reviewOf(`${version}-deny1`);
-  const items = reviewMessageOf(body);
-  return { kit: requestKitFromCapture(version, { items, input: { transcript: RUN_TRANSCRIPT, actionJson: actionJson(RUN_ACTION), sessionId: sessionOf(body) } }), from: `${version}-deny1` };
-}
+import { CAPTURED_RUNS as RUNS, kitEnv as env, kitFor, reviewOf, RUN_ACTION, RUN_TRANSCRIPT, sessionOf } from "../../support/reviewer-captures";
 
 describe("the reviewer's user message as Codex composes it", () => {
   for (const run of RUNS) {
