@@ -18,11 +18,12 @@ export const USAGES = {
   change:
     `usage: charter change open [--group NAME] --title TITLE [--note TEXT] ${CONNECTION}   propose the draft (the group's overlay draft with --group)\n` +
     `       charter change update N [--group NAME] [--from-draft] [--rebase] [--title T] [--note T] ${CONNECTION}\n` +
-    `       charter change merge N [--group NAME] ${CONNECTION}   publish an approved request\n` +
+    `       charter change merge N [--group NAME | --ring NAME=PERCENT% | --ring NAME=GROUP … [--gates JSON|@FILE]] ${CONNECTION}   publish an approved request (the base's to rings first)\n` +
     "  (approving is for people, on the request's page in the console: API tokens never approve or reject)",
   publish: `usage: charter publish --note TEXT [--ring NAME=PERCENT% | --ring NAME=GROUP …] [--gates JSON|@FILE] ${CONNECTION}`,
 } as const;
 
+const ringOptions = { ring: { type: "string", multiple: true }, gates: { type: "string" } } as const;
 const common = { server: { type: "string" }, org: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
 interface Parsed {
@@ -130,7 +131,7 @@ export const draftCommand = verb("draft", {}, async ({ positionals }, call) => {
 
 export const changeCommand = verb(
   "change",
-  { group: { type: "string" }, title: { type: "string" }, note: { type: "string" }, "from-draft": { type: "boolean" }, rebase: { type: "boolean" } },
+  { group: { type: "string" }, title: { type: "string" }, note: { type: "string" }, "from-draft": { type: "boolean" }, rebase: { type: "boolean" }, ...ringOptions },
   async ({ values, positionals }, call) => {
     const [sub, n, ...extra] = positionals;
     const group = str(values.group);
@@ -150,14 +151,16 @@ export const changeCommand = verb(
       return { op: group ? "groups.overlay.changes.update" : "policy.changes.update", input, describe: describeRequest };
     }
     // merge
+    const rollout = rolloutOf(values);
+    if (group && rollout) return "--ring stages the base; an overlay reaches its group's hosts at once";
     return group
       ? { op: "groups.overlay.changes.publish", input: { group, number }, describe: (v: { number: number }) => `group ${group}: overlay version ${v.number} published from change request #${number}` }
-      : { op: "policy.changes.publish", input: { number }, describe: (v: { number: number }) => `version ${v.number} published from change request #${number}` };
+      : { op: "policy.changes.publish", input: { number, ...(rollout ? { rollout } : {}) }, describe: describePublished(rollout, ` from change request #${number}`) };
   },
 );
 
-export const publishCommand = verb("publish", { note: { type: "string" }, ring: { type: "string", multiple: true }, gates: { type: "string" } }, async ({ values, positionals }) => {
-  if (positionals.length) return `unexpected "${positionals.join(" ")}"`;
+/** `--ring NAME=PERCENT%|NAME=GROUP …` and `--gates JSON|@FILE` → a rollout plan (checked by the operation's schema). */
+function rolloutOf(values: Parsed["values"]): { rings: ({ name: string; percent: number } | { name: string; group: string })[]; gates?: unknown } | undefined {
   const rings = ((values.ring as string[] | undefined) ?? []).map((r) => {
     const m = /^([^=]+)=(.+)$/.exec(r);
     if (!m) throw new Error(`--ring takes NAME=PERCENT% or NAME=GROUP, got "${r}"`);
@@ -172,12 +175,19 @@ export const publishCommand = verb("publish", { note: { type: "string" }, ring: 
       throw new Error(`--gates is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
   }
-  if (gates !== undefined && rings.length === 0) return "--gates needs at least one --ring";
-  const rollout = rings.length ? { rings, ...(gates !== undefined ? { gates } : {}) } : undefined;
-  return {
-    op: "policy.publish",
-    input: { note: values.note, ...(rollout ? { rollout } : {}) },
-    describe: (v: { number: number }) =>
-      rollout ? `version ${v.number} published to ${rings.map((r) => `${r.name} (${"percent" in r ? `${r.percent}% of hosts` : `group ${r.group}`})`).join(", then ")}, then everyone; follow it with charter rollout status ${v.number} --wait` : `version ${v.number} published`,
-  };
+  if (gates !== undefined && rings.length === 0) throw new Error("--gates needs at least one --ring");
+  return rings.length ? { rings, ...(gates !== undefined ? { gates } : {}) } : undefined;
+}
+
+function describePublished(rollout: ReturnType<typeof rolloutOf>, from = "") {
+  return (v: { number: number }) =>
+    rollout
+      ? `version ${v.number} published${from} to ${rollout.rings.map((r) => `${r.name} (${"percent" in r ? `${r.percent}% of hosts` : `group ${r.group}`})`).join(", then ")}, then everyone; follow it with charter rollout status ${v.number} --wait`
+      : `version ${v.number} published${from}`;
+}
+
+export const publishCommand = verb("publish", { note: { type: "string" }, ...ringOptions }, async ({ values, positionals }) => {
+  if (positionals.length) return `unexpected "${positionals.join(" ")}"`;
+  const rollout = rolloutOf(values);
+  return { op: "policy.publish", input: { note: values.note, ...(rollout ? { rollout } : {}) }, describe: describePublished(rollout) };
 });

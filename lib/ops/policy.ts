@@ -27,6 +27,7 @@ import {
   decisionSchema,
   diffQuerySchema,
   draftResponse,
+  publishChangeRequestSchema,
   publishSchema,
   restoreResponse,
   restoreSchema,
@@ -250,9 +251,10 @@ export const rejectChangeRequestOp = decide("reject");
 export const publishChangeRequestOp = defineOperation({
   name: "policy.changes.publish",
   summary: "Publish an approved change request as the next version",
+  description: "`rollout: {rings, gates}` stages it through rings first, as publishing a draft can.",
   permission: "policy:publish",
   audit: "policy.published",
-  input: strictInput(number),
+  input: strictInput(publishChangeRequestSchema.extend(number.shape)),
   output: versionResponse,
   errors: ["conflict"],
   http: {
@@ -261,7 +263,7 @@ export const publishChangeRequestOp = defineOperation({
     status: 201,
     respond: (v, _i, ctx) => created(v, `/api/v1/orgs/${ctx.org?.slug}/versions/${(v as { number: number }).number}`),
   },
-  run: ({ number }, ctx) => publishChangeRequest(db, ctx, number, ctx.request),
+  run: ({ number, ...input }, ctx) => publishChangeRequest(db, ctx, number, ctx.request, input),
 });
 
 export const withdrawChangeRequestOp = defineOperation({

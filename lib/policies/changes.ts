@@ -11,11 +11,13 @@ import {
   attachmentSchema,
   createChangeRequestSchema,
   decisionSchema,
+  publishChangeRequestSchema,
   updateChangeRequestSchema,
   versionNumberSchema,
   type AttachmentInput,
   type CreateChangeRequestInput,
   type DecisionInput,
+  type PublishChangeRequestInput,
   type UpdateChangeRequestInput,
 } from "./schemas";
 
@@ -449,9 +451,13 @@ export async function decideChangeRequest(
   });
 }
 
-/** Ships an approved request as the next version. Refused when approvals are missing, it was rejected, or the base moved. */
-export async function publishChangeRequest(db: Db, ctx: OrgContext, number: number | string, request: RequestInfo): Promise<VersionView> {
+/**
+ * Ships an approved request as the next version, to rings first when `rollout` names them (as publishing a draft can).
+ * Refused when approvals are missing, it was rejected, or the base moved.
+ */
+export async function publishChangeRequest(db: Db, ctx: OrgContext, number: number | string, request: RequestInfo, input: PublishChangeRequestInput = {}): Promise<VersionView> {
   const n = versionNumberSchema.parse(number);
+  const { rollout } = publishChangeRequestSchema.parse(input);
   return db.$transaction(async (tx) => {
     await lockOrgPolicy(tx, ctx.org.id);
     const row = await lockChangeRequest(tx, ctx, n);
@@ -469,7 +475,7 @@ export async function publishChangeRequest(db: Db, ctx: OrgContext, number: numb
     const version = await insertVersion(
       tx,
       ctx,
-      { toml: row.toml, note: row.note, restoredFromNumber: row.restoredFromNumber, changeRequest: { id: row.id, number: n, approvers } },
+      { toml: row.toml, note: row.note, restoredFromNumber: row.restoredFromNumber, changeRequest: { id: row.id, number: n, approvers }, rollout },
       request,
     );
     await tx.changeRequest.update({ where: { id: row.id }, data: { status: "published", closedAt: new Date() } });

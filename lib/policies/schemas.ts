@@ -51,6 +51,8 @@ export const updateChangeRequestSchema = z
   })
   .refine((v) => v.title !== undefined || v.note !== undefined || v.fromDraft === true || v.rebase === true, { message: "Nothing to change" });
 
+export const publishChangeRequestSchema = z.object({ rollout: publishSchema.shape.rollout });
+
 export const decisionSchema = z.object({
   comment: z.string().trim().max(2000).default(""),
   revision: revision.optional().describe("The change request revision reviewed; refused if the request changed since."),
@@ -204,4 +206,5 @@ export type RestoreInput = z.input<typeof restoreSchema>;
 export type CreateChangeRequestInput = z.input<typeof createChangeRequestSchema>;
 export type UpdateChangeRequestInput = z.input<typeof updateChangeRequestSchema>;
 export type DecisionInput = z.input<typeof decisionSchema>;
+export type PublishChangeRequestInput = z.input<typeof publishChangeRequestSchema>;
 export type AttachmentInput = z.input<typeof attachmentSchema>;

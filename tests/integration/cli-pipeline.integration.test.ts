@@ -175,6 +175,33 @@ describe("a GitOps pipeline with the charter command", { timeout: 120_000 }, () 
   });
 });
 
+describe("an org that requires approvals", { timeout: 120_000 }, () => {
+  it("publishes a base change only through an approved change request, which merges to a 10% ring first", async () => {
+    const { decideChangeRequest } = await import("../../lib/policies");
+    await db.organization.update({ where: { id: orgId }, data: { approvalsRequired: 1 } });
+    const approver = await db.user.create({ data: { email: "approver@pipeline.example", name: "Approver" } });
+    await db.membership.create({ data: { orgId, userId: approver.id, role: "approver" } });
+
+    expect((await org("draft", "set", file("base-v3.toml", `enforce_residency = "us"\n${BASE_V2}`))).code).toBe(0);
+    expect(await org("publish", "--note", "straight out", "--ring", "canary=10%")).toMatchObject({ code: 1, err: expect.stringMatching(/requires 1 approval.*\(forbidden\)$/) });
+    const cr = JSON.parse((await org("change", "open", "--title", "residency", "--note", "us only", "--json")).out) as { number: number; state: string };
+    expect(cr.state).toBe("open");
+    expect(await org("change", "merge", String(cr.number), "--ring", "canary=10%")).toMatchObject({ code: 1, err: `charter change: Change request #${cr.number} has 0 of the 1 approvals it needs. (forbidden)` });
+    // A person approves it in the console.
+    await decideChangeRequest(db as Db, { actor: { type: "user", userId: approver.id, email: approver.email, name: approver.name }, org: made.org, role: "approver" }, cr.number, "approve", {}, { requestId: "console", ip: "127.0.0.1" });
+    expect(await org("change", "merge", String(cr.number), "--ring", "canary=10%", "--gates", '{"soakMinutes":0}')).toMatchObject({
+      code: 0,
+      out: `version 3 published from change request #${cr.number} to canary (10% of hosts), then everyone; follow it with charter rollout status 3 --wait`,
+    });
+    const status = await org("rollout", "status", "3");
+    expect(status).toMatchObject({ code: 0, out: expect.stringContaining("version 3 (after 2): running") });
+    expect(status.out).toContain("canary (10% of hosts)");
+    const version = await db.policyVersion.findFirstOrThrow({ where: { orgId, number: 3 }, select: { changeRequestId: true } });
+    expect(version.changeRequestId).not.toBeNull();
+    await db.organization.update({ where: { id: orgId }, data: { approvalsRequired: 0 } });
+  });
+});
+
 describe("charter api", () => {
   it("lists the operations and calls any of them, its answer checked against the declared output", async () => {
     const list = await charter("api", "--list");
