@@ -1,17 +1,43 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { DecisionRelay } from "../../packages/agent/src/relay";
+import { RUNS, logBodies } from "../support/codex-telemetry";
 import { signIn } from "./fixtures";
-import { RUN, inviteViaUi, joinAsNewUser } from "./org-flows";
+import { RUN, createOrgViaUi, inviteViaUi, joinAsNewUser } from "./org-flows";
 
 // The console on any screen: every page at 1440 px and 390 px, in the light and the dark theme (following the
-// system), with axe-core at zero violations and nothing wider than the screen. Then the pieces that make it usable:
+// system), with axe-core at zero violations, and nothing wider than the screen down to 360 px. Then the pieces that make it usable:
 // the collapsible navigation, the skip link, arrow keys in tabs, branded not-found pages with a real 404, a favicon,
 // print margins with page numbers, and an approver approving a change request on a phone.
 const API = "/api/v1/orgs/acme";
 
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+/** axe-core's findings; `colours` runs only its colour rules (for the second theme of a page: the themes differ in colour only). */
+async function axeViolations(page: Page, colours = false): Promise<string[]> {
+  const axe = new AxeBuilder({ page });
+  const { violations } = await (colours ? axe.withRules(["color-contrast", "link-in-text-block"]) : axe).analyze();
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/**
+ * How far the page is wider than the screen, naming the innermost elements that stick out (so a failure says what to
+ * fix), or null when it fits.
+ */
+async function overflow(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const wide = document.documentElement.scrollWidth - window.innerWidth;
+    if (wide <= 0) return null;
+    const clipped = (el: Element) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
+      return false;
+    };
+    const out = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !clipped(el);
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("data-testid") ? `[data-testid=${el.getAttribute("data-testid")}]` : ""}.${[...el.classList].slice(0, 4).join(".")}`;
+    const innermost = [...document.body.querySelectorAll("*")].filter((el) => out(el) && ![...el.children].some(out));
+    return `${wide} px wider than the screen: ${innermost.slice(0, 3).map(name).join(", ")}`;
+  });
 }
 
 /** Sets up what the pages show: two versions, an open change request with a changed policy text, a sandbox run. */
@@ -34,11 +60,97 @@ async function fixtures(page: Page) {
   return { a, cr };
 }
 
-test("every page at 1440 px and 390 px, light and dark: zero axe violations, nothing wider than the screen", async ({ page }) => {
-  test.setTimeout(600_000);
+/**
+ * The pages that need an organisation's fleet, groups, rollouts and decisions, in an organisation of their own (a
+ * rollout blocks other publishes; collecting decisions changes the draft): one host checked in, one group, a rollout
+ * in rings, real Codex decisions through the host relay and a replay of them. Returns the page paths.
+ */
+async function fleetPages(page: Page, baseURL: string): Promise<string[]> {
+  const org = `layout-${RUN}`;
+  const api = `/api/v1/orgs/${org}`;
+  await createOrgViaUi(page, `Layout ${RUN}`, org);
+  const publish = async (toml: string, note: string | null) => {
+    const revision = (await (await page.request.get(`${api}/draft`)).json()).revision as number;
+    expect((await page.request.put(`${api}/draft`, { headers: { "If-Match": `"${revision}"`, "Content-Type": "application/toml" }, data: toml })).status()).toBe(200);
+    if (note) expect((await page.request.post(`${api}/publish`, { data: { note } })).status()).toBe(201);
+  };
+  const base = `allowed_approval_policies = ["on-request", "never"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\n`;
+  await publish(base, "layout base");
+
+  // A host that checked in (its token is the one the decision relay uploads with).
+  const tokenRes = await page.request.post(`${api}/agent-tokens`, { data: { name: "layout-host" } });
+  expect(tokenRes.status()).toBe(201);
+  const token = (await tokenRes.json()).secret as string;
+  const checkin = await page.request.post("/api/v1/agent/checkin", {
+    headers: { Authorization: `Bearer ${token}`, "User-Agent": "charter-agent/0.2.0" },
+    data: { hostname: "layout-host", os: "linux", arch: "x64", agentVersion: "0.2.0", codexVersion: "0.171.0", state: "pending", installedVersion: null, installedSha256: null, diskSha256: null, lastCheckAt: new Date().toISOString(), lastError: null, events: [] },
+  });
+  expect(checkin.status()).toBe(200);
+  await page.goto(`/o/${org}/agents`);
+  const host = (await page.getByTestId("host-layout-host").getByRole("link").first().getAttribute("href"))!;
+
+  // A group.
+  await page.goto(`/o/${org}/groups`);
+  await page.getByLabel("Name", { exact: true }).fill("contractors");
+  await page.getByLabel("Priority").fill("10");
+  await page.getByLabel("Rule: host name pattern").fill("ext-*");
+  await page.getByRole("button", { name: "Create group" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org}/groups/contractors$`));
+
+  // Decisions: collection on, real Codex output through the relay, one replay.
+  await page.goto(`/o/${org}/decisions`);
+  const settings = page.getByRole("form", { name: "Collection settings" });
+  await settings.getByLabel("Collect decisions from hosts").check();
+  await settings.getByLabel("Keep decisions (days)").fill("3650");
+  await settings.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "now carries the [otel] section" })).toBeVisible();
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), "charter-e2e-layout-relay-"));
+  const relay = new DecisionRelay({ server: new URL(baseURL), token, org, stateDir, log: () => {} }, { port: 0, tickMs: 500, spool: { segmentMs: 0 } });
+  try {
+    await relay.start();
+    for (const run of RUNS.filter((r) => r !== "0.171.0-min")) {
+      for (const body of logBodies(run)) {
+        const res = await fetch(`http://127.0.0.1:${relay.port}/v1/logs`, { method: "POST", headers: { "content-type": "application/json" }, body: Uint8Array.from(body.bytes) });
+        expect(res.status).toBe(200);
+      }
+    }
+    await expect.poll(() => relay.status().uploaded, { timeout: 15_000 }).toBe(3);
+  } finally {
+    await relay.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  const day = `/o/${org}/decisions?from=2026-11-27T00%3A00&to=2026-11-28T00%3A00`;
+  await page.goto(day);
+  const decision = (await page.getByRole("table", { name: "Decisions" }).getByRole("link").first().getAttribute("href"))!;
+  const replay = page.getByRole("form", { name: "Replay a policy" });
+  await replay.getByLabel("Policy").selectOption("pasted");
+  await replay.getByLabel("Tenant policy text").fill("Never approve routine work that asks to run outside the sandbox.");
+  await replay.getByRole("button", { name: "Replay" }).click();
+  await expect(page).toHaveURL(/\/decisions\/replays\//);
+  await expect(page.getByRole("status")).toContainText("real decisions replayed", { timeout: 20_000 });
+  const replayPath = new URL(page.url()).pathname;
+
+  // A rollout in rings (last: it blocks other publishes of this organisation).
+  await publish(`${base}enforce_residency = "us"\n`, null);
+  await page.goto(`/o/${org}/rollouts`);
+  await page.getByLabel("Ring 1 name").fill("canary");
+  await page.getByLabel("Ring 1 percent").fill("100");
+  await page.getByLabel("Soak minutes").fill("60");
+  await page.getByLabel("Note", { exact: true }).fill("residency in the US");
+  await page.getByRole("button", { name: "Publish to rings" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org}/rollouts/2$`));
+
+  return [host, `/o/${org}/groups`, `/o/${org}/groups/contractors`, `/o/${org}/rollouts`, `/o/${org}/rollouts/2`, day, decision, replayPath];
+}
+
+test("every page at 1440 px and 390 px, light and dark: zero axe violations; nothing wider than the screen down to 360 px", async ({ page, baseURL }) => {
+  test.setTimeout(900_000);
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
   const { a, cr } = await fixtures(page);
+  await page.goto(`/o/acme/changes/${cr}`);
+  const compare = (await page.getByRole("link", { name: "Compare current → proposed, sample by sample" }).getAttribute("href"))!;
+  const run = `/o/acme/sandbox/runs/${new URL(compare, baseURL).searchParams.get("a")}`;
   const pages = [
     "/o/acme/requirements",
     "/o/acme/requirements/effective",
@@ -48,40 +160,62 @@ test("every page at 1440 px and 390 px, light and dark: zero axe violations, not
     "/o/acme/changes",
     `/o/acme/changes/${cr}`,
     "/o/acme/sandbox",
+    compare,
+    run,
     "/o/acme/agents",
     "/o/acme/audit",
     "/o/acme/settings",
     "/o/acme/reports/compliance",
     "/orgs/new",
     "/o/acme/changes/999",
+    ...(await fleetPages(page, baseURL!)),
   ];
   const problems: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
+  const check = async (path: string, colorScheme: "light" | "dark", width: number, axe: "all" | "colours" | null) => {
     await page.emulateMedia({ colorScheme });
-    for (const width of [1440, 390]) {
+    if (axe) for (const v of await axeViolations(page, axe === "colours")) problems.push(`${colorScheme} ${width}px ${path}: ${v}`);
+    const wide = await overflow(page);
+    if (wide) problems.push(`${colorScheme} ${width}px ${path}: ${wide}`);
+  };
+  // Each page is loaded once per width of the issue, and checked there in both themes (the theme follows the system
+  // live: every axe rule in the light theme, its colour rules in the dark one); on a phone it is then narrowed to
+  // 360 px, the narrowest phone, where only the width is checked.
+  for (const width of [390, 1440]) {
+    for (const path of pages) {
       await page.setViewportSize({ width, height: 900 });
-      for (const path of pages) {
-        await page.goto(path);
-        await expect(page.locator("main h1").first()).toBeVisible();
-        for (const v of await axeViolations(page)) problems.push(`${colorScheme} ${width}px ${path}: ${v}`);
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        if (wide > 0) problems.push(`${colorScheme} ${width}px ${path}: ${wide} px wider than the screen`);
-      }
+      await page.goto(path);
+      await expect(page.locator("main h1").first()).toBeVisible();
+      await check(path, "light", width, "all");
+      await check(path, "dark", width, "colours");
+      if (width !== 390) continue;
+      await page.setViewportSize({ width: 360, height: 900 });
+      await check(path, "dark", 360, null);
+      await check(path, "light", 360, null);
     }
   }
   expect(problems).toEqual([]);
 });
 
-test("the sign-in page is accessible in both themes at both widths", async ({ page }) => {
+test("the sign-in and invitation pages are accessible in both themes at both widths", async ({ page, browser }) => {
+  test.setTimeout(120_000); // 12 page loads, 8 of them with axe
+  await signIn(page);
+  await expect(page).toHaveURL(/\/o\/acme\//);
+  const invitation = await inviteViaUi(page, "acme", `layout-invitee-${RUN}@acme.example`, "viewer");
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
   for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    for (const width of [1440, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.goto("/signin");
-      expect(await axeViolations(page)).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await visitor.emulateMedia({ colorScheme });
+    for (const width of [1440, 390, 360]) {
+      await visitor.setViewportSize({ width, height: 900 });
+      for (const path of ["/signin", invitation]) {
+        await visitor.goto(path);
+        await expect(visitor.locator("h1").first()).toBeVisible();
+        if (width !== 360) expect(await axeViolations(visitor), `${colorScheme} ${width}px ${path}`).toEqual([]);
+        expect(await visitor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${colorScheme} ${width}px ${path}`).toBeLessThanOrEqual(0);
+      }
     }
   }
+  await visitorContext.close();
 });
 
 test("dark mode follows the system", async ({ page }) => {
@@ -201,7 +335,7 @@ test("the compliance report prints with page margins and page numbers, without t
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 });
 
-test("an approver approves a change request on a phone", async ({ page, browser }) => {
+test("an approver approves a change request on a phone (390 px, then approving at 360 px)", async ({ page, browser }) => {
   test.setTimeout(120_000);
   await signIn(page);
   await expect(page).toHaveURL(/\/o\/acme\//);
@@ -210,15 +344,73 @@ test("an approver approves a change request on a phone", async ({ page, browser 
   const link = await inviteViaUi(page, "acme", email, "approver");
   const context = await joinAsNewUser(browser, link, email, "acme");
   const phone = await context.newPage();
+  const fits = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const approve = phone.getByRole("button", { name: "Approve" });
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto(`/o/acme/changes/${cr}`);
   await expect(phone.getByTestId("verdict")).toContainText("REVIEW");
   await expect(phone.getByTestId("impact-toward-allow")).toBeVisible();
-  await phone.getByLabel(/^Comment/).fill("Read the changed section; fine for the test org.");
-  const approve = phone.getByRole("button", { name: "Approve" });
   await approve.scrollIntoViewIfNeeded();
+  await expect(approve).toBeInViewport();
+  expect(await fits()).toBeLessThanOrEqual(0);
+  await phone.setViewportSize({ width: 360, height: 740 });
+  await phone.reload();
+  await phone.getByLabel(/^Comment/).fill("Read the changed section; fine for the test org.");
+  await approve.scrollIntoViewIfNeeded();
+  await expect(approve).toBeInViewport();
   await approve.click();
   await expect(phone.getByTestId("approvals")).toContainText("Read the changed section");
-  expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  expect(await fits()).toBeLessThanOrEqual(0);
   await context.close();
 });
+
+for (const width of [1440, 390]) {
+  test(`the issue's screens at ${width} px: host setup commands, never checked in, verdict with impact, compare with swap, the baseline abstaining`, async ({ page, context, baseURL }) => {
+    test.setTimeout(180_000);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page);
+    await expect(page).toHaveURL(/\/o\/acme\//);
+    const { cr } = await fixtures(page);
+    const wide = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+    // Host setup: fingerprint, JWKS URL and a complete `charter pull` command, each copied whole.
+    const host = `never-${width}-${RUN}`;
+    expect((await page.request.post(`${API}/agent-tokens`, { data: { name: host } })).status()).toBe(201);
+    await page.goto("/o/acme/agents");
+    const fingerprint = await page.getByTestId("key-fingerprint").inputValue();
+    expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{43}/);
+    await expect(page.getByTestId("jwks-url")).toHaveValue(`${baseURL}${API}/keys`);
+    await expect(page.getByTestId("pull-command")).toHaveValue(`charter pull --server ${baseURL} --org acme --trust-fingerprint ${fingerprint}`);
+    await page.getByTestId("pull-command").locator("..").getByRole("button", { name: "Copy" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId("pull-command").inputValue());
+    // A token that never checked in is "never checked in", not silent.
+    await expect(page.getByTestId(`host-${host}`).locator("[data-state]")).toHaveText("never checked in");
+    expect(await wide()).toBeLessThanOrEqual(0);
+
+    // The change request: REVIEW for the loosened policy text, and the impact evidence before approving.
+    await page.goto(`/o/acme/changes/${cr}`);
+    await expect(page.getByTestId("verdict")).toContainText("REVIEW");
+    await expect(page.getByTestId("impact-toward-allow")).toBeVisible();
+    expect(await wide()).toBeLessThanOrEqual(0);
+
+    // Compare reads current → proposed; swap turns it round, the filter keeps changed decisions only.
+    await page.getByRole("link", { name: "Compare current → proposed, sample by sample" }).click();
+    await expect(page).toHaveURL(/\/sandbox\/compare\?a=\w+&b=\w+$/);
+    const [a, b] = ["a", "b"].map((k) => new URL(page.url()).searchParams.get(k)!);
+    await page.getByTestId("compare-swap").click();
+    await expect(page).toHaveURL(new RegExp(`/sandbox/compare\\?a=${b}&b=${a}`));
+    await page.getByTestId("compare-filter").click();
+    await expect(page).toHaveURL(/only=changed/);
+    await expect(page.locator('[data-testid^="compare-"][data-change="same"]')).toHaveCount(0);
+    expect(await wide()).toBeLessThanOrEqual(0);
+
+    // The baseline reviewer abstains where the policy needs judgement, and the run page says so.
+    await page.goto(`/o/acme/sandbox/runs/${b}`);
+    await expect(page.getByTestId("run-reviewer")).toHaveText("Baseline (built-in rules, no model)");
+    await expect(page.getByTestId("run-counts")).toContainText("needs a model");
+    await page.getByLabel(/^Only mismatches/).check();
+    await expect(page.locator('[data-testid^="result-"][data-mismatch="false"]')).toHaveCount(0);
+    expect(await wide()).toBeLessThanOrEqual(0);
+  });
+}

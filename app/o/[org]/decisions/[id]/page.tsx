@@ -47,23 +47,23 @@ export default async function DecisionPage({ params }: { params: Promise<{ org: 
       </header>
       {ctx.role !== null && can(ctx.role, "policy:edit") && <DecisionActions org={ctx.org.slug} id={d.id} />}
       <Section id="rationale" title="Rationale" description={d.rationaleTruncated ? "Codex truncated the rationale." : undefined}>
-        <p className="whitespace-pre-wrap text-sm">{d.rationale || "–"}</p>
+        <p className="whitespace-pre-wrap break-words text-sm">{d.rationale || "–"}</p>
       </Section>
       <Section id="action" title="Action" description="The arguments as Codex logged them, with secrets masked on the host.">
-        <pre className="overflow-x-auto rounded-md border border-line bg-panel p-3 font-mono text-xs" data-testid="decision-arguments">{d.arguments === null ? "Codex did not report the action's arguments." : JSON.stringify(d.arguments, null, 2)}</pre>
+        <pre tabIndex={0} role="region" aria-label="Action arguments, scrolls sideways" className="overflow-x-auto rounded-md border border-line bg-panel p-3 font-mono text-xs" data-testid="decision-arguments">{d.arguments === null ? "Codex did not report the action's arguments." : JSON.stringify(d.arguments, null, 2)}</pre>
         {masked.length > 0 && (
           <p className="mt-2 text-xs text-muted">Masked: {masked.map((m) => `${m.path} (${m.rule}${m.count > 1 ? ` ×${m.count}` : ""})`).join(", ")}</p>
         )}
       </Section>
       {d.reviewRequest && (
         <Section id="review-request" title="Exact reviewer request" description="What Codex asked its reviewer, read from the reviewer's session file on the host (full replay fidelity), secrets masked. A replay sends this text.">
-          <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md border border-line bg-panel p-3 font-mono text-xs" data-testid="decision-review-request">{d.reviewRequest}</pre>
+          <pre tabIndex={0} role="region" aria-label="Exact reviewer request, scrolls" className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded-md border border-line bg-panel p-3 font-mono text-xs" data-testid="decision-review-request">{d.reviewRequest}</pre>
         </Section>
       )}
       <Section id="facts" title="Details">
-        <dl className="grid grid-cols-[12rem_1fr] gap-x-4 gap-y-1 text-sm">
+        <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[12rem_minmax(0,1fr)]">
           {rows.map(([k, v]) => (
-            <div key={k} className="contents"><dt className="text-muted">{k}</dt><dd>{v}</dd></div>
+            <div key={k} className="contents"><dt className="text-muted">{k}</dt><dd className="mb-1 break-words sm:mb-0">{v}</dd></div>
           ))}
         </dl>
       </Section>

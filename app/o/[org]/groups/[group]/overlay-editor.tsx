@@ -167,24 +167,26 @@ export function OverlayEditor({
       </div>
       <details open>
         <summary className="cursor-pointer text-sm font-medium">Effective values and their layer</summary>
-        <table className="mt-2 w-full text-xs" aria-label="Effective values">
-          <thead className="text-left text-muted">
-            <tr><th className="py-1">Key</th><th>Value</th><th>Layer</th></tr>
-          </thead>
-          <tbody>
-            {rows(preview).map((r) => (
-              <tr key={r.path} className="border-t border-line">
-                <td className="py-1 font-mono">{r.path}</td>
-                <td className="font-mono">{r.value}</td>
-                <td>{r.layer}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Effective values, scrolls sideways">
+          <table className="w-full text-xs" aria-label="Effective values">
+            <thead className="text-left text-muted">
+              <tr><th className="py-1">Key</th><th>Value</th><th>Layer</th></tr>
+            </thead>
+            <tbody>
+              {rows(preview).map((r) => (
+                <tr key={r.path} className="border-t border-line">
+                  <td className="py-1 font-mono">{r.path}</td>
+                  <td className="font-mono">{r.value}</td>
+                  <td>{r.layer}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
       <details>
         <summary className="cursor-pointer text-sm font-medium">Composed file</summary>
-        <pre className="mt-2 overflow-auto rounded-md bg-panel p-3 text-xs" data-testid="composed-file">{preview.toml}</pre>
+        <pre tabIndex={0} role="region" aria-label="Composed file, scrolls" className="mt-2 overflow-auto rounded-md bg-panel p-3 text-xs" data-testid="composed-file">{preview.toml}</pre>
       </details>
     </div>
   );

@@ -34,20 +34,22 @@ export default async function ReplayPage({ params }: { params: Promise<{ org: st
         {r.flips.length === 0 ? (
           <p className="text-sm text-muted">{running ? "None so far." : "No flips: the replayed policy decides every sampled decision as it was decided."}</p>
         ) : (
-          <table className="w-full text-sm" aria-label="Flips">
-            <thead className="text-left text-xs text-muted"><tr><th className="py-1 pr-3">Was</th><th className="pr-3">Now</th><th className="pr-3">Kind</th><th className="pr-3">Action</th><th>Reviewer&apos;s rationale</th></tr></thead>
-            <tbody>
-              {r.flips.map((f) => (
-                <tr key={f.decisionId} className="border-t border-line align-top">
-                  <td className="py-1.5 pr-3"><StatusBadge status={f.was} /></td>
-                  <td className="pr-3"><StatusBadge status={f.now === "failed_closed" ? "failed" : f.now} /></td>
-                  <td className="pr-3">{f.kind}</td>
-                  <td className="max-w-sm truncate pr-3 font-mono text-xs"><Link className="hover:underline" href={`/o/${ctx.org.slug}/decisions/${encodeURIComponent(f.decisionId)}`} title={f.summary}>{f.summary}</Link></td>
-                  <td className="text-xs">{f.rationale}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Flips, scrolls sideways">
+            <table className="w-full text-sm" aria-label="Flips">
+              <thead className="text-left text-xs text-muted"><tr><th className="py-1 pr-3">Was</th><th className="pr-3">Now</th><th className="pr-3">Kind</th><th className="pr-3">Action</th><th>Reviewer&apos;s rationale</th></tr></thead>
+              <tbody>
+                {r.flips.map((f) => (
+                  <tr key={f.decisionId} className="border-t border-line align-top">
+                    <td className="py-1.5 pr-3"><StatusBadge status={f.was} /></td>
+                    <td className="pr-3"><StatusBadge status={f.now === "failed_closed" ? "failed" : f.now} /></td>
+                    <td className="pr-3">{f.kind}</td>
+                    <td className="max-w-sm truncate pr-3 font-mono text-xs"><Link className="hover:underline" href={`/o/${ctx.org.slug}/decisions/${encodeURIComponent(f.decisionId)}`} title={f.summary}>{f.summary}</Link></td>
+                    <td className="min-w-64 text-xs">{f.rationale}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Section>
     </div>

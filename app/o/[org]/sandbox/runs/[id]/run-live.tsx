@@ -56,7 +56,7 @@ export function RunLive({ org, initial, changes }: { org: string; initial: Run; 
           {" "}· {run.repeat > 1 ? `each sample ${run.repeat} times · ` : ""}concurrency {run.concurrency}
           {baseline ? "" : ` · timeout ${run.timeoutMs / 1000} s`}
         </p>
-        <p className="text-xs text-muted">Policy sha256 <span className="font-mono" data-testid="run-sha256">{run.policySha256}</span></p>
+        <p className="text-xs text-muted">Policy sha256 <span className="break-all font-mono" data-testid="run-sha256">{run.policySha256}</span></p>
       </header>
       {baseline ? <BaselineNote /> : null}
 
