@@ -6,7 +6,7 @@
  */
 import { validateForFleet, type FleetValidation } from "@/lib/requirements";
 import { compareRequirements, type Change } from "@/lib/requirements/compare";
-import { readFormFields, type FormFields } from "@/lib/requirements/edit";
+import { readFormFields, setFeature, setTopLevel, type FormFields, type FormListKey } from "@/lib/requirements/edit";
 import { policyVerdict, type Verdict } from "@/lib/policies/verdict";
 
 export interface CheckRequest {
@@ -45,4 +45,49 @@ export function validate(text: string, codexVersions: string[]): Validation {
 export function answer(req: CheckRequest): [CheckReply, CheckReply] {
   const fields: CheckReply = { text: req.text, kind: "fields", fields: readFormFields(req.text) };
   return [fields, { text: req.text, kind: "checks", validation: validate(req.text, req.codexVersions), comparison: compareWithPublished(req.published, req.text) }];
+}
+
+/**
+ * One change made with the form. It is applied to the text off the main thread too: a patch proves itself by parsing
+ * the whole file before and after, which on a large file is most of a frame.
+ */
+export type FormEdit =
+  | { kind: "list"; key: FormListKey; values: string[] | undefined }
+  | { kind: "feature"; name: string; value: boolean | undefined }
+  | { kind: "policy"; value: string | undefined };
+
+export interface EditRequest {
+  kind: "edit";
+  text: string;
+  edit: FormEdit;
+}
+
+/** The patched text; or why the form cannot make this edit, with the form's reading of the unchanged text. */
+export type EditReply = { kind: "edited"; text: string } | { kind: "edit-failed"; message: string; fields: FormFields | null };
+
+export function answerEdit({ text, edit }: EditRequest): EditReply {
+  try {
+    const next =
+      edit.kind === "list" ? setTopLevel(text, edit.key, edit.values)
+      : edit.kind === "feature" ? setFeature(text, edit.name, edit.value)
+      : setTopLevel(text, "guardian_policy_config", edit.value);
+    return { kind: "edited", text: next };
+  } catch (err) {
+    return { kind: "edit-failed", message: err instanceof Error ? err.message : String(err), fields: readFormFields(text) };
+  }
+}
+
+/** The form as it reads once `edit` is applied: shown at once, so the next click builds on it before the text arrives. */
+export function withEdit(fields: FormFields, edit: FormEdit): FormFields {
+  if (edit.kind === "list") return { ...fields, lists: { ...fields.lists, [edit.key]: { values: edit.values, editable: true } } };
+  if (edit.kind === "policy") return { ...fields, guardianPolicyConfig: edit.value };
+  const features = { ...fields.features };
+  if (edit.value === undefined) delete features[edit.name];
+  else features[edit.name] = edit.value;
+  return { ...fields, features };
+}
+
+/** Two edits of the same value: only the newer one needs applying. */
+export function sameTarget(a: FormEdit, b: FormEdit): boolean {
+  return a.kind === b.kind && (a.kind === "policy" || (a.kind === "list" && b.kind === "list" && a.key === b.key) || (a.kind === "feature" && b.kind === "feature" && a.name === b.name));
 }

@@ -70,8 +70,9 @@ export function CodeEditor({
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
-  // Texts this editor emitted that the parent has not handed back yet (see above).
-  const emitted = useRef(new Set<string>());
+  // Texts this editor emitted that the parent has not handed back yet (see above). An array, not a Set: a Set hashes
+  // each whole text (a 256 KiB file per keystroke), while the parent hands back the very same strings.
+  const emitted = useRef<string[]>([]);
   // The last text emitted and the document it was read from: the usual echo is recognised without reading the doc again.
   const lastEmitted = useRef<{ doc: unknown; text: string } | null>(null);
 
@@ -89,14 +90,18 @@ export function CodeEditor({
       syntaxHighlighting(highlight),
       lintGutter(),
       theme,
-      EditorView.theme({ ".cm-content, .cm-gutter": { minHeight } }),
+      // A bounded height that scrolls inside: a long file does not make the page itself tens of thousands of pixels
+      // tall, so a keystroke re-lays out and repaints the editor's box only.
+      EditorView.theme({ ".cm-content, .cm-gutter": { minHeight }, "&": { maxHeight: "max(24rem, 80vh)" } }),
       EditorView.lineWrapping,
       EditorState.readOnly.of(readOnly),
-      EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", role: "textbox" }),
+      // tabindex: the text is what keyboard users reach in the scrolling box (it is focusable anyway, being editable,
+      // but checkers such as axe only count an explicit tabindex).
+      EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", role: "textbox", tabindex: "0" }),
       EditorView.updateListener.of((update) => {
         if (!update.docChanged || !onChangeRef.current) return;
         const text = update.state.doc.toString();
-        emitted.current.add(text);
+        emitted.current.push(text);
         lastEmitted.current = { doc: update.state.doc, text };
         onChangeRef.current(text);
       }),
@@ -117,11 +122,11 @@ export function CodeEditor({
     const echo = lastEmitted.current;
     const current = echo && echo.doc === v.state.doc ? echo.text : v.state.doc.toString();
     if (current === value) {
-      emitted.current.clear();
+      emitted.current = [];
       return;
     }
-    if (emitted.current.has(value)) return;
-    emitted.current.clear();
+    if (emitted.current.includes(value)) return;
+    emitted.current = [];
     let start = 0;
     while (start < current.length && start < value.length && current[start] === value[start]) start++;
     let endCur = current.length;

@@ -6,13 +6,14 @@ import { STARTER_TENANT_POLICY } from "@/lib/guardian/starter-policy";
 import { estimateTokens } from "@/lib/guardian/tokens";
 import { NEWEST_CODEX_VERSION, validateRequirements, type Diagnostic } from "@/lib/requirements";
 import { compareRequirements } from "@/lib/requirements/compare";
-import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, setFeature, setTopLevel, type FormListKey } from "@/lib/requirements/edit";
+import { FORM_LIST_KEYS, FORM_OPTIONS, readFormFields, type FormListKey } from "@/lib/requirements/edit";
 import { listControl } from "@/lib/requirements/keys";
 import { createChangeRequestAction, publishAction, saveDraftAction, validateAction } from "@/lib/ops/policy-actions";
-import type { Comparison } from "./checks";
+import { withEdit, type Comparison, type FormEdit } from "./checks";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import { DiagnosticsList } from "./diagnostics-list";
 import { ListControl } from "./list-control";
+import { useFormEdits } from "./use-form-edits";
 import { useTextChecks } from "./use-text-checks";
 import { PolicySections, VerdictBadge } from "../diff-view";
 
@@ -137,17 +138,23 @@ export function RequirementsEditor({
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
 
-  const edit = (patch: (t: string) => string) => {
-    const before = latest.current;
-    try {
-      const next = patch(before);
+  // A form edit is patched into the text in a worker (proving a patch parses the whole file twice); meanwhile the form
+  // shows what the edit makes, so the next click builds on it.
+  const formEdits = useFormEdits({
+    latest: () => latest.current,
+    onEdited: (next, settled) => {
       setText(next);
-      // The next click reads the list it changed, not the worker's older reading.
-      showForm(next, readFormFields(next));
       setFormError(null);
-    } catch (err) {
-      setFormError({ text: before, message: err instanceof Error ? err.message : String(err) });
-    }
+      if (settled) showForm(next, (shown) => shown);
+    },
+    onFailed: (message, readBack) => {
+      setFormError({ text: latest.current, message });
+      showForm(latest.current, readBack);
+    },
+  });
+  const edit = (e: FormEdit) => {
+    showForm(latest.current, (shown) => (shown ? withEdit(shown, e) : shown), true);
+    formEdits.apply(e);
   };
 
   const save = (toml: string, baseRevision: number) =>
@@ -174,7 +181,7 @@ export function RequirementsEditor({
     const onKey = (e: KeyboardEvent) => {
       if ((e.metaKey || e.ctrlKey) && e.key === "s") {
         e.preventDefault();
-        if (!conflict && !pending) save(latest.current, base.revision);
+        if (!conflict && !pending) void formEdits.settled().then(() => save(latest.current, base.revision));
       }
     };
     window.addEventListener("keydown", onKey);
@@ -215,7 +222,7 @@ export function RequirementsEditor({
         ) : null}
         {notice && notice.about === text ? <span role="alert" className={`text-xs ${notice.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>{notice.text}</span> : null}
         <span className="ml-auto flex gap-2">
-          <button type="button" onClick={() => save(text, base.revision)} disabled={!dirty || pending}
+          <button type="button" onClick={() => void formEdits.settled().then(() => save(latest.current, base.revision))} disabled={!dirty || pending}
             className="rounded-md border border-line bg-white px-3 py-1.5 font-medium hover:bg-panel disabled:opacity-50">
             {pending ? "Saving…" : "Save draft"}
           </button>
@@ -240,9 +247,9 @@ export function RequirementsEditor({
             <div role="tabpanel" id="panel-form" aria-labelledby="tab-form" className="space-y-5">
               {FORM_LIST_KEYS.map((key) => (
                 <ListControl key={key} name={key} {...LIST_LABELS[key]} options={FORM_OPTIONS[key]} values={fields.lists[key].values} editable={fields.lists[key].editable}
-                  onChange={(values) => edit((t) => setTopLevel(t, key, values))} />
+                  onChange={(values) => edit({ kind: "list", key, values })} />
               ))}
-              <FeaturePins pins={fields.features} onChange={(name, value) => edit((t) => setFeature(t, name, value))} />
+              <FeaturePins pins={fields.features} onChange={(name, value) => edit({ kind: "feature", name, value })} />
             </div>
           ) : tab === "policy" ? (
             <div role="tabpanel" id="panel-policy" aria-labelledby="tab-policy" className="space-y-2">
@@ -251,12 +258,12 @@ export function RequirementsEditor({
                 {fields.guardianPolicyConfig === undefined ? " Not set: agents use the built-in policy." : ` About ${estimateTokens(fields.guardianPolicyConfig)} tokens.`}
               </p>
               {fields.guardianPolicyConfig === undefined ? (
-                <button type="button" className="rounded-md border border-line px-3 py-1.5 text-sm hover:bg-panel" onClick={() => edit((t) => setTopLevel(t, "guardian_policy_config", STARTER_TENANT_POLICY))}>
+                <button type="button" className="rounded-md border border-line px-3 py-1.5 text-sm hover:bg-panel" onClick={() => edit({ kind: "policy", value: STARTER_TENANT_POLICY })}>
                   Start from Charter&apos;s starter policy
                 </button>
               ) : null}
               <CodeEditor language="markdown" label="Auto-review policy (markdown)" value={fields.guardianPolicyConfig ?? ""} minHeight="22rem"
-                onChange={(policy) => edit((t) => setTopLevel(t, "guardian_policy_config", policy.trim() === "" ? undefined : policy))} />
+                onChange={(policy) => edit({ kind: "policy", value: policy.trim() === "" ? undefined : policy })} />
             </div>
           ) : (
             <div role="tabpanel" id="panel-prompt" aria-labelledby="tab-prompt" className="space-y-2">

@@ -23,6 +23,9 @@ export function useTextChecks(text: string, initialFields: () => FormFields | nu
   const queue = useRef<((req: CheckRequest) => void) | null>(null);
   // The form only ever moves forward: a reading of an older text (typing went on meanwhile) is dropped.
   const newest = useRef(text);
+  // While form edits are on their way (use-form-edits), the form shows what they will make: no reading replaces it.
+  const held = useRef(false);
+  const shown = useRef(state.form.fields);
 
   useEffect(() => {
     let worker: Worker | null = null;
@@ -30,7 +33,10 @@ export function useTextChecks(text: string, initialFields: () => FormFields | nu
     let next: CheckRequest | null = null;
     const receive = (reply: CheckReply) => {
       if (reply.kind === "fields") {
-        if (reply.text === newest.current) setState((s) => ({ ...s, form: { text: reply.text, fields: reply.fields } }));
+        if (!held.current && reply.text === newest.current) {
+          shown.current = reply.fields;
+          setState((s) => ({ ...s, form: { text: reply.text, fields: reply.fields } }));
+        }
       }
       else {
         setState((s) => ({ ...s, checks: { text: reply.text, validation: reply.validation, comparison: reply.comparison } }));
@@ -47,7 +53,8 @@ export function useTextChecks(text: string, initialFields: () => FormFields | nu
     };
     if (typeof Worker !== "undefined") {
       worker = new Worker(new URL("./checks.worker.ts", import.meta.url));
-      worker.onmessage = (e: MessageEvent<CheckReply>) => receive(e.data);
+      // The worker leaves the text out of its answers: they are about the text in flight.
+      worker.onmessage = (e: MessageEvent<CheckReply>) => receive({ ...e.data, text: inFlight?.text ?? "" });
       worker.onerror = () => {
         // The checks must still happen: inline, slower, rather than never.
         worker?.terminate();
@@ -72,10 +79,17 @@ export function useTextChecks(text: string, initialFields: () => FormFields | nu
     queue.current?.({ text, codexVersions, published });
   }, [text, codexVersions, published]);
 
-  /** A form edit already read the text it made: its view shows at once, without waiting for the worker. */
-  const showForm = (formText: string, fields: FormFields | null) => {
+  /**
+   * Shows the form for `formText` at once, without waiting for the worker: a form edit knows what it makes. `fields`
+   * may be computed from the form as it is shown now (two clicks before a re-render both count). With `hold`, no
+   * reading from the worker replaces it until the next showForm (the edit's text is still on its way).
+   */
+  const showForm = (formText: string, fields: FormFields | null | ((shown: FormFields | null) => FormFields | null), hold = false) => {
     newest.current = formText;
-    setState((s) => ({ ...s, form: { text: formText, fields } }));
+    held.current = hold;
+    const next = typeof fields === "function" ? fields(shown.current) : fields;
+    shown.current = next;
+    setState((s) => ({ ...s, form: { text: formText, fields: next } }));
   };
   return { ...state, showForm };
 }
