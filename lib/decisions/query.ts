@@ -104,31 +104,35 @@ async function statsFromRows(db: Db, orgId: string, f: DecisionFilter, w: { from
   // One scan with GROUPING SETS gives the series and every breakdown at once. The bucket is inlined (it is one of two
   // words of ours): GROUPING() needs the very same expression as GROUP BY, and two parameters are two expressions.
   const at = Prisma.raw(`date_trunc('${bucket}', "occurredAt", 'UTC')`);
-  const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
+  const rows = await db.$queryRaw<GroupingRow[]>`
     SELECT GROUPING(${at}, "riskLevel", kind, "group", "hostName", model, "policyVersion")::int AS set,
       ${at} AS at,
       COALESCE("riskLevel", kind, "group", "hostName", model, "policyVersion"::text) AS key,
       status, count(*) AS n
     FROM "Decision" WHERE ${cond}
     GROUP BY GROUPING SETS ((${at}, status), ("riskLevel", status), (kind, status), ("group", status), ("hostName", status), (model, status), ("policyVersion", status))`;
-  // GROUPING() sets a bit per argument NOT in the set: 7 arguments, leftmost is the highest bit.
-  const setOf: Record<number, "time" | Breakdown> = {
-    [0b0111111]: "time",
-    [0b1011111]: "riskLevel",
-    [0b1101111]: "kind",
-    [0b1110111]: "group",
-    [0b1111011]: "hostName",
-    [0b1111101]: "model",
-    [0b1111110]: "policyVersion",
-  };
+  const { time, groups } = splitGroupingSets(rows, ["time", "riskLevel", "kind", "group", "hostName", "model", "policyVersion"]);
+  return assemble(bucket, w.from, w.to, time, groups);
+}
+
+type GroupingRow = { set: number; at: Date | null; key: string | null; status: string; n: bigint };
+
+/**
+ * Sorts the rows of a GROUPING SETS query into the series and the breakdowns. `args` are GROUPING()'s arguments in
+ * order ("time" for the bucket), each with its own set: GROUPING() sets a bit per argument NOT in the row's set,
+ * leftmost the highest, so the row of args[i]'s set has every bit but that one.
+ */
+function splitGroupingSets(rows: GroupingRow[], args: readonly ("time" | Breakdown)[]): { time: CountRow[]; groups: Record<Breakdown, CountRow[]> } {
+  const all = (1 << args.length) - 1;
+  const setOf = new Map(args.map((a, i) => [all & ~(1 << (args.length - 1 - i)), a]));
   const time: CountRow[] = [];
   const groups: Record<Breakdown, CountRow[]> = { riskLevel: [], kind: [], group: [], hostName: [], model: [], policyVersion: [] };
   for (const r of rows) {
-    const which = setOf[r.set];
+    const which = setOf.get(r.set);
     if (which === "time") time.push({ key: r.at!.toISOString(), status: r.status, n: r.n });
     else if (which) groups[which].push({ key: r.key, status: r.status, n: r.n });
   }
-  return assemble(bucket, w.from, w.to, time, groups);
+  return { time, groups };
 }
 
 function assemble(bucket: "hour" | "day", from: Date, to: Date, time: CountRow[], groups: Record<Breakdown, CountRow[]>): DecisionStats {
@@ -221,27 +225,14 @@ async function statsFromRollups(db: Db, orgId: string, f: DecisionFilter, w: { f
   const to = new Date(Math.ceil(w.to.getTime() / unit) * unit);
   const table = Prisma.raw(`"Decision${f.host ? "Host" : ""}${bucket === "hour" ? "Hourly" : "Daily"}"`);
   const at = Prisma.raw(`"${bucket}"`);
-  const rows = await db.$queryRaw<{ set: number; at: Date | null; key: string | null; status: string; n: bigint }[]>`
+  const rows = await db.$queryRaw<GroupingRow[]>`
     SELECT GROUPING(${at}, "riskLevel", kind, "group", model, "policyVersion")::int AS set, ${at} AS at,
       COALESCE(NULLIF("riskLevel", ''), kind, NULLIF("group", ''), NULLIF(model, ''), NULLIF("policyVersion", -1)::text) AS key,
       status, sum(n) AS n
     FROM ${table} WHERE ${rollupWhere(orgId, f, bucket, from, to)}
     GROUP BY GROUPING SETS ((${at}, status), ("riskLevel", status), (kind, status), ("group", status), (model, status), ("policyVersion", status))`;
-  const setOf: Record<number, "time" | Exclude<Breakdown, "hostName">> = {
-    [0b011111]: "time",
-    [0b101111]: "riskLevel",
-    [0b110111]: "kind",
-    [0b111011]: "group",
-    [0b111101]: "model",
-    [0b111110]: "policyVersion",
-  };
-  const time: CountRow[] = [];
-  const groups: Record<Breakdown, CountRow[]> = { riskLevel: [], kind: [], group: [], hostName: [], model: [], policyVersion: [] };
-  for (const r of rows) {
-    const which = setOf[r.set];
-    if (which === "time") time.push({ key: r.at!.toISOString(), status: r.status, n: r.n });
-    else if (which) groups[which].push({ key: r.key, status: r.status, n: r.n });
-  }
+  // Hosts come from their own rollup, below.
+  const { time, groups } = splitGroupingSets(rows, ["time", "riskLevel", "kind", "group", "model", "policyVersion"]);
   const onlyStatus = !f.riskLevel && !f.kind && !f.group && !f.model && f.policyVersion === undefined && !f.host;
   const hosts = Prisma.raw(bucket === "day" ? `"DecisionHostDaily"` : onlyStatus ? `"DecisionHostStatusHourly"` : `"DecisionHostHourly"`);
   groups.hostName = await db.$queryRaw<CountRow[]>`
