@@ -121,20 +121,10 @@ function literalRefusal(text: string): Refusal | undefined {
       continue;
     }
     if (c === '"' || c === "'") {
-      const triple = text.startsWith(c.repeat(3), i);
-      const close = triple ? c.repeat(3) : c;
-      let j = i + close.length;
-      while (j < text.length && !text.startsWith(close, j)) {
-        if (text[j] === "\\" && c === '"') j++;
-        else if (text[j] === "\n") {
-          line++;
-          lineStart = j + 1;
-        }
-        j++;
-      }
-      j += close.length;
-      while (triple && text[j] === c) j++; // up to two quotes may close a multi-line string
-      i = j;
+      const s = skipString(text, i);
+      line += s.newlines;
+      if (s.newlines) lineStart = s.lineStart;
+      i = s.end;
       continue;
     }
     const prev = i === 0 ? "" : text[i - 1];
@@ -163,6 +153,30 @@ function literalRefusal(text: string): Refusal | undefined {
     i++;
   }
   return undefined;
+}
+
+/**
+ * Passes over the string literal whose opening quote is at `i`: where it ends (just past its closing quotes), how many
+ * newlines it holds, and where the line after the last of them starts.
+ */
+function skipString(text: string, i: number): { end: number; newlines: number; lineStart: number } {
+  const c = text[i];
+  const triple = text.startsWith(c.repeat(3), i);
+  const close = triple ? c.repeat(3) : c;
+  let newlines = 0;
+  let lineStart = 0;
+  let j = i + close.length;
+  while (j < text.length && !text.startsWith(close, j)) {
+    if (text[j] === "\\" && c === '"') j++;
+    else if (text[j] === "\n") {
+      newlines++;
+      lineStart = j + 1;
+    }
+    j++;
+  }
+  j += close.length;
+  while (triple && text[j] === c) j++; // up to two quotes may close a multi-line string
+  return { end: j, newlines, lineStart };
 }
 
 /** A bare key is followed (after spaces) by `=` or `.`; a value never is. */
@@ -197,21 +211,11 @@ function nestingRefusal(text: string): Refusal | undefined {
       continue;
     }
     if (c === '"' || c === "'") {
-      const triple = text.startsWith(c.repeat(3), i);
-      const close = triple ? c.repeat(3) : c;
-      let j = i + close.length;
-      while (j < text.length && !text.startsWith(close, j)) {
-        if (text[j] === "\\" && c === '"') j++;
-        else if (text[j] === "\n") {
-          line++;
-          lineStart = j + 1;
-        }
-        j++;
-      }
-      j += close.length;
-      while (triple && text[j] === c) j++;
+      const s = skipString(text, i);
+      line += s.newlines;
+      if (s.newlines) lineStart = s.lineStart;
       if (inKey) segments = Math.max(segments, 1);
-      i = j - 1;
+      i = s.end - 1;
       continue;
     }
     const refuse = (message: string): Refusal => ({ line, column: i - lineStart + 1, message });
