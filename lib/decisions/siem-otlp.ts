@@ -6,6 +6,7 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { open, seal } from "../crypto/secretbox";
+import { enqueueDeliveries, type OutboxEvent } from "../webhooks/outbox";
 
 /*
  * OTLP/HTTP logs export to a SIEM, beside the signed webhook: each stored decision and each audit event of the org
@@ -134,14 +135,14 @@ export async function queueAuditForOtlp(db: Db): Promise<number> {
       if (!rows.length) return 0;
       const events = await tx.auditEvent.findMany({ where: { chain: orgId, seq: { gt: rows[0].auditSeq } }, orderBy: { seq: "asc" }, take: AUDIT_CHUNK * 5 });
       if (!events.length) return 0;
-      const data = [];
+      const batches: OutboxEvent[] = [];
       for (let i = 0; i < events.length; i += AUDIT_CHUNK) {
         const chunk = events.slice(i, i + AUDIT_CHUNK).map(({ id: _id, chain: _chain, orgId: _org, ...e }) => ({ ...e, createdAt: e.createdAt.toISOString() }));
-        data.push({ orgId, sink: "otlp", event: "audit.recorded", payload: { events: chunk } as Prisma.InputJsonValue });
+        batches.push({ event: "audit.recorded", data: { events: chunk } });
       }
-      await tx.webhookDelivery.createMany({ data });
+      const queuedHere = await enqueueDeliveries(tx, orgId, "otlp", batches);
       await tx.otlpExport.update({ where: { orgId }, data: { auditSeq: events[events.length - 1].seq } });
-      return data.length;
+      return queuedHere;
     });
   }
   return queued;

@@ -10,6 +10,7 @@ import { requirePermission } from "../orgs/access";
 import { newSecret } from "../crypto/tokens";
 import { open, seal } from "../crypto/secretbox";
 import { exportTarget, otlpExportEnabled, otlpLogsBody, queueAuditForOtlp } from "../decisions/siem-otlp";
+import { enqueueDeliveries, type OutboxEvent } from "./outbox";
 
 /**
  * The org's one generic outgoing webhook. Events are queued in the same transaction as the change they report
@@ -105,16 +106,12 @@ export async function deleteWebhook(db: Db, ctx: OrgContext, request: RequestInf
  * Queues events for the org's webhook, inside the caller's transaction; nothing when the org has none enabled. Events
  * of Decisions (`decisions.*`) are also queued for the org's OTLP logs export when it has one (lib/decisions/siem-otlp.ts).
  */
-export async function enqueueWebhookEvents(tx: Tx, orgId: string, events: { event: string; data: Record<string, unknown> }[]): Promise<number> {
+export async function enqueueWebhookEvents(tx: Tx, orgId: string, events: OutboxEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const hook = await tx.orgWebhook.findUnique({ where: { orgId }, select: { enabled: true } });
-  const otlp = events.some((e) => e.event.startsWith("decisions.")) && (await otlpExportEnabled(tx, orgId));
-  const rows = [
-    ...(hook?.enabled ? events.map((e) => ({ orgId, sink: "webhook", event: e.event, payload: e.data as Prisma.InputJsonValue })) : []),
-    ...(otlp ? events.filter((e) => e.event.startsWith("decisions.")).map((e) => ({ orgId, sink: "otlp", event: e.event, payload: e.data as Prisma.InputJsonValue })) : []),
-  ];
-  if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
-  return rows.length;
+  const decisions = events.filter((e) => e.event.startsWith("decisions."));
+  const otlp = decisions.length > 0 && (await otlpExportEnabled(tx, orgId));
+  return (await enqueueDeliveries(tx, orgId, "webhook", hook?.enabled ? events : [])) + (await enqueueDeliveries(tx, orgId, "otlp", otlp ? decisions : []));
 }
 
 /** The signature header value for a body sent at `timestamp` (unix seconds). Receivers recompute and compare it. */
