@@ -1,20 +1,15 @@
 "use client";
 
 import { useState } from "react";
-import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorLine } from "@/components/ui/error-line";
 import { CreatedSecret } from "@/components/ui/one-time-secret";
 import { inputCls, primaryBtn } from "@/components/ui/styles";
-import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createAgentTokenAction, revokeAgentTokenAction } from "./actions";
+import { CredentialTable, type CredentialRow } from "./credential-table";
 import { formatTime } from "@/components/format";
 
-export interface TokenRow {
-  id: string;
-  name: string;
-  group: string | null;
-  prefix: string;
+export interface TokenRow extends CredentialRow {
   createdAt: string;
   revokedAt: string | null;
   enrolled: boolean;
@@ -56,34 +51,14 @@ export function AgentTokens({ org, tokens, canManage }: { org: string; tokens: T
         <CreatedSecret label={`Secret of agent token ${created.name}`} value={created.secret} onDone={() => setCreated(null)}
           warning="Copy this token now and give it to the host (CHARTER_TOKEN=… charter-agent run). It is shown only once: Charter keeps only its hash." />
       ) : null}
-      {tokens.length === 0 ? (
-        <p className="text-sm text-muted">No agent tokens yet.</p>
-      ) : (
-        <div className="overflow-x-auto" role="region" aria-label="Agent tokens table" tabIndex={0}>
-          <table className="w-full text-sm" aria-label="Agent tokens">
-            <TableHead columns={["Name", "Group", "Prefix", "Made by", "Created", "Status"]} actions />
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} className="border-b border-line last:border-0" data-testid={`agent-${t.name}`}>
-                  <td className="py-2 pr-3 font-medium">{t.name}</td>
-                  <td className="py-2 pr-3 text-muted">{t.group ?? "—"}</td>
-                  <td className="py-2 pr-3 font-mono text-xs">{t.prefix}…</td>
-                  <td className="py-2 pr-3 text-muted">{t.enrolled ? "enrolment" : "admin"}</td>
-                  <td className="py-2 pr-3 text-muted">{formatTime(t.createdAt)}</td>
-                  <td className="py-2 pr-3">{t.revokedAt ? `revoked ${formatTime(t.revokedAt)}` : "active"}</td>
-                  <td className="py-2 text-right">
-                    {!canManage || t.revokedAt ? null : (
-                      <ConfirmButton {...confirmRow(t.id)}
-                        onConfirm={() => run(() => revokeAgentTokenAction(org, { tokenId: t.id }))}
-                        ariaLabel={`Revoke agent token ${t.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <CredentialTable label="Agent tokens" noun="agent token" rows={tokens} rowTestId={(t) => `agent-${t.name}`}
+        columns={[
+          { header: "Made by", className: "py-2 pr-3 text-muted", cell: (t) => (t.enrolled ? "enrolment" : "admin") },
+          { header: "Created", className: "py-2 pr-3 text-muted", cell: (t) => formatTime(t.createdAt) },
+          { header: "Status", className: "py-2 pr-3", cell: (t) => (t.revokedAt ? `revoked ${formatTime(t.revokedAt)}` : "active") },
+        ]}
+        canRevoke={(t) => canManage && !t.revokedAt} confirmRow={confirmRow}
+        onRevoke={(t) => run(() => revokeAgentTokenAction(org, { tokenId: t.id }))} />
     </div>
   );
 }

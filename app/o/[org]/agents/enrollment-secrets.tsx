@@ -1,21 +1,16 @@
 "use client";
 
 import { useState } from "react";
-import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorLine } from "@/components/ui/error-line";
 import { CreatedSecret } from "@/components/ui/one-time-secret";
 import { inputCls, primaryBtn } from "@/components/ui/styles";
-import { TableHead } from "@/components/ui/table-head";
 import { useConsoleActions } from "@/components/ui/use-console-actions";
 import { createEnrollmentSecretAction, revokeEnrollmentSecretAction } from "./actions";
+import { CredentialTable, type CredentialRow } from "./credential-table";
 import { enrollCommand } from "@/lib/fleet/command";
 import { formatTime } from "@/components/format";
 
-export interface SecretRow {
-  id: string;
-  name: string;
-  group: string | null;
-  prefix: string;
+export interface SecretRow extends CredentialRow {
   maxUses: number | null;
   uses: number;
   expiresAt: string;
@@ -92,33 +87,14 @@ export function EnrollmentSecrets({ org, server, fingerprint, secrets, canManage
           command={{ label: "Enrol command", value: enrollCommand(server, org, fingerprint, created.secret), testId: "enroll-command" }}
           warning={`Enrolment secret ${created.name} is shown only now: Charter keeps only its hash. Run this on each host (as the user the agent runs as):`} />
       ) : null}
-      {secrets.length === 0 ? (
-        <p className="text-sm text-muted">No enrolment secrets yet.</p>
-      ) : (
-        <div className="overflow-x-auto" role="region" aria-label="Enrolment secrets table" tabIndex={0}>
-          <table className="w-full text-sm" aria-label="Enrolment secrets">
-            <TableHead columns={["Name", "Group", "Prefix", "Hosts enrolled", "Expires", "Status"]} actions />
-            <tbody>
-              {secrets.map((s) => (
-                <tr key={s.id} className="border-b border-line last:border-0" data-testid={`enrollment-${s.name}`}>
-                  <td className="py-2 pr-3 font-medium">{s.name}</td>
-                  <td className="py-2 pr-3 text-muted">{s.group ?? "—"}</td>
-                  <td className="py-2 pr-3 font-mono text-xs">{s.prefix}…</td>
-                  <td className="py-2 pr-3 tabular-nums">{s.uses} / {s.maxUses ?? "∞"}</td>
-                  <td className="py-2 pr-3 text-muted">{formatTime(s.expiresAt)}</td>
-                  <td className="py-2 pr-3">{s.status}</td>
-                  <td className="py-2 text-right">
-                    {!canManage || s.status !== "active" ? null : (
-                      <ConfirmButton {...confirmRow(s.id)} onConfirm={() => run(() => revokeEnrollmentSecretAction(org, { id: s.id }))}
-                        ariaLabel={`Revoke enrolment secret ${s.name}`} confirmLabel="Confirm revoke">Revoke</ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <CredentialTable label="Enrolment secrets" noun="enrolment secret" rows={secrets} rowTestId={(s) => `enrollment-${s.name}`}
+        columns={[
+          { header: "Hosts enrolled", className: "py-2 pr-3 tabular-nums", cell: (s) => `${s.uses} / ${s.maxUses ?? "∞"}` },
+          { header: "Expires", className: "py-2 pr-3 text-muted", cell: (s) => formatTime(s.expiresAt) },
+          { header: "Status", className: "py-2 pr-3", cell: (s) => s.status },
+        ]}
+        canRevoke={(s) => canManage && s.status === "active"} confirmRow={confirmRow}
+        onRevoke={(s) => run(() => revokeEnrollmentSecretAction(org, { id: s.id }))} />
     </div>
   );
 }
