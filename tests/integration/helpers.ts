@@ -24,7 +24,9 @@ export function useOwnerDb(): Db {
 }
 
 let ownerForReset: Db | undefined;
+// Every file that uses these helpers ends with no background work left running, also those on the app's own client.
 afterAll(async () => {
+  await drainBackground();
   await ownerForReset?.$disconnect();
   ownerForReset = undefined;
 });
