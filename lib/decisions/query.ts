@@ -29,6 +29,8 @@ export interface DecisionStats {
   totals: StatusCounts & { denyRate: number | null; failClosedRate: number | null };
   overTime: ({ at: string } & StatusCounts)[];
   by: Record<Breakdown, ({ value: string } & StatusCounts)[]>;
+  /** Under a text search that stopped at SEARCH_SCAN_ROWS decisions: the time of the oldest one it read. */
+  searchedFrom?: string;
 }
 
 export interface DecisionRow {
@@ -68,8 +70,33 @@ function where(orgId: string, f: DecisionFilter, w: { from: Date; to: Date }): P
   if (f.host) parts.push(Prisma.sql`"hostName" = ${f.host}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
   if (f.policyVersion !== undefined) parts.push(Prisma.sql`"policyVersion" = ${f.policyVersion}`);
-  if (f.q) parts.push(Prisma.sql`(rationale ILIKE ${`%${f.q}%`} OR "arguments"::text ILIKE ${`%${f.q}%`})`);
   return Prisma.join(parts, " AND ");
+}
+
+/** The search box's condition: the rationale or the arguments (as JSON) contain `q`, ignoring case; % and _ are plain. */
+function searched(q: string): Prisma.Sql {
+  const pattern = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+  return Prisma.sql`(rationale ILIKE ${pattern} OR "arguments"::text ILIKE ${pattern})`;
+}
+
+/**
+ * A text search reads at most this many of the window's newest decisions (under the other filters) per request, so it
+ * costs the same however rare the text is: the table's "Older" link goes on from where it stopped, and the charts say
+ * how far back they looked. An index of the text (pg_trgm) would cost ingest more than it saves here.
+ */
+export const SEARCH_SCAN_ROWS = 10_000;
+
+/** The newest SEARCH_SCAN_ROWS decisions of a filter (without its text), as a relation `d` for a search to read. */
+function searchScope(orgId: string, f: DecisionFilter, w: { from: Date; to: Date }, cursor: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
+  return Prisma.sql`(SELECT * FROM "Decision" WHERE ${where(orgId, f, w)} AND ${cursor} ORDER BY "occurredAt" DESC, id DESC LIMIT ${SEARCH_SCAN_ROWS}) d`;
+}
+
+/** The oldest decision a search read when it stopped at SEARCH_SCAN_ROWS; null when it read the whole window. */
+async function searchStop(db: Db, orgId: string, f: DecisionFilter, w: { from: Date; to: Date }, cursor: Prisma.Sql = Prisma.sql`TRUE`): Promise<{ occurredAt: Date; id: string } | null> {
+  const [row] = await db.$queryRaw<{ occurredAt: Date; id: string }[]>`
+    SELECT "occurredAt", id FROM "Decision" WHERE ${where(orgId, f, w)} AND ${cursor}
+    ORDER BY "occurredAt" DESC, id DESC OFFSET ${SEARCH_SCAN_ROWS - 1} LIMIT 1`;
+  return row ?? null;
 }
 
 type CountRow = { key: string | null; status: string; n: bigint | number };
@@ -95,12 +122,11 @@ export async function decisionStats(db: Db, ctx: OrgContext, input: unknown = {}
   const bucket = w.to.getTime() - w.from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
   // Text search needs the rows; everything else reads the rollups.
   if (!f.q) return statsFromRollups(db, ctx.org.id, f, w, bucket);
-  return statsFromRows(db, ctx.org.id, f, w, bucket);
+  return statsFromRows(db, ctx.org.id, { ...f, q: f.q }, w, bucket);
 }
 
 /** The statistics from the decisions themselves, in one scan. */
-async function statsFromRows(db: Db, orgId: string, f: DecisionFilter, w: { from: Date; to: Date }, bucket: "hour" | "day"): Promise<DecisionStats> {
-  const cond = where(orgId, f, w);
+async function statsFromRows(db: Db, orgId: string, f: DecisionFilter & { q: string }, w: { from: Date; to: Date }, bucket: "hour" | "day"): Promise<DecisionStats> {
   // One scan with GROUPING SETS gives the series and every breakdown at once. The bucket is inlined (it is one of two
   // words of ours): GROUPING() needs the very same expression as GROUP BY, and two parameters are two expressions.
   const at = Prisma.raw(`date_trunc('${bucket}', "occurredAt", 'UTC')`);
@@ -109,10 +135,11 @@ async function statsFromRows(db: Db, orgId: string, f: DecisionFilter, w: { from
       ${at} AS at,
       COALESCE("riskLevel", kind, "group", "hostName", model, "policyVersion"::text) AS key,
       status, count(*) AS n
-    FROM "Decision" WHERE ${cond}
+    FROM ${searchScope(orgId, f, w)} WHERE ${searched(f.q)}
     GROUP BY GROUPING SETS ((${at}, status), ("riskLevel", status), (kind, status), ("group", status), ("hostName", status), (model, status), ("policyVersion", status))`;
   const { time, groups } = splitGroupingSets(rows, ["time", "riskLevel", "kind", "group", "hostName", "model", "policyVersion"]);
-  return assemble(bucket, w.from, w.to, time, groups);
+  const stop = await searchStop(db, orgId, f, w);
+  return { ...assemble(bucket, w.from, w.to, time, groups), ...(stop ? { searchedFrom: stop.occurredAt.toISOString() } : {}) };
 }
 
 type GroupingRow = { set: number; at: Date | null; key: string | null; status: string; n: bigint };
@@ -169,7 +196,7 @@ export function summarise(kind: string, args: unknown): string {
 }
 
 /** The newest decisions matching the filter, `limit` at a time; `before` is the cursor of the previous page. */
-export async function listDecisions(db: Db, ctx: OrgContext, input: unknown = {}, opts: { limit?: number; before?: string } = {}, now = new Date()): Promise<{ rows: DecisionRow[]; next: string | null }> {
+export async function listDecisions(db: Db, ctx: OrgContext, input: unknown = {}, opts: { limit?: number; before?: string } = {}, now = new Date()): Promise<{ rows: DecisionRow[]; next: string | null; searchedTo?: Date }> {
   requirePermission(ctx, "org:read");
   const f = decisionFilterSchema.parse(input);
   const w = window(f, now);
@@ -181,13 +208,17 @@ export async function listDecisions(db: Db, ctx: OrgContext, input: unknown = {}
     if (!id || Number.isNaN(date.getTime())) throw new AppError("validation_failed", "The page cursor is not valid.");
     cursor = Prisma.sql`("occurredAt", id) < (${date}::timestamptz, ${id})`;
   }
+  const from = f.q ? Prisma.sql`${searchScope(ctx.org.id, f, w, cursor)} WHERE ${searched(f.q)}` : Prisma.sql`"Decision" WHERE ${where(ctx.org.id, f, w)} AND ${cursor}`;
   const rows = await db.$queryRaw<(Omit<DecisionRow, "summary"> & { arguments: unknown })[]>`
     SELECT id, "occurredAt", status, "riskLevel", "userAuthorization", kind, "hostName", "hostId", "group", model, "policyVersion", "codexVersion", rationale, "arguments"
-    FROM "Decision" WHERE ${where(ctx.org.id, f, w)} AND ${cursor}
+    FROM ${from}
     ORDER BY "occurredAt" DESC, id DESC LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit).map(({ arguments: args, ...r }) => ({ ...r, summary: summarise(r.kind, args) }));
   const last = page[page.length - 1];
-  return { rows: page, next: rows.length > limit && last ? `${last.occurredAt.toISOString()}|${last.id}` : null };
+  if (rows.length > limit && last) return { rows: page, next: `${last.occurredAt.toISOString()}|${last.id}` };
+  // A search that read its SEARCH_SCAN_ROWS without filling the page goes on, next time, below the last row it read.
+  const stop = f.q ? await searchStop(db, ctx.org.id, f, w, cursor) : null;
+  return stop ? { rows: page, next: `${stop.occurredAt.toISOString()}|${stop.id}`, searchedTo: stop.occurredAt } : { rows: page, next: null };
 }
 
 /** One decision with everything stored about it (the detail view). */

@@ -76,3 +76,58 @@ export const decisionFilterSchema = z.object({
   q: z.string().max(200).optional(),
 });
 export type DecisionFilter = z.infer<typeof decisionFilterSchema>;
+
+const text = (v: unknown, max: number) => typeof v === "string" && v.length <= max;
+const textOrNull = (v: unknown, max: number) => v === null || text(v, max);
+const isoTime = (v: unknown) => {
+  if (typeof v !== "string" || v.length !== 24) return false;
+  const t = Date.parse(v);
+  return t === t && new Date(t).toISOString() === v;
+};
+/** Each field of decisionLineSchema and a plain test that passes only values the schema accepts as they are. */
+const PLAIN_FIELDS: Record<keyof DecisionLine, (v: unknown) => boolean> = {
+  id: (v) => text(v, 200) && (v as string).length > 0,
+  occurredAt: isoTime,
+  conversationId: (v) => text(v, 200),
+  callId: (v) => text(v, 200),
+  turnId: (v) => textOrNull(v, 200),
+  status: (v) => (DECISION_STATUSES as readonly unknown[]).includes(v),
+  codexStatus: (v) => text(v, 60),
+  outcome: (v) => textOrNull(v, 60),
+  riskLevel: (v) => textOrNull(v, 60),
+  userAuthorization: (v) => textOrNull(v, 60),
+  rationale: (v) => text(v, 20_000),
+  rationaleTruncated: (v) => typeof v === "boolean",
+  durationMs: (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 86_400_000),
+  kind: (v) => text(v, 120) && (v as string).length > 0,
+  toolName: (v) => textOrNull(v, 200),
+  toolNamespace: (v) => textOrNull(v, 200),
+  mcpServer: (v) => textOrNull(v, 200),
+  arguments: () => true,
+  toolSuccess: (v) => v === null || typeof v === "boolean",
+  model: (v) => textOrNull(v, 200),
+  codexVersion: (v) => textOrNull(v, 60),
+  originator: (v) => textOrNull(v, 120),
+  hostName: (v) => textOrNull(v, 255),
+  policyVersion: (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 0),
+  masked: (v) => Array.isArray(v) && v.length === 0,
+  reviewRequest: (v) => v === undefined || textOrNull(v, 200_000),
+};
+const OPTIONAL_FIELDS = new Set(["reviewRequest"]);
+
+/**
+ * A quick yes for the common line, at half the cost of the schema's parse: true only when decisionLineSchema accepts
+ * `value` exactly as it is (canonical UTC time, nothing masked yet). Everything else goes through the schema, which
+ * gives the reasons; tests/unit/decisions/schemas.test.ts holds the two to agreement.
+ */
+export function isPlainDecisionLine(value: unknown): value is DecisionLine {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const line = value as Record<string, unknown>;
+  let known = 0;
+  for (const key of Object.keys(line)) {
+    const test = Object.hasOwn(PLAIN_FIELDS, key) ? PLAIN_FIELDS[key as keyof DecisionLine] : null;
+    if (!test || !test(line[key])) return false;
+    if (!OPTIONAL_FIELDS.has(key)) known++;
+  }
+  return known === Object.keys(PLAIN_FIELDS).length - OPTIONAL_FIELDS.size;
+}

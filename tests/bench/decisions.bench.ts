@@ -167,7 +167,10 @@ try {
       return listDecisions(db, ctx, { status: "deny" }, { limit: 50, before: first.next! }, now);
     }],
     ["table, one host, 30 days", () => listDecisions(db, ctx, { from: new Date(NOW - 30 * 86_400_000), host: "host-7" }, { limit: 50 }, now)],
-    ["table, text search, 7 days", () => listDecisions(db, ctx, { q: "target-7" }, { limit: 50 }, now)],
+    ["table, text search, 7 days (common: 1 row in 9)", () => listDecisions(db, ctx, { q: "target-7" }, { limit: 50 }, now)],
+    ["table, text search, 7 days (rare: 1 row in 1,000)", () => listDecisions(db, ctx, { q: "target-777" }, { limit: 50 }, now)],
+    ["stats, text search, 7 days (common)", () => decisionStats(db, ctx, { q: "target-7" }, now)],
+    ["stats, text search, 7 days (rare)", () => decisionStats(db, ctx, { q: "target-777" }, now)],
   ];
   let countP95 = 0;
   for (const [name, q] of queries) {

@@ -102,6 +102,55 @@ describe("the Decisions page's data", () => {
     expect(d).toMatchObject({ rationale: "MOCK-RATIONALE: writing outside the workspace was not requested.", policyVersion: 3, userAuthorization: "low" });
   });
 
+  it("searches the rationale and the arguments for a case-insensitive substring, % and _ taken literally", async () => {
+    const { storeDecisions } = await import("../../lib/decisions");
+    const ctx = await member();
+    const [template] = RUNS.flatMap((run) => joinRecords(logBodies(run).flatMap((b) => logsFromJson(JSON.parse(String(b.bytes))))));
+    const mk = (id: string, rationale: string, cmd: string) => ({ ...template, id, occurredAt: "2026-11-27T11:00:00.000Z", rationale, arguments: { cmd }, masked: [] });
+    await storeDecisions(db, { orgId: ctx.org.id, source: "relay", hostId: null, group: null }, [
+      mk("a", "Writes OUTSIDE the workspace", "touch /tmp/x"),
+      mk("b", "fine", "du -sh 100%_done"),
+      mk("c", "fine", "du -sh 1000xdone"),
+      mk("d", "fine", "cat notes.txt"),
+    ]);
+    const ids = async (q: string) => (await listDecisions(db, ctx, { ...window, q })).rows.map((r) => r.id).sort();
+    expect(await ids("outside the")).toEqual(["a"]);
+    expect(await ids("TOUCH /tmp")).toEqual(["a"]);
+    expect(await ids("100%_d")).toEqual(["b"]);
+    expect(await ids("0%")).toEqual(["b"]);
+    expect(await ids("_done")).toEqual(["b"]);
+    expect(await ids("du -sh")).toEqual(["b", "c"]);
+    expect(await ids('"cmd"')).toEqual(["a", "b", "c", "d"]); // the arguments as JSON, key names included
+    expect(await ids("nowhere")).toEqual([]);
+    const stats = await decisionStats(db, ctx, { ...window, q: "du -sh" });
+    expect(stats.totals.total).toBe(2);
+  });
+
+  it("reads at most SEARCH_SCAN_ROWS decisions per search and goes on from where it stopped", async () => {
+    const { SEARCH_SCAN_ROWS } = await import("../../lib/decisions");
+    const ctx = await member();
+    // SEARCH_SCAN_ROWS + 10 decisions a second apart, newest first by number; every 1000th holds "needle", and the
+    // oldest one "needle-old".
+    await db.$executeRawUnsafe(
+      `INSERT INTO "Decision" ("orgId", id, "occurredAt", source, status, "codexStatus", rationale, kind, "arguments", "conversationId", "callId")
+       SELECT $1, 'n-' || g, TIMESTAMPTZ '2026-11-27 11:00:00+00' - g * interval '1 second', 'relay', 'allow', 'approved', 'fine', 'exec_command',
+         jsonb_build_object('cmd', CASE WHEN g = $2 THEN 'needle-old' WHEN g % 1000 = 0 THEN 'needle' ELSE 'ls' END), 'c', 'call'
+       FROM generate_series(1, $2) g`,
+      ctx.org.id,
+      SEARCH_SCAN_ROWS + 10,
+    );
+    const first = await listDecisions(db, ctx, { ...window, q: "needle-old" });
+    expect(first.rows).toEqual([]);
+    expect(first.searchedTo?.toISOString()).toBe(new Date(Date.parse("2026-11-27T11:00:00Z") - SEARCH_SCAN_ROWS * 1000).toISOString());
+    const second = await listDecisions(db, ctx, { ...window, q: "needle-old" }, { before: first.next! });
+    expect(second.rows.map((r) => r.id)).toEqual([`n-${SEARCH_SCAN_ROWS + 10}`]);
+    expect(second.next).toBeNull();
+    const stats = await decisionStats(db, ctx, { ...window, q: "needle" });
+    expect(stats.totals.total).toBe(SEARCH_SCAN_ROWS / 1000);
+    expect(stats.searchedFrom).toBe(first.searchedTo?.toISOString());
+    expect((await decisionStats(db, ctx, { ...window, q: "fine" })).totals.total).toBe(SEARCH_SCAN_ROWS);
+  });
+
   it("shows another org nothing", async () => {
     const ctx = await member();
     await withFixtures(ctx);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  DEFAULT_MASK_PATTERNS,
   Joiner,
+  MASK,
   checkMaskRules,
   joinRecords,
   logsFromJson,
@@ -146,5 +148,32 @@ describe("masking secrets in real payloads", () => {
       'Pattern "empty" matches the empty string.',
       'JSON path "a..b" is not a dotted path.',
     ]);
+  });
+});
+
+describe("the cheap pre-checks of the default patterns", () => {
+  // What the defaults mask when every pattern runs on every string, without the `needs` pre-check.
+  const reference = (text: string) => DEFAULT_MASK_PATTERNS.reduce((s, p) => s.replace(new RegExp(p.pattern, "g"), MASK(p.name)), text);
+  const samples = [
+    `curl -H "Authorization: Bearer ${"x".repeat(24)}" https://api.example`,
+    `curl -H "authorization: bearer ${"y".repeat(20)}"`,
+    "git push https://bot:s3cr3t-pw@github.com/o/r",
+    "psql postgres://admin:hunter2hunter2@db:5432/app",
+    "export DB_PASSWORD=correct-horse-battery",
+    "GITHUB_TOKEN: 'abcd1234efgh'",
+    "MY_API_KEY=\"k-0123456789\" AWS_SECRET_ACCESS_KEY=abcdabcdabcd",
+    "APIKEY:zzzz9999 and PASSWD=pw-pw-pw",
+    "nothing secret here: touch /home/dev/file.txt",
+    "password=lowercase-is-not-masked",
+  ];
+
+  it("mask exactly what the patterns alone mask", () => {
+    const base = joinRecords(recordsOf("0.171.0-allow1"))[0];
+    for (const text of samples) {
+      const masked = maskDecision({ ...base, rationale: text, arguments: { cmd: text } });
+      expect(masked.rationale, text).toBe(reference(text));
+      expect((masked.arguments as { cmd: string }).cmd, text).toBe(reference(text));
+    }
+    expect(samples.filter((t) => reference(t) !== t)).toHaveLength(8);
   });
 });

@@ -4,7 +4,7 @@ import { requireOrg } from "@/lib/auth/next";
 import { can } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, recentDecisionAlerts, DECISION_STATUSES, type DecisionStats } from "@/lib/decisions";
+import { decisionStats, getDecisionSettings, listDecisions, listIngestKeys, recentDecisionAlerts, DECISION_STATUSES, SEARCH_SCAN_ROWS, type DecisionStats } from "@/lib/decisions";
 import { inputCls, primaryBtn, secondaryBtn } from "@/components/ui/styles";
 import { formatTime } from "@/components/format";
 import { Section } from "../settings/ui";
@@ -112,6 +112,7 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
               </div>
             ))}
           </dl>
+          {stats.searchedFrom && <p className="text-xs text-muted" data-testid="search-charts-from">The search counts matches among the newest {SEARCH_SCAN_ROWS.toLocaleString("en")} decisions of the window, back to {formatTime(new Date(stats.searchedFrom), "second")}; narrow the window or the filters to count further back.</p>}
           <Section id="over-time" title="Over time" description={`${stats.from.slice(0, 16).replace("T", " ")} to ${stats.to.slice(0, 16).replace("T", " ")} UTC, per ${stats.bucket}.`}>
             <OverTimeChart stats={stats} />
           </Section>
@@ -151,7 +152,8 @@ export default async function DecisionsPage({ params, searchParams }: { params: 
                 ))}
               </tbody>
             </table>
-            {page.next && <p className="mt-2"><Link className={secondaryBtn} href={withFilter({ before: page.next })}>Older decisions</Link></p>}
+            {page.searchedTo && <p className="mt-2 text-xs text-muted" data-testid="search-stopped">A search reads {SEARCH_SCAN_ROWS.toLocaleString("en")} decisions at a time: this one read back to {formatTime(page.searchedTo, "second")}.</p>}
+            {page.next && <p className="mt-2"><Link className={secondaryBtn} href={withFilter({ before: page.next })}>{page.searchedTo ? "Search older decisions" : "Older decisions"}</Link></p>}
           </div>
         )}
       </Section>
