@@ -49,10 +49,27 @@ const BYTES_PER_TOKEN = 4;
 
 type Seg = string | number;
 
+/**
+ * What validation needs of a text whatever the Codex version: the parse, key positions (found on the first finding)
+ * and the "did you mean" guesses. Checking against several versions reads the text once.
+ */
+interface Prepared {
+  text: string;
+  parsed: ReturnType<typeof parseToml>;
+  loc?: KeyLocations;
+  guesses: Map<string, Map<string, string | undefined>>;
+}
+
+const prepare = (text: string): Prepared => ({ text, parsed: parseToml(text), guesses: new Map() });
+
 export function validateRequirements(text: string, opts: ValidateOptions = {}): ValidationResult {
+  return validatePrepared(prepare(text), opts);
+}
+
+function validatePrepared(prepared: Prepared, opts: ValidateOptions): ValidationResult {
   const codexVersion = opts.codex ?? CODEX_VERSION;
   const schemas = schemasFor(codexVersion);
-  const parsed = parseToml(text);
+  const { parsed, text } = prepared;
   if (!parsed.ok) {
     return {
       valid: false,
@@ -70,8 +87,7 @@ export function validateRequirements(text: string, opts: ValidateOptions = {}): 
     };
   }
   const data = parsed.value;
-  let loc: KeyLocations | undefined;
-  const at = (path: Seg[], prefer: "key" | "value"): Position => positionOf((loc ??= locateKeys(text)), formatPath(path), prefer);
+  const at = (path: Seg[], prefer: "key" | "value"): Position => positionOf((prepared.loc ??= locateKeys(text)), formatPath(path), prefer);
   const diagnostics: Diagnostic[] = [];
   const add = (severity: Severity, code: string, path: Seg[], message: string, prefer: "key" | "value" = "key") =>
     diagnostics.push({ severity, code, path: formatPath(path), ...at(path, prefer), message });
@@ -80,7 +96,7 @@ export function validateRequirements(text: string, opts: ValidateOptions = {}): 
   if (!result.success) {
     for (const issue of result.error.issues) reportIssue(issue as Issue, [], data, add, codexVersion);
   }
-  findUnknownKeys(schemas.structure as unknown as AnySchema, data, [], add, schemas, codexVersion);
+  findUnknownKeys(schemas.structure as unknown as AnySchema, data, [], { add, schemas, version: codexVersion, guesses: prepared.guesses });
   advise(data, opts.source, add);
 
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -116,8 +132,9 @@ export function validateForVersions(
   versions: readonly string[] = KNOWN_CODEX_VERSIONS,
   opts: Omit<ValidateOptions, "codex"> = {},
 ): { valid: boolean; verdicts: VersionVerdict[]; refusedBy: string[] } {
+  const prepared = prepare(text);
   const verdicts = versions.map((codex) => {
-    const r = validateRequirements(text, { ...opts, codex });
+    const r = validatePrepared(prepared, { ...opts, codex });
     return { codexVersion: codex, valid: r.valid, errors: r.diagnostics.filter((d) => d.severity === "error") };
   });
   const refusedBy = verdicts.filter((v) => !v.valid).map((v) => v.codexVersion);
@@ -131,8 +148,9 @@ export function validateForVersions(
 export function validateForFleet(text: string, fleetVersions: readonly string[] = KNOWN_CODEX_VERSIONS, opts: Omit<ValidateOptions, "codex"> = {}) {
   const versions = fleetVersions.length > 0 ? fleetVersions : KNOWN_CODEX_VERSIONS;
   const newest = versions[versions.length - 1];
-  const main = validateRequirements(text, { ...opts, codex: newest });
-  const others = versions.slice(0, -1).map((codex) => validateRequirements(text, { ...opts, codex }));
+  const prepared = prepare(text);
+  const main = validatePrepared(prepared, { ...opts, codex: newest });
+  const others = versions.slice(0, -1).map((codex) => validatePrepared(prepared, { ...opts, codex }));
   const all = [...others, main];
   const refusedBy = all.filter((r) => !r.valid).map((r) => r.codexVersion);
   return {
@@ -288,13 +306,24 @@ function unwrap(schema: AnySchema): AnySchema {
 const isTable = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Add, schemas: VersionSchemas, version: string) {
+interface UnknownKeyWalk {
+  add: Add;
+  schemas: VersionSchemas;
+  version: string;
+  /** "Did you mean" answers by known-key list, shared by every version checked against the same text. */
+  guesses: Map<string, Map<string, string | undefined>>;
+}
+
+/** The keys of each table schema, and one name for that list (versions that share a table share their guesses). */
+const knownKeys = new WeakMap<object, { keys: string[]; id: string }>();
+
+function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], walk: UnknownKeyWalk) {
   const s = unwrap(schema);
   const d = s.def;
   if (path.length === 1 && path[0] === "permissions" && isTable(value)) {
     for (const [name, child] of Object.entries(value)) {
-      const sub = name === "filesystem" || name === "network" ? schemas.permissionsChildren[name] : schemas.permissionsChildren.profile;
-      findUnknownKeys(sub as unknown as AnySchema, child, [...path, name], add, schemas, version);
+      const sub = name === "filesystem" || name === "network" ? walk.schemas.permissionsChildren[name] : walk.schemas.permissionsChildren.profile;
+      findUnknownKeys(sub as unknown as AnySchema, child, [...path, name], walk);
     }
     return;
   }
@@ -303,34 +332,44 @@ function findUnknownKeys(schema: AnySchema, value: unknown, path: Seg[], add: Ad
       if (!isTable(value)) return;
       const shape = d.shape as Record<string, AnySchema>;
       const catchall = (d.catchall as AnySchema | undefined)?.def.type;
-      let known: string[] | undefined;
       for (const [key, child] of Object.entries(value)) {
-        if (key in shape) findUnknownKeys(shape[key], child, [...path, key], add, schemas, version);
-        else if (catchall === undefined) reportUnknownKey(key, (known ??= Object.keys(shape)), [...path, key], add, version);
+        if (key in shape) findUnknownKeys(shape[key], child, [...path, key], walk);
+        else if (catchall === undefined) reportUnknownKey(key, shape, [...path, key], walk);
         // strict tables: zod already reported an error; loose tables: only partly modelled, stay quiet.
       }
       return;
     }
     case "record":
-      if (isTable(value)) for (const [key, child] of Object.entries(value)) findUnknownKeys(d.valueType as AnySchema, child, [...path, key], add, schemas, version);
+      if (isTable(value)) for (const [key, child] of Object.entries(value)) findUnknownKeys(d.valueType as AnySchema, child, [...path, key], walk);
       return;
     case "array":
-      if (Array.isArray(value)) value.forEach((child, i) => findUnknownKeys(d.element as AnySchema, child, [...path, i], add, schemas, version));
+      if (Array.isArray(value)) value.forEach((child, i) => findUnknownKeys(d.element as AnySchema, child, [...path, i], walk));
       return;
     case "union": {
       const option = (d.options as AnySchema[]).find((o) => o.safeParse(value).success);
-      if (option) findUnknownKeys(option, value, path, add, schemas, version);
+      if (option) findUnknownKeys(option, value, path, walk);
       return;
     }
   }
 }
 
-function reportUnknownKey(key: string, known: string[], path: Seg[], add: Add, version: string) {
+function reportUnknownKey(key: string, shape: Record<string, AnySchema>, path: Seg[], walk: UnknownKeyWalk) {
   const where = path.length > 1 ? ` in ${code(path.slice(0, -1))}` : "";
   const hint = KEY_HINTS[key];
-  const guess = hint ? undefined : closest(key, known);
+  let guess: string | undefined;
+  if (!hint) {
+    let known = knownKeys.get(shape);
+    if (!known) {
+      const keys = Object.keys(shape);
+      knownKeys.set(shape, (known = { keys, id: keys.join("\n") }));
+    }
+    let answers = walk.guesses.get(known.id);
+    if (!answers) walk.guesses.set(known.id, (answers = new Map()));
+    if (answers.has(key)) guess = answers.get(key);
+    else answers.set(key, (guess = closest(key, known.keys)));
+  }
   const advice = hint ? ` (${hint})` : guess ? `; did you mean \`${guess}\`?` : "";
-  add("warning", "unknown-key", path, `\`${key}\` is not a key Codex ${version} knows${where}; Codex silently ignores it${advice}`);
+  walk.add("warning", "unknown-key", path, `\`${key}\` is not a key Codex ${walk.version} knows${where}; Codex silently ignores it${advice}`);
 }
 
 /** The nearest known key by edit distance, when close enough to be a typo. */
@@ -351,22 +390,27 @@ export function closest(word: string, candidates: string[]): string | undefined 
   return best !== undefined && bestDist <= limit ? best : undefined;
 }
 
+// The three rows editDistance works in, kept between calls: thousands of unknown keys allocate nothing.
+let rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Edit distance, Damerau-style: adjacent swaps count once (`allowed_sandbox_mdoes`). Three rows instead of a matrix,
  * and it stops once every cell of a row exceeds `max` (the answer is then only "more than max"): a document of many
  * unknown keys costs a few comparisons each, not a table per candidate.
  */
 function editDistance(a: string, b: string, max = Infinity): number {
-  let before = new Array<number>(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let row = new Array<number>(b.length + 1).fill(0);
+  if (rows[0].length <= b.length) rows = rows.map(() => new Int32Array(b.length + 1));
+  // Only `prev` is read before it is written (`before` is the row two back, `row` is filled left to right).
+  let [before, prev, row] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     row[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      const bj = b.charCodeAt(j - 1);
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) d = Math.min(d, before[j - 2] + 1);
       row[j] = d;
       if (d < rowMin) rowMin = d;
     }
