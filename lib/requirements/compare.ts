@@ -254,13 +254,20 @@ function removedChange(segments: PathSegment[], before: TomlPlainValue): Change 
 function diffLists(before: TomlPlainValue[], after: TomlPlainValue[], segments: PathSegment[], out: Change[]): void {
   const path = formatPath(segments);
   const shape = shapeOf(segments);
-  const beforeKeys = before.map(canonicalKey);
+  // Each value's unused positions in `before`, first first: an entry pairs with the first equal one not yet paired.
+  const positions = new Map<string, { at: number[]; next: number }>();
+  before.forEach((item, i) => {
+    const key = canonicalKey(item);
+    const seen = positions.get(key);
+    if (seen) seen.at.push(i);
+    else positions.set(key, { at: [i], next: 0 });
+  });
   const usedBefore = new Set<number>();
   const pairs: Array<[number, number]> = []; // [before index, after index] of entries present on both sides
   const unmatchedAfter: number[] = [];
   after.forEach((item, ai) => {
-    const key = canonicalKey(item);
-    const bi = beforeKeys.findIndex((k, i) => k === key && !usedBefore.has(i));
+    const seen = positions.get(canonicalKey(item));
+    const bi = seen && seen.next < seen.at.length ? seen.at[seen.next++] : -1;
     if (bi >= 0) {
       usedBefore.add(bi);
       pairs.push([bi, ai]);
@@ -416,9 +423,12 @@ function checkRemoteSandbox(b: Doc, a: Doc, reasons: string[]): void {
 function checkPrefixRules(b: Doc, a: Doc, reasons: string[]): void {
   const before = asList(get(b, "rules", "prefix_rules")) ?? [];
   const after = asList(get(a, "rules", "prefix_rules")) ?? [];
+  // The first rule of `after` with each pattern (a lookup, not a search per rule: files have thousands of rules).
+  const byPattern = new Map<string, TomlPlainTable>();
+  for (const r of after) if (isTable(r) && !byPattern.has(canonicalKey(r.pattern))) byPattern.set(canonicalKey(r.pattern), r);
   for (const rule of before) {
     if (!isTable(rule)) continue;
-    const match = after.find((r) => isTable(r) && deepEqual(r.pattern, rule.pattern)) as TomlPlainTable | undefined;
+    const match = byPattern.get(canonicalKey(rule.pattern));
     if (!match) reasons.push(`${describeValue(rule)} removed from \`rules.prefix_rules\``);
     else if (rule.decision === "forbidden" && match.decision !== "forbidden") {
       reasons.push(`${describeValue({ pattern: rule.pattern })} relaxed from \`forbidden\` to ${describeValue(match.decision)}`);
