@@ -41,7 +41,8 @@ export async function grantRuntimeRole(ownerUrl: string, runtimeUrl: string): Pr
     const exists = (await c.query("SELECT rolsuper FROM pg_roles WHERE rolname = $1", [role])).rows[0] as { rolsuper: boolean } | undefined;
     if (!exists) await q(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`);
     else if (exists.rolsuper) throw new Error(`The runtime database role "${role}" is a superuser: it could switch off the audit log's triggers. Give the app a role of its own (see README, Database roles).`);
-    else if (password) await q(`ALTER ROLE "${role}" PASSWORD ${literal(password)}`);
+    else if (password && (await mayAlter(c, role))) await q(`ALTER ROLE "${role}" PASSWORD ${literal(password)}`);
+    // (A role an administrator made for the app, which the owner may not alter, keeps the password they gave it.)
     const { rows } = await c.query<{ db: string }>("SELECT current_database() AS db");
     await q(`GRANT CONNECT, TEMPORARY ON DATABASE "${rows[0].db}" TO "${role}"`);
     await q(`GRANT USAGE, CREATE ON SCHEMA public TO "${role}"`);
@@ -57,8 +58,23 @@ export async function grantRuntimeRole(ownerUrl: string, runtimeUrl: string): Pr
        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND (c.relname = 'Decision' OR c.oid IN (
          SELECT i.inhrelid FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'Decision'))`,
     );
-    for (const { name } of decisions.rows) await q(`ALTER TABLE "${name}" OWNER TO "${role}"`);
+    for (const { name } of decisions.rows) {
+      await q(`ALTER TABLE "${name}" OWNER TO "${role}"`).catch((err: Error) => {
+        throw new Error(
+          `The migration role cannot hand the "${name}" table to "${role}" (${err.message}): as a database administrator, run GRANT "${role}" TO "${roleOf(ownerUrl).role}" (see README, Database roles).`,
+        );
+      });
+    }
   });
+}
+
+/** Whether the connected role may change `role` (a superuser, or CREATEROLE with ADMIN on it, as its creator has). */
+async function mayAlter(c: import("pg").Client, role: string): Promise<boolean> {
+  const { rows } = await c.query<{ may: boolean }>(
+    `SELECT r.rolsuper OR (r.rolcreaterole AND pg_has_role(current_user, $1, 'USAGE WITH ADMIN OPTION')) AS may FROM pg_roles r WHERE r.rolname = current_user`,
+    [role],
+  );
+  return rows[0]?.may === true;
 }
 
 /** What the app's own connection could do to the audit log beyond appending to it; empty when nothing. */
