@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "../db";
-import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../requirements";
+import { KNOWN_CODEX_VERSIONS } from "../requirements";
+import { validateForFleetOffLoop } from "../server/off-loop";
 import {
   createChangeRequest,
   decideChangeRequest,
@@ -101,11 +102,11 @@ export const validateOp = defineOperation({
   audit: null,
   input: strictInput(z.object({ toml: z.string() })),
   output: validationResponse,
-  errors: ["payload_too_large"],
+  errors: ["payload_too_large", "unavailable"],
   http: { method: "POST", path: "/api/v1/orgs/{org}/validate", body: "toml" },
   run: async ({ toml }, ctx) => {
     assertPolicySize(toml);
-    const { valid, diagnostics, codexVersion, versions } = validateForFleet(toml, (await fleetCodexVersions(db, ctx.org.id)).versions);
+    const { valid, diagnostics, codexVersion, versions } = await validateForFleetOffLoop(toml, (await fleetCodexVersions(db, ctx.org.id)).versions);
     return { valid, diagnostics, codexVersion, versions };
   },
 });

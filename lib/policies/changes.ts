@@ -5,7 +5,8 @@ import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, can, type OrgContext } from "../auth/actor";
 import { validateRequirements, type Diagnostic } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
-import { approvalsRequired, actorKey, assertPolicySize, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
+import { approvalsRequired, actorKey, assertPolicySize, authorFields, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
+import { changeSummaryOffLoop } from "../server/off-loop";
 import { assertFleetPublishable, currentVersion, insertVersion, type VersionView } from "./versions";
 import {
   attachmentSchema,
@@ -216,7 +217,7 @@ export async function openChangeRequest(db: Db, ctx: OrgContext, input: OpenChan
       action: "policy.change_request.opened",
       target: { type: "change_request", id: String(row.number) },
       diff: { title: { after: row.title }, sha256: { after: row.sha256 }, baseVersion: { after: row.baseVersionNumber } },
-      meta: { note: row.note, ...(input.restoredFromNumber ? { restoredFrom: input.restoredFromNumber } : {}), ...changeSummary(current?.toml ?? "", row.toml) },
+      meta: { note: row.note, ...(input.restoredFromNumber ? { restoredFrom: input.restoredFromNumber } : {}), ...(await changeSummaryOffLoop(current?.toml ?? "", row.toml)) },
       request,
     });
     return summarise(row, await approvalsRequired(tx, ctx.org.id));
@@ -368,7 +369,7 @@ export async function reviseChangeRequest(tx: Tx, ctx: OrgContext, row: LockedRe
     action: "policy.change_request.updated",
     target: { type: "change_request", id: String(row.number) },
     diff,
-    meta: { ...subject.meta, withdrawnDecisions: withdrawn.count, ...(data.toml !== undefined ? changeSummary(row.toml, data.toml) : {}) },
+    meta: { ...subject.meta, withdrawnDecisions: withdrawn.count, ...(data.toml !== undefined ? await changeSummaryOffLoop(row.toml, data.toml) : {}) },
     request,
   });
   return { updated, textChanged: data.toml !== undefined, baseChanged: field in data };

@@ -3,7 +3,8 @@ import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
 import { sha256Hex } from "../requirements/hash";
-import { assertPolicySize, changeSummary, type Tx } from "./common";
+import { assertPolicySize, type Tx } from "./common";
+import { changeSummaryOffLoop } from "../server/off-loop";
 import { saveDraftSchema, type SaveDraftInput } from "./schemas";
 
 /** Which working copy: the org's base requirements, or one group's overlay (a Draft row named "group:<id>"). */
@@ -59,7 +60,7 @@ export async function replaceDraftForRestore(tx: Tx, ctx: OrgContext, toml: stri
     action: "policy.draft.saved",
     target: { type: "draft", id: saved.id },
     diff: { revision: { before: current?.revision ?? 0, after: saved.revision }, sha256: { before: current ? sha256Hex(before) : null, after: sha256Hex(toml) } },
-    meta: { restoredFrom, ...changeSummary(before, toml) },
+    meta: { restoredFrom, ...(await changeSummaryOffLoop(before, toml)) },
     request,
   });
   return saved.revision;
@@ -115,7 +116,7 @@ export async function saveDraft(db: Db, ctx: OrgContext, input: SaveDraftInput, 
       action: "policy.draft.saved",
       target: { type: "draft", id: saved.id },
       diff: { revision: { before: currentRevision, after: saved.revision }, sha256: { before: current ? sha256Hex(before) : null, after: sha256Hex(toml) } },
-      meta: changeSummary(before, toml),
+      meta: await changeSummaryOffLoop(before, toml),
       request,
     });
     return { revision: saved.revision, updatedAt: saved.updatedAt, changed: true };

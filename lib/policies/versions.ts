@@ -2,11 +2,12 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, type OrgContext } from "../auth/actor";
-import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../requirements";
+import { KNOWN_CODEX_VERSIONS, validateForFleet, type FleetValidation } from "../requirements";
+import { changeSummaryOffLoop, validateForFleetOffLoop } from "../server/off-loop";
 import { sha256Hex } from "../requirements/hash";
 import { fleetCodexVersions } from "./fleet-versions";
 import type { Verdict } from "./verdict";
-import { approvalsRequired, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
+import { approvalsRequired, authorFields, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
 import { buildBundle } from "../bundles/build";
 import { composeGroupsForVersion } from "../groups/bundles";
 import { touchDelivery } from "../groups/hosts";
@@ -82,7 +83,10 @@ export async function currentVersion(db: Db | Tx, orgId: string) {
 
 /** Refuses a policy any of the given Codex versions would refuse (default: every known version), naming which. */
 export function assertPublishable(toml: string, fleetVersions: readonly string[] = KNOWN_CODEX_VERSIONS): void {
-  const result = validateForFleet(toml, fleetVersions);
+  refuseUnpublishable(validateForFleet(toml, fleetVersions));
+}
+
+function refuseUnpublishable(result: FleetValidation): void {
   if (!result.valid) {
     const refusing = result.versions.find((v) => !v.valid)!;
     const first = refusing.errors[0];
@@ -96,7 +100,8 @@ export function assertPublishable(toml: string, fleetVersions: readonly string[]
 
 /** Refuses a policy any Codex version the org's fleet runs would refuse (lib/policies/fleet-versions.ts), naming which. */
 export async function assertFleetPublishable(db: Db | Tx, orgId: string, toml: string): Promise<void> {
-  assertPublishable(toml, (await fleetCodexVersions(db, orgId)).versions);
+  // A large text is checked in a worker thread (lib/server/off-loop.ts): the event loop serves others meanwhile.
+  refuseUnpublishable(await validateForFleetOffLoop(toml, (await fleetCodexVersions(db, orgId)).versions));
 }
 
 export interface NewVersion {
@@ -143,7 +148,7 @@ export async function insertVersion(tx: Tx, ctx: OrgContext, input: NewVersion, 
     ...(input.changeRequest ? { changeRequest: input.changeRequest.number, approvedBy: input.changeRequest.approvers } : {}),
     ...(input.rollout ? { rollout: input.rollout.rings.map((r) => r.name) } : {}),
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
-    ...changeSummary(current?.toml ?? "", input.toml),
+    ...(await changeSummaryOffLoop(current?.toml ?? "", input.toml)),
   };
   await recordAudit(tx, {
     orgId: ctx.org.id,

@@ -1,11 +1,14 @@
 /**
  * Benchmark: validating a realistic 256 KiB requirements file, beside a plain smol-toml parse of the same text; then
  * 1 MiB of each pathological shape (what the admin API's validate, save and publish receive at most), which must stay
- * within 20x of smol-toml parsing the same bytes and never block the event loop for 100 ms. Run alone with `npx tsx tests/bench/requirements.bench.ts`; `benchRequirements()` returns the same lines for a runner.
+ * within 20x of smol-toml parsing the same bytes and never block the event loop for 100 ms (measured while the request runs,
+ * through the worker threads of lib/server/off-loop.ts). Run alone with `npx tsx tests/bench/requirements.bench.ts`; `benchRequirements()` returns the same lines for a runner.
  */
 import { parse } from "smol-toml";
 import { KNOWN_CODEX_VERSIONS, validateForFleet, validateRequirements } from "../../lib/requirements/index";
 import { findLimitViolation, REQUIREMENTS_LIMITS } from "../../lib/requirements/limits";
+import { createDocPool, type DocPool } from "../../lib/server/off-loop";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const TARGET_BYTES = 256 * 1024;
 
@@ -87,7 +90,7 @@ export const PATHOLOGICAL: Record<string, () => string> = {
   "many keys": () => fill((i) => `k${i} = ${i}\n`),
 };
 
-/** Documents inside every limit but as large as they allow: held to the ratio; their longest block is reported (see README, Security). */
+/** Documents inside every limit but as large as they allow: held to the same ratio and the same 100 ms block. */
 const WITHIN_LIMITS: Record<string, () => string> = {
   "unknown keys up to the count limit": () => Array.from({ length: REQUIREMENTS_LIMITS.keys }, (_, i) => `k${i} = ${i}\n`).join(""),
 };
@@ -105,44 +108,77 @@ function timings(fn: () => unknown, runs: number): { median: number; max: number
   return { median: times[Math.floor(times.length / 2)], max: times[times.length - 1] };
 }
 
+/**
+ * What one request does to the event loop, measured while it runs: the validate endpoint (and publish, change requests)
+ * checks the text against every known Codex version through lib/server/off-loop.ts and serialises the answer; saving a
+ * draft summarises the change. Returns the longest the loop was held (a 1 ms timer's worst lateness) over `runs`.
+ */
+async function requestBlock(pool: DocPool, text: string, runs: number): Promise<{ block: number; wall: number }> {
+  const request = async () => {
+    const verdict = await pool.run({ kind: "fleet", text, versions: KNOWN_CODEX_VERSIONS });
+    JSON.stringify({ valid: verdict.valid, diagnostics: verdict.diagnostics, versions: verdict.versions });
+    await pool.run({ kind: "summary", before: "", after: text });
+  };
+  await request(); // starts the workers
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let block = 0;
+  let wall = 0;
+  for (let i = 0; i < runs; i++) {
+    delay.reset();
+    delay.enable();
+    const t0 = performance.now();
+    await request();
+    wall = Math.max(wall, performance.now() - t0);
+    delay.disable();
+    block = Math.max(block, delay.max / 1e6);
+  }
+  return { block, wall };
+}
+
 export const MAX_RATIO = 20;
 export const MAX_BLOCK_MS = 100;
 
-export function benchPathological(runs = 10): { name: string; lines: string[]; ok: boolean } {
+export async function benchPathological(runs = 10): Promise<{ name: string; lines: string[]; ok: boolean }> {
   const lines: string[] = [];
   let ok = true;
-  for (const [shape, make] of [...Object.entries(PATHOLOGICAL), ...Object.entries(WITHIN_LIMITS)]) {
-    const gated = shape in PATHOLOGICAL;
-    const text = make();
-    const parsed = timings(() => {
-      try {
-        parse(text, { integersAsBigInt: true });
-      } catch {
-        // smol-toml refuses deep arrays itself; the time it took is still the baseline.
-      }
-    }, runs);
-    const validated = timings(() => validateRequirements(text), runs);
-    // What one request runs (validate endpoint, save, publish): the document against every Codex version Charter knows.
-    const request = timings(() => validateForFleet(text), Math.max(3, Math.floor(runs / 2)));
-    const ratio = validated.median / parsed.median;
-    const good = ratio <= MAX_RATIO && (!gated || request.max < MAX_BLOCK_MS);
-    ok &&= good;
-    const limit = findLimitViolation(text)?.limit ?? "none";
-    lines.push(
-      `${good ? "ok  " : "OVER"} ${shape.padEnd(34)} ${(text.length / 1024).toFixed(0)} KiB  limit hit: ${limit.padEnd(9)} ` +
-        `smol-toml ${parsed.median.toFixed(1)} ms, validate ${validated.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x; ` +
-        `per request (${KNOWN_CODEX_VERSIONS.length} versions) max block ${request.max.toFixed(1)} ms`,
-    );
+  const pool = createDocPool();
+  try {
+    for (const [shape, make] of [...Object.entries(PATHOLOGICAL), ...Object.entries(WITHIN_LIMITS)]) {
+      const text = make();
+      const parsed = timings(() => {
+        try {
+          parse(text, { integersAsBigInt: true });
+        } catch {
+          // smol-toml refuses deep arrays itself; the time it took is still the baseline.
+        }
+      }, runs);
+      const validated = timings(() => validateRequirements(text), runs);
+      const inline = timings(() => validateForFleet(text), 3);
+      const request = await requestBlock(pool, text, Math.max(3, Math.floor(runs / 2)));
+      const ratio = validated.median / parsed.median;
+      const good = ratio <= MAX_RATIO && request.block < MAX_BLOCK_MS;
+      ok &&= good;
+      const limit = findLimitViolation(text)?.limit ?? "none";
+      lines.push(
+        `${good ? "ok  " : "OVER"} ${shape.padEnd(34)} ${(text.length / 1024).toFixed(0).padStart(4)} KiB  limit hit: ${limit.padEnd(9)} ` +
+          `smol-toml ${parsed.median.toFixed(1)} ms, validate ${validated.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x; ` +
+          `${KNOWN_CODEX_VERSIONS.length} versions inline ${inline.max.toFixed(1)} ms; per request longest event-loop block ${request.block.toFixed(1)} ms (request took ${request.wall.toFixed(0)} ms)`,
+      );
+    }
+  } finally {
+    await pool.close();
   }
-  lines.push(`budget: ratio <= ${MAX_RATIO}x smol-toml on the same bytes; pathological shapes: longest block per request < ${MAX_BLOCK_MS} ms`);
-  return { name: "requirements validation, 1 MiB pathological shapes", lines, ok };
+  lines.push(
+    `budget: ratio <= ${MAX_RATIO}x smol-toml on the same bytes; longest event-loop block per request (validate + save summary, through lib/server/off-loop.ts) < ${MAX_BLOCK_MS} ms`,
+  );
+  return { name: "requirements validation, 1 MiB pathological shapes and the largest document within the limits", lines, ok };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { name, lines } = await benchRequirements();
   console.log(name);
   for (const l of lines) console.log(`  ${l}`);
-  const worst = benchPathological();
+  const worst = await benchPathological();
   console.log(worst.name);
   for (const l of worst.lines) console.log(`  ${l}`);
   if (!worst.ok) process.exitCode = 1;
