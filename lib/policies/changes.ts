@@ -3,10 +3,10 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
 import { auditActor, can, type OrgContext } from "../auth/actor";
-import { validateRequirements, type Diagnostic } from "../requirements";
+import type { Diagnostic } from "../requirements";
 import { sha256Hex } from "../requirements/hash";
-import { approvalsRequired, actorKey, assertPolicySize, authorFields, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
-import { changeSummaryOffLoop } from "../server/off-loop";
+import { approvalsRequired, actorKey, assertPolicySize, authorFields, lockOrgPolicy, type PolicyDiff, type Tx } from "./common";
+import { changeSummaryOffLoop, reviewOffLoop } from "../server/off-loop";
 import { assertFleetPublishable, currentVersion, insertVersion, type VersionView } from "./versions";
 import {
   attachmentSchema,
@@ -269,7 +269,7 @@ export async function getChangeRequest(db: Db, ctx: OrgContext, number: number |
       : db.policyVersion.findUnique({ where: { orgId_number: { orgId: ctx.org.id, number: row.baseVersionNumber } }, select: { toml: true } }),
   ]);
   const summary = summarise(row, required);
-  const validation = validateRequirements(row.toml);
+  const { validation, diff } = await reviewOffLoop(base?.toml ?? "", row.toml);
   return {
     ...summary,
     note: row.note,
@@ -289,7 +289,7 @@ export async function getChangeRequest(db: Db, ctx: OrgContext, number: number |
     })),
     attachments: row.attachments,
     validation: { valid: validation.valid, diagnostics: validation.diagnostics },
-    diff: diffPolicies(base?.toml ?? "", row.toml),
+    diff,
     currentVersionNumber: current?.number ?? null,
     blockers: blockers(row, summary, validation.valid, current?.number ?? null),
   };

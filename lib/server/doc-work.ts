@@ -3,16 +3,19 @@
  * summarising a change for the audit log), as plain jobs: run inline for small documents, in a worker thread for large
  * ones (off-loop.ts). Both run exactly this code, so a verdict never depends on where it was computed.
  */
-import { validateForFleet } from "../requirements/validate";
-import { changeSummary } from "../policies/common";
+import { validateForFleet, validateRequirements } from "../requirements/validate";
+import { changeSummary, diffPolicies } from "../policies/common";
 
 export type DocJob =
   | { kind: "fleet"; text: string; versions: readonly string[] }
-  | { kind: "summary"; before: string; after: string };
+  | { kind: "summary"; before: string; after: string }
+  | { kind: "review"; before: string; after: string };
 
 export interface DocResults {
   fleet: ReturnType<typeof validateForFleet>;
   summary: ReturnType<typeof changeSummary>;
+  /** What a change request's page shows: the newest Codex version's verdict on `after` and the diff from `before`. */
+  review: { validation: ReturnType<typeof validateRequirements>; diff: ReturnType<typeof diffPolicies> };
 }
 
 export function runDocJob<J extends DocJob>(job: J): DocResults[J["kind"]] {
@@ -21,6 +24,8 @@ export function runDocJob<J extends DocJob>(job: J): DocResults[J["kind"]] {
       return validateForFleet(job.text, job.versions) as DocResults[J["kind"]];
     case "summary":
       return changeSummary(job.before, job.after) as DocResults[J["kind"]];
+    case "review":
+      return { validation: validateRequirements(job.after), diff: diffPolicies(job.before, job.after) } as DocResults[J["kind"]];
   }
 }
 

@@ -159,5 +159,8 @@ const pool = () => (shared.charterDocPool ??= createDocPool());
 /** validateForFleet (lib/requirements) without holding the event loop for a large document. */
 export const validateForFleetOffLoop = (text: string, versions: readonly string[]) => pool().run({ kind: "fleet", text, versions });
 
+/** A change request's verdict and diff (validateRequirements, diffPolicies) without holding the event loop. */
+export const reviewOffLoop = (before: string, after: string) => pool().run({ kind: "review", before, after });
+
 /** changeSummary (lib/policies/common.ts) without holding the event loop for large documents. */
 export const changeSummaryOffLoop = (before: string, after: string) => pool().run({ kind: "summary", before, after });

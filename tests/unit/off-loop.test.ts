@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "../../lib/errors";
-import { changeSummary } from "../../lib/policies/common";
-import { KNOWN_CODEX_VERSIONS, validateForFleet } from "../../lib/requirements";
+import { changeSummary, diffPolicies } from "../../lib/policies/common";
+import { KNOWN_CODEX_VERSIONS, validateForFleet, validateRequirements } from "../../lib/requirements";
 import { createDocPool, type DocPool } from "../../lib/server/off-loop";
 import { generateRequirements } from "../bench/requirements.bench";
 
@@ -28,6 +28,7 @@ describe("document work off the event loop", { timeout: 60_000 }, () => {
     }
     expect(validateForFleet(broken).valid).toBe(false);
     expect(await p.run({ kind: "summary", before: realistic, after: broken })).toEqual(changeSummary(realistic, broken));
+    expect(await p.run({ kind: "review", before: realistic, after: broken })).toEqual({ validation: validateRequirements(broken), diff: diffPolicies(realistic, broken) });
     expect(p.stats().workers).toBeGreaterThan(0);
   });
 
