@@ -81,13 +81,23 @@ export function createDocPool(options: Partial<OffLoopOptions> = {}): DocPool {
       if (slot.task?.id !== m.id) return;
       finish(slot, (task) => (m.ok ? task.resolve(m.result) : task.reject(rebuild(m.error!))));
     });
+    // A worker that fails (it could not load, or ran out of memory) is replaced on the next job; this job runs inline
+    // rather than failing, and the failure is logged.
+    const inline = (why: string) => (task: Task) => {
+      console.error(`[charter] document worker failed (${why}); this job ran on the event loop`);
+      try {
+        task.resolve(runDocJob(task.job));
+      } catch (err) {
+        task.reject(err as Error);
+      }
+    };
     worker.on("error", (err) => {
       retire(slot);
-      finish(slot, (task) => task.reject(err));
+      finish(slot, inline(err.message));
     });
     worker.on("exit", (code) => {
       retire(slot);
-      finish(slot, (task) => task.reject(new Error(`The document worker stopped (exit ${code}).`)));
+      finish(slot, inline(`exit ${code}`));
     });
     slots.push(slot);
     return slot;
