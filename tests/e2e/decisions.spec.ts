@@ -161,3 +161,37 @@ test("an admin replays a stricter policy on the real requests and sees exactly w
   await expect(flips).toContainText("touch /opt/codex-hooks/outside/escalated.txt");
   await expectAccessible(page);
 });
+
+test("a change request that rewrites the Auto-review policy shows on its review panel how many real decisions flip", async () => {
+  const api = page.request;
+  const draft = await api.get("/api/v1/orgs/acme/draft");
+  const original = ((await draft.json()) as { toml: string }).toml;
+  // The same stricter text the replay above was given, as the draft's policy (top-level keys come before any table).
+  const policy = 'guardian_policy_config = """\nNever approve routine work that asks to run outside the sandbox.\n"""\n';
+  const stricter = policy + original.replace(/^guardian_policy_config = """[\s\S]*?"""\n/m, "");
+  expect((await api.put("/api/v1/orgs/acme/draft", { data: stricter, headers: { "Content-Type": "text/plain", "If-Match": draft.headers()["etag"] } })).status()).toBe(200);
+  const opened = await api.post("/api/v1/orgs/acme/changes", { data: { title: "Stricter Auto-review", note: "no escalations" } });
+  expect(opened.status()).toBe(201);
+  const { number } = (await opened.json()) as { number: number };
+  try {
+    await page.goto(`/o/acme/changes/${number}`);
+    const panel = page.getByTestId("decision-replay");
+    await expect(panel.getByRole("heading", { name: "Replay on real decisions" })).toBeVisible();
+    // The replay runs through the sandbox's queue; the panel says so until it is done.
+    await expect(async () => {
+      await page.reload();
+      await expect(panel.getByTestId("replay-toward-deny")).toHaveText("0 of 2 real decisions flip toward deny", { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    // The same flip as the replay above (the test reviewer's answer to this text), now on the request's panel.
+    await expect(panel.getByTestId("replay-toward-allow")).toHaveText("1 of 2 real decisions flip toward allow");
+    await expectAccessible(page);
+    await panel.getByRole("link", { name: "See which decisions flip" }).click();
+    const flips = page.getByRole("table", { name: "Flips" });
+    await expect(flips.getByRole("row")).toHaveCount(2);
+    await expect(flips).toContainText("touch /opt/codex-hooks/outside/escalated.txt");
+  } finally {
+    await api.post(`/api/v1/orgs/acme/changes/${number}/withdraw`);
+    const now = await api.get("/api/v1/orgs/acme/draft");
+    await api.put("/api/v1/orgs/acme/draft", { data: original, headers: { "Content-Type": "text/plain", "If-Match": now.headers()["etag"] } });
+  }
+});
