@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCommand } from "./args";
 import type { AnyOperation } from "../lib/ops/define";
 import type { CliIO, Command } from "./main";
 
@@ -179,23 +179,9 @@ export function printAnswer(answer: Answer, io: CliIO, prefix: string, json: boo
  * missing options, server unreachable).
  */
 export const apiCommand: Command = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { server: { type: "string" }, org: { type: "string" }, input: { type: "string" }, json: { type: "boolean" }, list: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (err) {
-    io.err(`charter api: ${(err as Error).message}\n${API_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(args, io, "charter api", API_USAGE, { server: { type: "string" }, org: { type: "string" }, input: { type: "string" }, json: { type: "boolean" }, list: { type: "boolean" } });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(API_USAGE);
-    return 0;
-  }
   if (values.list) {
     for (const op of await operations()) io.out(`${op.name.padEnd(36)} ${op.http.method.padEnd(6)} ${op.http.path}   ${op.summary}`);
     return 0;

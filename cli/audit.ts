@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand } from "./args";
 import { anchorPath, auditKey, listChains, readAnchor, verifyChain, type ChainRef, type ChainVerification } from "../lib/audit";
 import { cliDataDir, connectCharterDatabase, loadMasterKey } from "./database";
 import type { Command } from "./main";
@@ -15,18 +15,9 @@ const USAGE =
  * the database cannot be read.
  */
 export const auditCommand: Command = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { org: { type: "string" }, anchor: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-  } catch (err) {
-    io.err(`charter audit: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(args, io, "charter audit", USAGE, { org: { type: "string" }, anchor: { type: "string" }, json: { type: "boolean" } });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1 || positionals[0] !== "verify") {
     io.err(`charter audit: ${positionals.length ? `unknown subcommand "${positionals.join(" ")}"` : "missing subcommand"}\n${USAGE}`);
     return 2;

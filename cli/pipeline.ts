@@ -1,4 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { parseCommand } from "./args";
 import { callOperation, findOperation, printAnswer, targetOf, textOrFile, type Answer, type Target } from "./api";
 import type { CliIO, Command } from "./main";
 
@@ -24,7 +25,7 @@ export const USAGES = {
 } as const;
 
 const ringOptions = { ring: { type: "string", multiple: true }, gates: { type: "string" } } as const;
-const common = { server: { type: "string" }, org: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+const common = { server: { type: "string" }, org: { type: "string" }, json: { type: "boolean" } } as const;
 
 interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -39,16 +40,8 @@ type Call = (op: string, input: Record<string, unknown>) => Promise<Answer>;
 function verb(name: keyof typeof USAGES, options: ParseArgsConfig["options"], plan: (p: Parsed, call: Call) => Promise<Step>): Command {
   const prefix = `charter ${name}`;
   return async (args, io) => {
-    let parsed: Parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { ...common, ...options } }) as Parsed;
-    } catch (err) {
-      return usage(io, prefix, (err as Error).message, name);
-    }
-    if (parsed.values.help) {
-      io.out(USAGES[name]);
-      return 0;
-    }
+    const parsed = parseCommand(args, io, prefix, USAGES[name], { ...common, ...options }) as Parsed | number;
+    if (typeof parsed === "number") return parsed;
     const target = targetOf(parsed.values as { server?: string; org?: string });
     if (typeof target === "string") return usage(io, prefix, target, name);
     if (!target.org) return usage(io, prefix, "--org is required", name);

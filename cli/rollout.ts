@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseCommand } from "./args";
 import type { Command } from "./main";
 
 const USAGE =
@@ -34,31 +34,16 @@ export function describeRollout(r: RolloutStatus): string[] {
  * request errors, 3 when --timeout passes first.
  */
 export const rolloutCommand: Command = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        server: { type: "string" },
-        org: { type: "string" },
-        wait: { type: "boolean" },
-        interval: { type: "string", default: "10" },
-        timeout: { type: "string", default: "3600" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    io.err(`charter rollout: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(args, io, "charter rollout", USAGE, {
+    server: { type: "string" },
+    org: { type: "string" },
+    wait: { type: "boolean" },
+    interval: { type: "string", default: "10" },
+    timeout: { type: "string", default: "3600" },
+    json: { type: "boolean" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
   const [sub, version = "latest", ...extra] = positionals;
   const interval = Number(values.interval);
   const timeout = Number(values.timeout);

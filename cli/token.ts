@@ -1,5 +1,5 @@
 import os from "node:os";
-import { parseArgs } from "node:util";
+import { parseCommand } from "./args";
 import type { Db } from "../lib/db";
 import type { EmbeddedServer } from "../lib/db/embedded";
 import { AppError } from "../lib/errors";
@@ -17,23 +17,9 @@ const USAGE =
  * Exit 0 on success, 1 when Charter refuses (unknown org, lifetime past the org's limit), 2 on usage or database errors.
  */
 export const tokenCommand: Command = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { org: { type: "string" }, name: { type: "string" }, scope: { type: "string", multiple: true }, expires: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (err) {
-    io.err(`charter token: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(args, io, "charter token", USAGE, { org: { type: "string" }, name: { type: "string" }, scope: { type: "string", multiple: true }, expires: { type: "string" }, json: { type: "boolean" } });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1 || positionals[0] !== "create" || !values.org || !values.name || !values.scope?.length) {
     io.err(`charter token: ${positionals[0] !== "create" ? "expected the subcommand create" : "--org, --name and at least one --scope are required"}\n${USAGE}`);
     return 2;
