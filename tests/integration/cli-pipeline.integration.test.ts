@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { Db } from "../../lib/db";
+import { serveApi } from "../support/api-server";
 import { makeOrgWithMember, resetDb } from "./helpers";
 
 /*
@@ -14,12 +14,8 @@ import { makeOrgWithMember, resetDb } from "./helpers";
  * The server is node:http running the admin API's handler (as app/api/v1/[...path]) and the check-in endpoint; the
  * CLI authenticates with the API token only, so the Auth.js session lookup is never reached (mocked to import).
  */
-vi.mock("next-auth", () => ({
-  AuthError: class AuthError extends Error {},
-  CredentialsSignin: class CredentialsSignin extends Error {},
-  default: () => ({ handlers: {}, auth: async () => null, signIn: async () => undefined, signOut: async () => undefined }),
-}));
-vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }) }));
+vi.mock("next-auth", () => import("../support/mock-next"));
+vi.mock("next/headers", () => import("../support/mock-next"));
 
 process.env.DATABASE_URL = inject("databaseUrl");
 const { db } = await import("../../lib/db");
@@ -82,19 +78,8 @@ beforeAll(async () => {
   const ids = new Map((await db.agentToken.findMany({ where: { orgId }, select: { id: true, tokenHash: true } })).map((t) => [t.tokenHash, t.id]));
   for (const h of hosts) h.id = ids.get(hashSecret(h.secret))!;
 
-  const api = router(OPERATIONS);
   checkins = createCheckInIngest(db as Db, { flushMs: 20, log: () => {} });
-  server = createServer(async (req, res) => {
-    if (req.url === "/api/v1/agent/checkin") return checkins.handleNode(req, res);
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = req.method === "GET" || req.method === "DELETE" ? undefined : Buffer.concat(chunks);
-    const response = await api.handle(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body }));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await serveApi(router(OPERATIONS), { "/api/v1/agent/checkin": (req, res) => checkins.handleNode(req, res) }));
   process.env.CHARTER_SERVER = base;
 });
 

@@ -6,12 +6,8 @@ import { testRequest } from "../support/request";
 
 // The versions a policy is checked against come from the fleet: what hosts report at check-in (through the real
 // check-in ingest), or what an owner chose in settings. The API answers over the same router as the Next route.
-vi.mock("next-auth", () => ({
-  AuthError: class AuthError extends Error {},
-  CredentialsSignin: class CredentialsSignin extends Error {},
-  default: () => ({ handlers: {}, auth: async () => null, signIn: async () => undefined, signOut: async () => undefined }),
-}));
-vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }) }));
+vi.mock("next-auth", () => import("../support/mock-next"));
+vi.mock("next/headers", () => import("../support/mock-next"));
 
 process.env.DATABASE_URL = inject("databaseUrl");
 const { db } = await import("../../lib/db");

@@ -1,27 +1,18 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { Db } from "../../lib/db";
 import { SEED_SAMPLES } from "../../lib/sandbox/seed-samples";
 import { joinRecords, logsFromJson } from "../../packages/agent/src/relay/records";
+import { serveApi } from "../support/api-server";
 import { RUNS, logBodies } from "../support/codex-telemetry";
+import { session } from "../support/mock-next";
 import { makeOrgWithMember, resetDb } from "./helpers";
 
 // Every operation over real HTTP against a real database, each response checked against the operation's declared
 // output schema. The server is node:http running the same handler as the Next route (app/api/v1/[...path]); only the
 // Auth.js session lookup is replaced, answering with the user this test chooses.
-const session = vi.hoisted(() => ({ userId: undefined as string | undefined, sessionIds: {} as Record<string, string> }));
-vi.mock("next-auth", () => ({
-  AuthError: class AuthError extends Error {},
-  CredentialsSignin: class CredentialsSignin extends Error {},
-  default: () => ({
-    handlers: {},
-    auth: async () => (session.userId ? { user: { id: session.userId }, sid: session.sessionIds[session.userId], expires: new Date(Date.now() + 60_000).toISOString() } : null),
-    signIn: async () => undefined,
-    signOut: async () => undefined,
-  }),
-}));
-vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }) }));
+vi.mock("next-auth", () => import("../support/mock-next"));
+vi.mock("next/headers", () => import("../support/mock-next"));
 
 process.env.DATABASE_URL = inject("databaseUrl");
 const { db } = await import("../../lib/db");
@@ -48,17 +39,7 @@ beforeAll(async () => {
   users.joiner = joiner.id;
   for (const id of Object.values(users)) session.sessionIds[id] = await createSession(db as Db, id);
 
-  const api = router(OPERATIONS);
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = req.method === "GET" || req.method === "DELETE" ? undefined : Buffer.concat(chunks);
-    const response = await api.handle(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body }));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await serveApi(router(OPERATIONS)));
 });
 
 afterAll(async () => {

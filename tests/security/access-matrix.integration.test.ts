@@ -6,27 +6,13 @@ import { orgContext } from "../../lib/orgs";
 import { createApiToken, authenticateApiToken } from "../../lib/tokens";
 import { makeOrgWithMember, resetDb } from "../integration/helpers";
 import { ACCESS_MATRIX, PROBE_FIELD, PRINCIPALS, PROFILES, ROLE_PRINCIPALS, STATUS, TOKEN_PRINCIPALS, USER_PRINCIPALS, type ActionRow, type Outcome, type Principal, type RouteRow } from "./access-matrix";
+import { session } from "../support/mock-next";
 import { testRequest } from "../support/request";
 
 // The real operation chain (lib/ops/chain.ts, through its HTTP and console doors) runs here; only the two things that need a live Next.js request are
 // replaced: the session lookup (Auth.js) answers with the user this test chooses, and request headers are empty.
-const session = vi.hoisted(() => ({ userId: undefined as string | undefined, sessionIds: {} as Record<string, string> }));
-vi.mock("next-auth", () => ({
-  AuthError: class AuthError extends Error {},
-  CredentialsSignin: class CredentialsSignin extends Error {},
-  default: () => ({
-    handlers: {},
-    // What Auth.js hands back for a signed-in user: the user id and the server-side session id from the JWT.
-    auth: async () =>
-      session.userId ? { user: { id: session.userId }, sid: session.sessionIds[session.userId], expires: new Date(Date.now() + 60_000).toISOString() } : null,
-    signIn: async () => undefined,
-    signOut: async () => undefined,
-  }),
-}));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers(),
-  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
-}));
+vi.mock("next-auth", () => import("../support/mock-next"));
+vi.mock("next/headers", () => import("../support/mock-next"));
 
 process.env.DATABASE_URL = inject("databaseUrl");
 const { db } = await import("../../lib/db");

@@ -9,11 +9,7 @@ import { openApiDocument } from "../../lib/policies/openapi";
 import { ACCESS_MATRIX, OPERATIONS_ROUTE, PROBE_FIELD, rowKey, type ActionRow } from "../security/access-matrix";
 
 // The route and action modules load Auth.js, which needs a live Next.js; nothing here signs in.
-vi.mock("next-auth", () => ({
-  AuthError: class AuthError extends Error {},
-  CredentialsSignin: class CredentialsSignin extends Error {},
-  default: () => ({ handlers: {}, auth: async () => null, signIn: async () => undefined, signOut: async () => undefined }),
-}));
+vi.mock("next-auth", () => import("../support/mock-next"));
 
 const root = process.cwd();
 const doc = openApiDocument() as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
