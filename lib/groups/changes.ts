@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { recordAudit, type RequestInfo } from "../audit";
-import { auditActor, type OrgContext } from "../auth/actor";
+import { auditActor, type OrgContext, type Permission } from "../auth/actor";
 import { requirePermission } from "../orgs/access";
 import { sha256Hex } from "../requirements/hash";
 import { actorKey, approvalsRequired, assertPolicySize, authorFields, changeSummary, diffPolicies, lockOrgPolicy, type PolicyDiff, type Tx } from "../policies/common";
@@ -154,14 +154,7 @@ export async function updateOverlayChangeRequest(
   input: UpdateChangeRequestInput,
   request: RequestInfo,
 ): Promise<ChangeRequestSummary> {
-  requirePermission(ctx, "policy:edit");
-  const n = versionNumberSchema.parse(number);
-  const patch = updateChangeRequestSchema.parse(input);
-  return db.$transaction(async (tx) => {
-    await lockOrgPolicy(tx, ctx.org.id);
-    const g = await findGroup(tx, ctx, name);
-    await requestOfGroup(tx, ctx, g, n);
-    const row = await lockChangeRequest(tx, ctx, n);
+  return withOverlayRequest(db, ctx, name, number, "policy:edit", () => updateChangeRequestSchema.parse(input), async (tx, g, row, patch) => {
     const current = await latestOverlay(tx, g.id);
     const { updated } = await reviseChangeRequest(tx, ctx, row, patch, {
       current: current?.number ?? null,
@@ -170,6 +163,31 @@ export async function updateOverlayChangeRequest(
       draft: () => proposableOverlayDraft(tx, ctx, g, current),
     }, request);
     return summarise(updated, await approvalsRequired(tx, ctx.org.id));
+  });
+}
+
+/**
+ * How updating and publishing an overlay request begin: the permission, the request's number and the rest of the input
+ * (`parse`) checked before anything is read; then, in one transaction holding the org's policy lock, the group and its
+ * request #number, locked, for `run`. A request of another group or of the base is not found.
+ */
+async function withOverlayRequest<I, T>(
+  db: Db,
+  ctx: OrgContext,
+  name: string,
+  number: number | string,
+  permission: Permission,
+  parse: () => I,
+  run: (tx: Tx, g: { id: string; name: string }, row: Awaited<ReturnType<typeof lockChangeRequest>>, input: I) => Promise<T>,
+): Promise<T> {
+  requirePermission(ctx, permission);
+  const n = versionNumberSchema.parse(number);
+  const input = parse();
+  return db.$transaction(async (tx) => {
+    await lockOrgPolicy(tx, ctx.org.id);
+    const g = await findGroup(tx, ctx, name);
+    await requestOfGroup(tx, ctx, g, n);
+    return run(tx, g, await lockChangeRequest(tx, ctx, n), input);
   });
 }
 
@@ -246,13 +264,8 @@ export async function getOverlayChangeRequest(db: Db, ctx: OrgContext, name: str
  * served base). Refused when approvals are missing, it was rejected, or another overlay version came since.
  */
 export async function publishOverlayChangeRequest(db: Db, ctx: OrgContext, name: string, number: number | string, request: RequestInfo): Promise<OverlayVersionView> {
-  requirePermission(ctx, "policy:publish");
-  const n = versionNumberSchema.parse(number);
-  return db.$transaction(async (tx) => {
-    await lockOrgPolicy(tx, ctx.org.id);
-    const g = await findGroup(tx, ctx, name);
-    await requestOfGroup(tx, ctx, g, n);
-    const row = await lockChangeRequest(tx, ctx, n);
+  return withOverlayRequest(db, ctx, name, number, "policy:publish", () => undefined, async (tx, g, row) => {
+    const n = row.number;
     assertOpen(row);
     const required = await approvalsRequired(tx, ctx.org.id);
     const s = summarise(row, required);
