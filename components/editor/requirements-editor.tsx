@@ -16,6 +16,7 @@ import { ListControl } from "./list-control";
 import { useFormEdits } from "./use-form-edits";
 import { useTextChecks } from "./use-text-checks";
 import { PolicySections, VerdictBadge } from "../diff-view";
+import { DraftReplay } from "../decisions/draft-replay";
 
 export interface EditorDraft {
   toml: string;
@@ -377,6 +378,7 @@ function PublishPanel({ org, checking, dirty, valid, comparison, baseRevision, p
           <PolicySections sections={comparison.wider.policySections} />
         </details>
       ) : null}
+      <DraftReplay org={org} revision={baseRevision} dirty={dirty} />
       {comparison && comparison.changes.length > 0 ? (
         <ul className="list-disc space-y-0.5 pl-5 text-xs" data-testid="pending-changes">
           {comparison.changes.map((c, i) => <li key={i}>{c.summary}</li>)}

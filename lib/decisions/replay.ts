@@ -270,10 +270,15 @@ export interface ReplayImpact {
 export async function decisionReplayImpact(db: Db, ctx: OrgContext, attachments: readonly { kind: string; refId: string; label: string }[]): Promise<ReplayImpact | null> {
   const latest = [...attachments].reverse().find((x) => x.kind === REPLAY_EVIDENCE_KIND);
   if (!latest) return null;
-  const r = await replayFlips(db, ctx, latest.refId);
+  return replayImpactOf(db, ctx, latest.refId, Number(/revision (\d+)/.exec(latest.label)?.[1] ?? 0));
+}
+
+/** A replay's numbers (`revision`: the revision of the text it replayed): flips toward allow and toward deny. */
+export async function replayImpactOf(db: Db, ctx: OrgContext, runId: string, revision: number): Promise<ReplayImpact> {
+  const r = await replayFlips(db, ctx, runId);
   return {
-    runId: latest.refId,
-    revision: Number(/revision (\d+)/.exec(latest.label)?.[1] ?? 0),
+    runId,
+    revision,
     total: r.total,
     completed: r.completed,
     running: r.status === "running",

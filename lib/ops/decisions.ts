@@ -13,6 +13,7 @@ import {
 import { exportDecisions } from "../decisions/export";
 import { deleteOtlpExport, otlpExportSchema, saveOtlpExport } from "../decisions/siem-otlp";
 import { groupCollectionSchema, listGroupCollection, setGroupCollection } from "../decisions/group-collection";
+import { draftReplay } from "../decisions/draft-replay";
 import { webhookWorker } from "../webhooks";
 import { strictInput } from "./chain";
 import { defineOperation } from "./define";
@@ -90,6 +91,43 @@ export const startReplayOp = defineOperation({
     const r = await startReplay(db, ctx, input, ctx.request);
     return { runId: r.runId, replayed: r.replayed, skipped: r.skipped };
   },
+});
+
+const replayNumbers = z.object({
+  runId: z.string(),
+  revision: z.number().int(),
+  total: z.number().int(),
+  completed: z.number().int(),
+  running: z.boolean(),
+  towardAllow: z.number().int().describe("Real decisions that were denied and would now be allowed."),
+  towardDeny: z.number().int().describe("Real decisions that were allowed and would now be denied (or fail closed)."),
+  policyLabel: z.string(),
+  reviewer: z.string(),
+  startedBy: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const draftReplayOp = defineOperation({
+  name: "decisions.replays.draft",
+  summary: "The replay on real decisions of the saved draft's Auto-review policy",
+  description:
+    'When the saved draft\'s Auto-review policy text differs in meaning from the published version\'s and the org has real allow/deny decisions (`state: "ready"`): the newest completed replay of exactly that policy text, from wherever it was started, and any replay of it still running; start one with POST …/decisions/replays {policy: {source: "draft"}}. `watch`: a replay\'s id whose progress (or failure) to report.',
+  permission: "org:read",
+  audit: null,
+  input: strictInput(z.object({ watch: z.string().min(1).max(64).optional().describe("The id of a replay just started, to follow it.") })),
+  output: z.discriminatedUnion("state", [
+    z.object({ revision: z.number().int(), state: z.literal("not_applicable"), reason: z.enum(["policy_unchanged", "draft_unreadable", "no_decisions"]) }),
+    z.object({
+      revision: z.number().int(),
+      state: z.literal("ready"),
+      provider: z.enum(["org", "baseline"]),
+      latest: replayNumbers.nullable(),
+      running: z.object({ runId: z.string(), completed: z.number().int(), total: z.number().int() }).nullable(),
+      failed: z.object({ runId: z.string(), error: z.string() }).nullable(),
+    }),
+  ]),
+  http: { method: "GET", path: "/api/v1/orgs/{org}/decisions/replays/draft" },
+  run: (input, ctx) => draftReplay(db, ctx, { watch: input.watch }),
 });
 
 export const addDecisionToSamplesOp = defineOperation({
@@ -211,4 +249,4 @@ export const setGroupCollectionOp = defineOperation({
   run: (input, ctx) => setGroupCollection(db, ctx, input, ctx.request),
 });
 
-export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp, saveOtlpExportOp, deleteOtlpExportOp, listGroupCollectionOp, setGroupCollectionOp];
+export const DECISION_OPERATIONS = [exportDecisionsOp, saveDecisionSettingsOp, startReplayOp, draftReplayOp, addDecisionToSamplesOp, replayDecisionInSandboxOp, createIngestKeyOp, revokeIngestKeyOp, saveOtlpExportOp, deleteOtlpExportOp, listGroupCollectionOp, setGroupCollectionOp];

@@ -176,6 +176,8 @@ describe("every operation over HTTP answers what its definition declares", () =>
     await storeDecisions(db as Db, { orgId: org.id, source: "relay", hostId: null, group: null }, lines);
     const replay = await call("owner", "POST", "/api/v1/orgs/{org}/decisions/replays", { json: { policy: { source: "draft" }, provider: "baseline", lastN: 10, sample: 4 } });
     expect(replay.body.replayed).toBeGreaterThan(0);
+    const draftReplay = await call("owner", "GET", `/api/v1/orgs/{org}/decisions/replays/draft?watch=${replay.body.runId}`);
+    expect(draftReplay.body.revision).toEqual(settings.body.draftRevision);
     const sample = await call("owner", "POST", `/api/v1/orgs/{org}/decisions/${encodeURIComponent(lines[0].id)}/sample`);
     const run = await call("owner", "POST", `/api/v1/orgs/{org}/decisions/${encodeURIComponent(lines[0].id)}/sandbox-run`);
     expect(run.body.sampleId).toBe(sample.body.id); // the decision's sample is made once

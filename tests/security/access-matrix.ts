@@ -28,6 +28,7 @@ import {
   addDecisionToSamplesOp,
   createIngestKeyOp,
   deleteOtlpExportOp,
+  draftReplayOp,
   replayDecisionInSandboxOp,
   revokeIngestKeyOp,
   saveDecisionSettingsOp,
@@ -255,6 +256,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   // ── Decisions: replay and samples are editing work; collection (it edits what hosts install), masking and ingest keys
   //    are admin settings (publish). ──────────────────────────────────────────────────────────────────────────
   operationAction(DECISIONS, "startReplayAction", startReplayOp),
+  operationAction("lib/ops/decision-actions.ts", "draftReplayAction", draftReplayOp),
+  operationAction("lib/ops/decision-actions.ts", "startDraftReplayAction", startReplayOp),
   operationAction(DECISIONS, "addToSamplesAction", addDecisionToSamplesOp),
   operationAction(DECISIONS, "replayInSandboxAction", replayDecisionInSandboxOp),
   operationAction(DECISIONS, "saveDecisionSettingsAction", saveDecisionSettingsOp),

@@ -12,7 +12,7 @@ import { orNotFound } from "@/components/policies/not-found";
 import { ImpactSummary } from "@/components/policies/impact-summary";
 import { policyImpact } from "@/lib/sandbox/impact";
 import { decisionReplayImpact } from "@/lib/decisions/replay";
-import { ReplaySummary } from "../../decisions/replay-summary";
+import { ReplaySummary } from "@/components/decisions/replay-summary";
 
 /** Sandbox evidence links to the run or comparison it names (refId: a run id, or "<a>..<b>" for a comparison). */
 function evidenceHref(base: string, a: { kind: string; refId: string }): string | null {
