@@ -8,7 +8,10 @@ import { enqueueWebhookEvents, webhookWorker } from "../webhooks";
  * Alerts on what decisions say about a fleet: a group whose deny rate or fail-closed rate jumps over a window against
  * the day before it, and hosts that reported decisions and then stopped. Each alert is an audit event
  * ("decisions.alert", by the system) and a webhook notification ("decisions.alert"), raised once per subject and
- * window. evaluateDecisionAlerts is pure SQL over the Decision table; decisionAlertLoop runs it every few minutes.
+ * window. evaluateDecisionAlerts is pure SQL; the rates are counted from the hourly rollups (DecisionHourly) for the
+ * whole hours of the window and its baseline and from Decision rows only for the partial hours at their ends, so an
+ * evaluation reads at most about two hours of rows however many decisions the day holds. decisionAlertLoop runs it
+ * every few minutes.
  */
 
 export interface AlertOptions {
@@ -31,6 +34,58 @@ export interface RaisedAlert {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * [from, to) as the whole UTC hours inside it (counted in DecisionHourly, whose buckets are UTC hours) and the partial
+ * hours at its ends (counted from Decision rows).
+ */
+export function splitAtHours(from: Date, to: Date): { hours: [Date, Date] | null; rows: [Date, Date][] } {
+  const a = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const b = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+  if (a >= b) return { hours: null, rows: from < to ? [[from, to]] : [] };
+  const rows: [Date, Date][] = [];
+  if (from.getTime() < a) rows.push([from, new Date(a)]);
+  if (b < to.getTime()) rows.push([new Date(b), to]);
+  return { hours: [new Date(a), new Date(b)], rows };
+}
+
+export interface GroupRates {
+  grp: string;
+  /** In the window [start, now): decisions, denials, fail-closed (failed or timed out). */
+  cur: number;
+  curDeny: number;
+  curFail: number;
+  /** In the baseline [base, start). */
+  prev: number;
+  prevDeny: number;
+  prevFail: number;
+}
+
+/** Per group (null or "" is "(no group)"), the counts of the window and of the baseline before it. */
+export async function groupRates(db: Db, orgId: string, base: Date, start: Date, now: Date): Promise<GroupRates[]> {
+  const parts = [splitAtHours(base, start), splitAtHours(start, now)];
+  const rows = parts.flatMap((p) => p.rows).map(([a, b]) => Prisma.sql`("occurredAt" >= ${a} AND "occurredAt" < ${b})`);
+  const hours = parts.flatMap((p) => (p.hours ? [p.hours] : [])).map(([a, b]) => Prisma.sql`("hour" >= ${a} AND "hour" < ${b})`);
+  const any = (conds: Prisma.Sql[]) => (conds.length ? Prisma.join(conds, " OR ") : Prisma.sql`FALSE`);
+  return db.$queryRaw<GroupRates[]>`
+    SELECT grp,
+      COALESCE(sum(n) FILTER (WHERE cur), 0)::int AS cur,
+      COALESCE(sum(n) FILTER (WHERE cur AND status = 'deny'), 0)::int AS "curDeny",
+      COALESCE(sum(n) FILTER (WHERE cur AND status IN ('failed', 'timed_out')), 0)::int AS "curFail",
+      COALESCE(sum(n) FILTER (WHERE NOT cur), 0)::int AS prev,
+      COALESCE(sum(n) FILTER (WHERE NOT cur AND status = 'deny'), 0)::int AS "prevDeny",
+      COALESCE(sum(n) FILTER (WHERE NOT cur AND status IN ('failed', 'timed_out')), 0)::int AS "prevFail"
+    FROM (
+      SELECT COALESCE(NULLIF("group", ''), '(no group)') AS grp, status, "occurredAt" >= ${start} AS cur, count(*) AS n
+      FROM "Decision" WHERE "orgId" = ${orgId} AND (${any(rows)}) GROUP BY 1, 2, 3
+      UNION ALL
+      SELECT COALESCE(NULLIF("group", ''), '(no group)'), status, "hour" >= ${start}, sum(n)
+      FROM "DecisionHourly" WHERE "orgId" = ${orgId} AND (${any(hours)}) GROUP BY 1, 2, 3
+    ) p
+    GROUP BY grp ORDER BY grp`;
+}
+
 /** Evaluates one org's alerts at `now`; raises (audits and notifies) the ones not raised within the window already. */
 export async function evaluateDecisionAlerts(db: Db, orgId: string, now = new Date(), opts: AlertOptions = {}): Promise<RaisedAlert[]> {
   const windowMs = (opts.windowMinutes ?? 60) * 60_000;
@@ -41,16 +96,7 @@ export async function evaluateDecisionAlerts(db: Db, orgId: string, now = new Da
   const start = new Date(now.getTime() - windowMs);
   const base = new Date(start.getTime() - baselineMs);
 
-  const groups = await db.$queryRaw<{ grp: string; cur: number; curDeny: number; curFail: number; prev: number; prevDeny: number; prevFail: number }[]>`
-    SELECT COALESCE("group", '(no group)') AS grp,
-      count(*) FILTER (WHERE "occurredAt" >= ${start})::int AS cur,
-      count(*) FILTER (WHERE "occurredAt" >= ${start} AND status = 'deny')::int AS "curDeny",
-      count(*) FILTER (WHERE "occurredAt" >= ${start} AND status IN ('failed', 'timed_out'))::int AS "curFail",
-      count(*) FILTER (WHERE "occurredAt" < ${start})::int AS prev,
-      count(*) FILTER (WHERE "occurredAt" < ${start} AND status = 'deny')::int AS "prevDeny",
-      count(*) FILTER (WHERE "occurredAt" < ${start} AND status IN ('failed', 'timed_out'))::int AS "prevFail"
-    FROM "Decision" WHERE "orgId" = ${orgId} AND "occurredAt" >= ${base} AND "occurredAt" < ${now}
-    GROUP BY 1`;
+  const groups = await groupRates(db, orgId, base, start, now);
   const found: RaisedAlert[] = [];
   for (const g of groups) {
     if (g.cur < min) continue;
