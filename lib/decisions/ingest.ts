@@ -6,8 +6,8 @@ import { AppError } from "../errors";
 import { hashSecret, looksLikeSecret } from "../crypto/tokens";
 import { AGENT_TOKEN_PREFIX } from "../agents";
 import { OtlpError, isDecisionRecord, joinRecords, logsFromJson, logsFromProtobuf, maskDecision, type MaskRules } from "../../packages/agent/src/relay/records";
-import { INGEST_LIMITS, decisionLineSchema, isPlainDecisionLine, type DecisionLine } from "./schemas";
-import { DEFAULT_RETENTION_DAYS, purgeExpiredDecisions, storeDecisions, type DecisionOrigin } from "./storage";
+import { INGEST_LIMITS, decisionLineSchema, plainDecisionLineTime, type DecisionLine } from "./schemas";
+import { DEFAULT_RETENTION_DAYS, purgeExpiredDecisions, storeCanonicalDecisions, type DecisionOrigin } from "./storage";
 import { INGEST_KEY_PREFIX } from "./keys";
 import { readSettings } from "./settings";
 import { decisionAlertLoop } from "./alerts";
@@ -155,25 +155,37 @@ function unstorableText(value: unknown): boolean {
   return false;
 }
 
+// JSON.stringify of a parsed value is at most about 5.25 times its source text (a number like 9e20 grows the most), so
+// the arguments of a line this short cannot outgrow INGEST_LIMITS.lineBytes and need not be measured.
+const ARGUMENTS_FIT = Math.floor(INGEST_LIMITS.lineBytes / 6);
+
 /**
- * Validates one decision; returns the reason it cannot be stored, or the masked line. `scanText`: look for text
- * PostgreSQL cannot store (the NDJSON path only does when the line's raw text spells such an escape).
+ * Validates one decision; returns the reason it cannot be stored, or the masked line with its time in canonical UTC
+ * (the key's own precision, so a re-sent record meets its stored twin). `raw`: the NDJSON line's text, whose length
+ * bounds the arguments' and whose escapes tell whether to look for text PostgreSQL cannot store; null: check all.
  */
-function checkLine(value: unknown, rules: OrgRules, now: number, scanText = true): { ok: DecisionLine } | { reason: string; id?: string } {
+function checkLine(value: unknown, rules: OrgRules, now: number, raw: string | null = null): { ok: DecisionLine } | { reason: string; id?: string } {
   // The common line passes the quick check; anything else gets the schema's full parse and its reasons.
-  const parsed = isPlainDecisionLine(value) ? ({ success: true, data: value } as const) : decisionLineSchema.safeParse(value);
-  const id = value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? ((value as { id: string }).id.slice(0, 200)) : undefined;
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.join(".");
-    return { reason: issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : `${where || "line"}: ${issue.message}`, id };
+  let at = plainDecisionLineTime(value);
+  let line = value as DecisionLine;
+  const id = () => (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id.slice(0, 200) : undefined);
+  if (at !== at) {
+    const parsed = decisionLineSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.path.join(".");
+      return { reason: issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : `${where || "line"}: ${issue.message}`, id: id() };
+    }
+    at = Date.parse(parsed.data.occurredAt);
+    line = { ...parsed.data, occurredAt: new Date(at).toISOString() };
   }
-  const at = Date.parse(parsed.data.occurredAt);
-  if (at > now + 86_400_000) return { reason: "occurredAt is more than a day in the future", id };
-  if (at < now - rules.retentionDays * 86_400_000) return { reason: `occurredAt is older than the organisation's retention (${rules.retentionDays} days)`, id };
-  if (JSON.stringify(parsed.data.arguments ?? null).length > INGEST_LIMITS.lineBytes) return { reason: "arguments are too large", id };
-  if (scanText && unstorableText(parsed.data)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id };
-  return { ok: maskDecision({ ...parsed.data, arguments: parsed.data.arguments ?? null }, rules.mask) };
+  if (at > now + 86_400_000) return { reason: "occurredAt is more than a day in the future", id: id() };
+  if (at < now - rules.retentionDays * 86_400_000) return { reason: `occurredAt is older than the organisation's retention (${rules.retentionDays} days)`, id: id() };
+  if ((raw === null || raw.length > ARGUMENTS_FIT) && JSON.stringify(line.arguments ?? null).length > INGEST_LIMITS.lineBytes) return { reason: "arguments are too large", id: id() };
+  if ((raw === null || ESCAPES_POSTGRES_REFUSES.test(raw)) && unstorableText(line)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id: id() };
+  const masked = maskDecision(line, rules.mask);
+  if (masked.arguments === undefined) masked.arguments = null;
+  return { ok: masked };
 }
 
 /** `POST /api/v1/agent/decisions`: a host's gzip NDJSON batch, one decision per line. */
@@ -205,7 +217,7 @@ export async function ingestHostBatch(db: Db, req: Request, now = Date.now()): P
       } catch {
         return void rejected.push({ line: i + 1, reason: "not valid JSON" });
       }
-      const checked = checkLine(value, rules, now, ESCAPES_POSTGRES_REFUSES.test(line));
+      const checked = checkLine(value, rules, now, line);
       if ("reason" in checked) return void rejected.push({ line: i + 1, ...(checked.id ? { id: checked.id } : {}), reason: checked.reason });
       const key = `${checked.ok.occurredAt}\u0000${checked.ok.id}`;
       if (seen.has(key)) return; // the same record twice in one batch counts as a duplicate
@@ -213,7 +225,7 @@ export async function ingestHostBatch(db: Db, req: Request, now = Date.now()): P
       good.push(checked.ok);
     });
     const origin: DecisionOrigin = { orgId: token.orgId, source: "relay", hostId: token.id, group: token.group };
-    const stored = await storeDecisions(db, origin, good);
+    const stored = await storeCanonicalDecisions(db, origin, good);
     purgeNowAndThen(db);
     return { batchId, received, stored, duplicates: received - rejected.length - stored, rejected, masking: rules.mask };
   });
@@ -254,7 +266,7 @@ export async function ingestOtlpLogs(db: Db, req: Request, now = Date.now()): Pr
       if ("reason" in checked) reasons.push(`${d.id}: ${checked.reason}`);
       else good.push(checked.ok);
     }
-    const stored = await storeDecisions(db, { orgId: key.orgId, source: "otlp", hostId: null, group: null }, good);
+    const stored = await storeCanonicalDecisions(db, { orgId: key.orgId, source: "otlp", hostId: null, group: null }, good);
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > 60_000) await db.decisionIngestKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
     purgeNowAndThen(db);
     return { rejectedLogRecords: reasons.length, errorMessage: reasons.join("; ").slice(0, 2000), stored, protobuf };

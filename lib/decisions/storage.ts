@@ -65,16 +65,25 @@ const ROLLUPS: { table: string; bucket: string; key: string; select: string }[] 
 ];
 export const ROLLUP_TABLES = ROLLUPS.map((r) => r.table);
 
-/** The INSERT … SELECT that adds `source`'s rows (a relation with the Decision columns) to every rollup. */
-export function rollupInserts(source: string): string[] {
+/** `source`'s rows (a relation with the Decision columns) counted at the finest grain of any rollup: hour, host, every dimension. */
+const finestCounts = (source: string) => `SELECT "orgId", date_trunc('hour', "occurredAt", 'UTC') AS hour, "hostName", ${DIM_COLS}, count(*)::int AS n
+  FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+
+/** The INSERT … SELECT per rollup that adds the counts of `fine` (a relation shaped like finestCounts) to it. */
+function rollupsFrom(fine: string): string[] {
   return ROLLUPS.map(({ table, bucket, key, select }) => {
     const cols = key.split(", ").length + 2;
     const by = Array.from({ length: cols }, (_, i) => i + 1).join(", ");
     return `INSERT INTO "${table}" AS r ("orgId", "${bucket}", ${key}, n)
-  SELECT "orgId", date_trunc('${bucket}', "occurredAt", 'UTC'), ${select}, count(*)::int FROM ${source}
+  SELECT "orgId", ${bucket === "hour" ? "hour" : `date_trunc('${bucket}', hour, 'UTC')`}, ${select}, sum(n)::int FROM ${fine}
   GROUP BY ${by} ORDER BY ${by}
   ON CONFLICT ("orgId", "${bucket}", ${key}) DO UPDATE SET n = r.n + EXCLUDED.n`;
   });
+}
+
+/** The INSERT … SELECT that adds `source`'s rows (a relation with the Decision columns) to every rollup. */
+export function rollupInserts(source: string): string[] {
+  return rollupsFrom(`(${finestCounts(source)}) AS fine`);
 }
 
 /*
@@ -85,7 +94,8 @@ export function rollupInserts(source: string): string[] {
  * when it started, so each batch is either before a sink was enabled or queued for it.
  */
 function insertSql(guarded: boolean): string {
-  const rollups = rollupInserts("ins").map((sql, i) => `, r${i} AS (${sql})`).join("\n");
+  // The inserted rows are counted once at the finest grain, and each rollup adds up those few counts.
+  const rollups = `, fine AS (${finestCounts("ins")})` + rollupsFrom("fine").map((sql, i) => `, r${i} AS (${sql})`).join("\n");
   // The sinks enqueueWebhookEvents queues decisions for: the org's webhook and its OTLP logs export.
   const sinks = `SELECT 1 FROM "OrgWebhook" WHERE "orgId" = $1::text AND enabled UNION ALL SELECT 1 FROM "OtlpExport" WHERE "orgId" = $1::text AND enabled`;
   return `WITH ${guarded ? `hook AS (${sinks}),` : ""}
@@ -174,13 +184,19 @@ export const WEBHOOK_CHUNK = 500;
  * SIEM receives each once. Returns how many were new.
  */
 export async function storeDecisions(db: Db, origin: DecisionOrigin, lines: DecisionLine[]): Promise<number> {
-  if (!lines.length) return 0;
+  // Times in the key's own precision (milliseconds, as JS reads them), so a re-sent record meets its stored twin.
+  return storeCanonicalDecisions(db, origin, lines.map((l) => ({ ...l, occurredAt: new Date(l.occurredAt).toISOString() })));
+}
+
+/** storeDecisions for lines whose occurredAt is already canonical UTC (toISOString), as the ingest checks them. */
+export async function storeCanonicalDecisions(db: Db, origin: DecisionOrigin, rows: DecisionLine[]): Promise<number> {
+  if (!rows.length) return 0;
+  const months = new Set<string>();
+  for (const r of rows) months.add(r.occurredAt.slice(0, 7));
   await ensurePartitions(
     db,
-    lines.map((l) => new Date(l.occurredAt)),
+    [...months].map((m) => new Date(`${m}-01T00:00:00.000Z`)),
   );
-  // Times in the key's own precision (milliseconds, as JS reads them), so a re-sent record meets its stored twin.
-  const rows = lines.map((l) => ({ ...l, occurredAt: new Date(l.occurredAt).toISOString() }));
   const params = [origin.orgId, origin.source, origin.hostId, origin.group, JSON.stringify(rows)];
   // The common case (no webhook): one statement, straight through the pg driver when the client has one, prepared
   // once per connection (planning five data-modifying CTEs costs about as much as running them for a small batch).

@@ -450,20 +450,21 @@ export interface MaskRules {
 
 /**
  * Common token formats masked for every org. `needs`: text every match contains (a regular expression without
- * lookaround), tested first because the patterns with a lookbehind cost several times more to run on every string.
+ * lookaround). One scan for any of them tells that no default pattern can match a string, which is nearly every string;
+ * each pattern's own is tested before it runs, because the patterns with a lookbehind cost several times more.
  */
-export const DEFAULT_MASK_PATTERNS: { name: string; pattern: string; needs?: string }[] = [
-  { name: "private-key", pattern: "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----" },
-  { name: "openai-key", pattern: "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}" },
-  { name: "anthropic-key", pattern: "\\bsk-ant-[A-Za-z0-9_-]{20,}" },
-  { name: "github-token", pattern: "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})" },
-  { name: "gitlab-token", pattern: "\\bglpat-[A-Za-z0-9_-]{20,}" },
-  { name: "aws-access-key", pattern: "\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b" },
-  { name: "slack-token", pattern: "\\bxox[abposr]-[A-Za-z0-9-]{10,}" },
-  { name: "google-api-key", pattern: "\\bAIza[0-9A-Za-z_-]{35}" },
-  { name: "stripe-key", pattern: "\\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}" },
-  { name: "charter-token", pattern: "\\bch[atk]_[A-Za-z0-9_-]{30,}" },
-  { name: "jwt", pattern: "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}" },
+export const DEFAULT_MASK_PATTERNS: { name: string; pattern: string; needs: string }[] = [
+  { name: "private-key", pattern: "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----", needs: "-----BEGIN " },
+  { name: "openai-key", pattern: "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", needs: "sk-" },
+  { name: "anthropic-key", pattern: "\\bsk-ant-[A-Za-z0-9_-]{20,}", needs: "sk-ant-" },
+  { name: "github-token", pattern: "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", needs: "gh[pousr]_|github_pat_" },
+  { name: "gitlab-token", pattern: "\\bglpat-[A-Za-z0-9_-]{20,}", needs: "glpat-" },
+  { name: "aws-access-key", pattern: "\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b", needs: "AKIA|ASIA" },
+  { name: "slack-token", pattern: "\\bxox[abposr]-[A-Za-z0-9-]{10,}", needs: "xox[abposr]-" },
+  { name: "google-api-key", pattern: "\\bAIza[0-9A-Za-z_-]{35}", needs: "AIza" },
+  { name: "stripe-key", pattern: "\\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}", needs: "k_(?:live|test)_" },
+  { name: "charter-token", pattern: "\\bch[atk]_[A-Za-z0-9_-]{30,}", needs: "ch[atk]_" },
+  { name: "jwt", pattern: "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", needs: "eyJ" },
   { name: "bearer", pattern: "(?<=\\b[Bb]earer\\s+)[A-Za-z0-9._~+/=-]{16,}", needs: "earer" },
   { name: "url-password", pattern: "(?<=://[^/\\s:@]{1,64}:)[^@\\s/]{3,}(?=@)", needs: "://" },
   {
@@ -476,9 +477,12 @@ export const DEFAULT_MASK_PATTERNS: { name: string; pattern: string; needs?: str
 export const MASK = (rule: string) => `[masked:${rule}]`;
 
 interface CompiledRules {
-  patterns: { name: string; re: RegExp; needs: RegExp | null }[];
+  patterns: { name: string; re: RegExp; needs: RegExp | null; isDefault: boolean }[];
   paths: string[][];
 }
+
+/** Matches every string in which some default pattern could match (each match contains that pattern's `needs`). */
+const ANY_DEFAULT_NEEDS = new RegExp(DEFAULT_MASK_PATTERNS.map((p) => p.needs).join("|"));
 
 const compiled = new WeakMap<MaskRules, CompiledRules>();
 const NO_RULES: MaskRules = {};
@@ -487,11 +491,10 @@ function compile(rules: MaskRules): CompiledRules {
   let c = compiled.get(rules);
   if (!c) {
     c = {
-      patterns: [...DEFAULT_MASK_PATTERNS, ...(rules.patterns ?? [])].map((p: { name: string; pattern: string; needs?: string }) => ({
-        name: p.name,
-        re: new RegExp(p.pattern, "g"),
-        needs: p.needs ? new RegExp(p.needs) : null,
-      })),
+      patterns: [
+        ...DEFAULT_MASK_PATTERNS.map((p) => ({ name: p.name, re: new RegExp(p.pattern, "g"), needs: new RegExp(p.needs), isDefault: true })),
+        ...(rules.patterns ?? []).map((p) => ({ name: p.name, re: new RegExp(p.pattern, "g"), needs: null, isDefault: false })),
+      ],
       paths: (rules.jsonPaths ?? []).map((p) => p.split(".")),
     };
     compiled.set(rules, c);
@@ -516,7 +519,9 @@ export function checkMaskRules(rules: MaskRules): string[] {
 
 function maskString(value: string, path: string, c: CompiledRules, found: Map<string, MaskedField>): string {
   let out = value;
-  for (const { name, re, needs } of c.patterns) {
+  const defaults = ANY_DEFAULT_NEEDS.test(value);
+  for (const { name, re, needs, isDefault } of c.patterns) {
+    if (isDefault && !defaults) continue;
     if (needs && !needs.test(out)) continue;
     re.lastIndex = 0;
     if (!re.test(out)) continue;
