@@ -182,7 +182,7 @@ function checkLine(value: unknown, rules: OrgRules, now: number, raw: string | n
   if (at > now + 86_400_000) return { reason: "occurredAt is more than a day in the future", id: id() };
   if (at < now - rules.retentionDays * 86_400_000) return { reason: `occurredAt is older than the organisation's retention (${rules.retentionDays} days)`, id: id() };
   if ((raw === null || raw.length > ARGUMENTS_FIT) && JSON.stringify(line.arguments ?? null).length > INGEST_LIMITS.lineBytes) return { reason: "arguments are too large", id: id() };
-  if ((raw === null || ESCAPES_POSTGRES_REFUSES.test(raw)) && unstorableText(line)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id: id() };
+  if ((raw === null || (raw.includes("\\u") && ESCAPES_POSTGRES_REFUSES.test(raw))) && unstorableText(line)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id: id() };
   const masked = maskDecision(line, rules.mask);
   if (masked.arguments === undefined) masked.arguments = null;
   return { ok: masked };

@@ -79,7 +79,7 @@ function arrayLiteral(rows: DecisionLine[], column: keyof DecisionLine): string 
     values[i] = v === undefined || v === null ? null : json ? JSON.stringify(v) : v;
   }
   const text = JSON.stringify(values);
-  if (json || !JSON_ONLY_ESCAPE.test(text)) return `{${text.slice(1, -1)}}`;
+  if (json || !text.includes("\\") || !JSON_ONLY_ESCAPE.test(text)) return `{${text.slice(1, -1)}}`;
   return `{${values.map((v) => (v === null ? "NULL" : quoteElement(String(v)))).join(",")}}`;
 }
 

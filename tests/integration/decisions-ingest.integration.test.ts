@@ -124,6 +124,34 @@ describe("POST /api/v1/agent/decisions", () => {
     expect(await db.decision.count()).toBe(0);
   });
 
+  it("stores every field exactly as validated, whatever characters and JSON values the lines spell", async () => {
+    const ctx = await owner();
+    const { secret } = await createAgentToken(db, ctx, { name: "h", group: "eng" }, testRequest);
+    const [a, b, c, d] = fixtureDecisions();
+    // Characters that mean something in JSON, in PostgreSQL's array literals or in its text, in every kind of column.
+    const odd = 'q"uote \\back\\slash\\n {br,ace} NULL \t\ttab\r\nline \u0001\u001f ctl \u2028 é 😀 \u007f';
+    const lines = [
+      { ...a, rationale: odd, hostName: "NULL", model: null, kind: "{x,y}", turnId: '"', reviewRequest: odd, durationMs: 0, policyVersion: 7 },
+      { ...b, id: `${b.id}\\"`, rationale: "\\", arguments: { cmd: odd, n: [1.5, -0, 1e21, 2 ** 64, null, true], nested: { "k\"ey": "\\", "": [] } }, toolSuccess: null },
+      { ...c, arguments: null, callId: "", outcome: "NULL", durationMs: null, policyVersion: null },
+      // Spelled by hand: escapes JSON.stringify would not write, a duplicate key (the last one counts), spaces.
+      `{ "id": "${d.id}", "occurredAt": "${d.occurredAt}", "conversationId": "\\u0063onv", "callId": "c\\/1", "turnId": null, "status": "allow", "codexStatus": "approved", "outcome": null, "riskLevel": "low", "userAuthorization": null, "rationale": "first", "rationaleTruncated": false, "durationMs": 1E3, "kind": "shell", "toolName": null, "toolNamespace": null, "mcpServer": null, "arguments": {"a": 1, "a": 2.50}, "toolSuccess": true, "model": "m", "codexVersion": null, "originator": null, "hostName": "h", "policyVersion": 3, "masked": [], "rationale": "last" }`,
+    ];
+    const result = await ingestHostBatch(db, batch(secret, lines), NOW);
+    expect(result).toMatchObject({ received: 4, stored: 4, rejected: [] });
+    const stored = await db.decision.findMany({ where: { orgId: ctx.org.id } });
+    const expected = lines.map((l) => (typeof l === "string" ? JSON.parse(l) : JSON.parse(JSON.stringify(l))) as Record<string, unknown>);
+    for (const want of expected) {
+      const row = stored.find((r) => r.id === want.id);
+      expect(row, String(want.id)).toBeDefined();
+      const { orgId, receivedAt, source, hostId, group, ...fields } = row!;
+      expect({ orgId, source, hostId: typeof hostId, group }).toEqual({ orgId: ctx.org.id, source: "relay", hostId: "string", group: "eng" });
+      expect(receivedAt).toBeInstanceOf(Date);
+      expect({ ...fields, occurredAt: fields.occurredAt.toISOString() }).toEqual({ reviewRequest: null, ...want, masked: [] });
+    }
+    expect(stored.find((r) => r.id === d.id)).toMatchObject({ rationale: "last", durationMs: 1000, conversationId: "conv", callId: "c/1", arguments: { a: 2.5 } });
+  });
+
   it("lets a token write only its own org", async () => {
     const a = await owner();
     const b = await owner();

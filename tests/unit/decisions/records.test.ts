@@ -177,3 +177,41 @@ describe("the cheap pre-checks of the default patterns", () => {
     expect(samples.filter((t) => reference(t) !== t)).toHaveLength(8);
   });
 });
+
+describe("the one scan for any default pattern's text", () => {
+  // A secret of every default format.
+  const secrets: Record<string, string> = {
+    "private-key": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+    "openai-key": "sk-svcacct-" + "Ab1".repeat(8),
+    "anthropic-key": "sk-ant-" + "x".repeat(24),
+    "github-token": "github_pat_" + "a".repeat(30),
+    "gitlab-token": "glpat-" + "Z".repeat(20),
+    "aws-access-key": "ASIA" + "Q".repeat(16),
+    "slack-token": "xoxb-1234567890-abc",
+    "google-api-key": "AIza" + "k".repeat(35),
+    "stripe-key": "rk_live_" + "9".repeat(24),
+    "charter-token": "chk_" + "c".repeat(40),
+    jwt: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXZhbHVl",
+    bearer: "Bearer " + "t".repeat(20),
+    "url-password": "https://user:pa55word@host/x",
+    "secret-assignment": "APIKEY=abcd1234",
+  };
+  const reference = (text: string) => DEFAULT_MASK_PATTERNS.reduce((s, p) => s.replace(new RegExp(p.pattern, "g"), MASK(p.name)), text);
+
+  it("finds every default format, and masking with it equals running every pattern on every string", () => {
+    expect(Object.keys(secrets).sort()).toEqual(DEFAULT_MASK_PATTERNS.map((p) => p.name).sort());
+    const base = joinRecords(recordsOf("0.171.0-allow1"))[0];
+    for (const p of DEFAULT_MASK_PATTERNS) {
+      const text = `run ${secrets[p.name]} now`;
+      expect(text, p.name).toMatch(new RegExp(p.needs));
+      expect(text.replace(new RegExp(p.pattern, "g"), MASK(p.name)), p.name).toContain(MASK(p.name));
+      const masked = maskDecision({ ...base, rationale: text, arguments: { cmd: text, env: [text] } });
+      expect(masked.rationale, p.name).toBe(reference(text));
+      expect(masked.arguments, p.name).toEqual({ cmd: reference(text), env: [reference(text)] });
+      expect(masked.masked.length, p.name).toBeGreaterThan(0);
+      // Without the pattern's `needs` the pattern itself finds nothing: the scan may skip it.
+      const without = text.replace(new RegExp(p.needs, "g"), "");
+      expect(without.replace(new RegExp(p.pattern, "g"), MASK(p.name)), p.name).toBe(without);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decisionLineSchema, isPlainDecisionLine } from "../../../lib/decisions/schemas";
+import { canonicalTime, decisionLineSchema, isPlainDecisionLine } from "../../../lib/decisions/schemas";
 import { joinRecords, logsFromJson } from "../../../packages/agent/src/relay/records";
 import { RUNS, logBodies } from "../../support/codex-telemetry";
 
@@ -45,5 +45,38 @@ describe("the quick check of an ingested line", () => {
       expect(isPlainDecisionLine(value)).toBe(false);
     }
     expect(decisionLineSchema.safeParse({ ...line, occurredAt: "2026-11-27T12:00:00.000+01:00" }).success).toBe(true);
+  });
+});
+
+describe("the quick check's reading of occurredAt", () => {
+  // What the quick check promises: the time of exactly the strings that toISOString writes back unchanged.
+  const roundTrip = (v: string) => {
+    const t = Date.parse(v);
+    return t === t && new Date(t).toISOString() === v ? t : NaN;
+  };
+
+  it("agrees with Date.parse and toISOString on every date, month end, leap day and malformed spelling", () => {
+    const samples: string[] = [];
+    for (const year of [1999, 2000, 2023, 2024, 2026, 2100, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+          samples.push(`${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T10:33:12.105Z`);
+        }
+      }
+    }
+    const base = "2026-11-27T10:33:12.105Z";
+    for (const t of ["00:00:00.000", "23:59:59.999", "24:00:00.000", "23:60:00.000", "23:59:60.000", "1a:00:00.000", "-1:00:00.000", "12:00:00.00a"]) samples.push(`2026-11-27T${t}Z`);
+    for (let i = 0; i < base.length; i++) for (const ch of ["0", "9", "x", " ", "+", "-", ":", ".", "T", "Z"]) samples.push(base.slice(0, i) + ch + base.slice(i + 1));
+    samples.push(base.slice(0, -1), base + "Z", "2026-11-27T10:33:12Z", "2026-11-27T10:33:12.105+00:00", "+02026-11-27T10:33:12.105Z", "0999-11-27T10:33:12.105Z", "");
+    let valid = 0;
+    for (const v of samples) {
+      const at = canonicalTime(v);
+      const want = roundTrip(v);
+      // Years before 1000 are left to the schema (never within a retention window).
+      if (v < "1000") expect(at, v).toBeNaN();
+      else expect(at, v).toBe(want);
+      if (at === at) valid++;
+    }
+    expect(valid).toBeGreaterThan(300);
   });
 });
