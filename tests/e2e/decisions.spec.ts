@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { DecisionRelay } from "../../packages/agent/src/relay";
-import { RUNS, logBodies, toProtobuf } from "../support/codex-telemetry";
+import { RUNS } from "../support/codex-telemetry";
+import { collectDecisions, replayPastedPolicy, sendThroughRelay } from "./console-steps";
 import { expectAccessible, signIn } from "./fixtures";
 
 // The whole loop in a real browser against `npm start`: real Codex output (tests/fixtures/codex-telemetry) goes
@@ -60,14 +61,7 @@ test.afterAll(async () => {
 });
 
 test("an admin switches collection on: the draft gains Codex's [otel] section pointing at the relay", async () => {
-  await page.goto("/o/acme/decisions");
-  const form = page.getByRole("form", { name: "Collection settings" });
-  await form.getByLabel("Collect decisions from hosts").check();
-  await form.getByLabel("Relay port (loopback)").fill("4399");
-  // Long enough that the captured fixtures stay inside retention whenever this runs.
-  await form.getByLabel("Keep decisions (days)").fill("3650");
-  await form.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "now carries the [otel] section" })).toBeVisible();
+  await collectDecisions(page, "acme", 4399);
   const draft = await (await page.request.get("/api/v1/orgs/acme/draft")).json();
   expect(draft.toml).toContain('[otel]\nlog_guardian_assessments = true\nexporter = { otlp-http = { endpoint = "http://127.0.0.1:4399/v1/logs", protocol = "json" } }');
 });
@@ -90,17 +84,7 @@ test("an owner points the org's SIEM webhook and OTLP export at a receiver", asy
 test("a host's real Codex output goes through the relay and shows up on the Decisions page", async ({ baseURL }) => {
   relay = new DecisionRelay({ server: new URL(baseURL!), token, org: "acme", stateDir, log: () => {} }, { port: 0, tickMs: 500, spool: { segmentMs: 0 } });
   await relay.start();
-  for (const run of RUNS) {
-    for (const body of logBodies(run)) {
-      const protobuf = run === "0.171.0-min";
-      const res = await fetch(`http://127.0.0.1:${relay.port}/v1/logs`, {
-        method: "POST",
-        headers: { "content-type": protobuf ? "application/x-protobuf" : "application/json" },
-        body: protobuf ? Uint8Array.from(toProtobuf(body.bytes)) : Uint8Array.from(body.bytes),
-      });
-      expect(res.status).toBe(200);
-    }
-  }
+  await sendThroughRelay(relay.port, RUNS);
   await expect.poll(() => relay.status().uploaded, { timeout: 15_000 }).toBe(4);
 
   await page.goto(DAY);
@@ -148,11 +132,7 @@ test("the SIEM receives every decision once: signed on the webhook, as OTLP log 
 
 test("an admin replays a stricter policy on the real requests and sees exactly which would now be denied", async () => {
   await page.goto("/o/acme/decisions");
-  const form = page.getByRole("form", { name: "Replay a policy" });
-  await form.getByLabel("Policy").selectOption("pasted");
-  await form.getByLabel("Tenant policy text").fill("Never approve routine work that asks to run outside the sandbox.");
-  await form.getByRole("button", { name: "Replay" }).click();
-  await expect(page).toHaveURL(/\/decisions\/replays\//);
+  await replayPastedPolicy(page, "Never approve routine work that asks to run outside the sandbox.");
   await expect(page.getByRole("status")).toContainText("2 real decisions replayed: 1 would now be decided differently.", { timeout: 20_000 });
   const flips = page.getByRole("table", { name: "Flips" });
   await expect(flips.getByRole("row")).toHaveCount(2);

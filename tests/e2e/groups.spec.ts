@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { createContractorsGroup, publishToCanaryRing, saveBase } from "./console-steps";
 import { expectAccessible, signIn } from "./fixtures";
 import { RUN, createOrgViaUi, inviteViaUi, joinAsNewUser } from "./org-flows";
 
@@ -6,32 +7,17 @@ import { RUN, createOrgViaUi, inviteViaUi, joinAsNewUser } from "./org-flows";
 
 const BASE = `allowed_approval_policies = ["on-request", "never"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\nallowed_approvals_reviewers = ["user"]\n`;
 
-/** Saves and publishes a base version through the admin API with the browser's session. */
-async function publishBase(page: Page, org: string, toml: string, rollout?: unknown) {
-  const draft = await page.request.get(`/api/v1/orgs/${org}/draft`);
-  const revision = (await draft.json()).revision as number;
-  const saved = await page.request.put(`/api/v1/orgs/${org}/draft`, { headers: { "If-Match": `"${revision}"`, "Content-Type": "application/toml" }, data: toml });
-  expect(saved.status()).toBe(200);
-  if (rollout) return;
-  const published = await page.request.post(`/api/v1/orgs/${org}/publish`, { data: { note: "base" } });
-  expect(published.status()).toBe(201);
-}
-
 test("an admin gives a group a stricter overlay: findings name the overlay's line, each value shows its layer, and it publishes", async ({ page }) => {
   const org = `grp-${RUN}`;
   test.setTimeout(90_000);
   await signIn(page);
   await expect(page).toHaveURL(/\/o\//);
   await createOrgViaUi(page, `Groups ${RUN}`, org);
-  await publishBase(page, org, BASE);
+  await saveBase(page, org, BASE, "base");
 
   await page.goto(`/o/${org}/groups`);
   await expect(page.getByText("No groups yet")).toBeVisible();
-  await page.getByLabel("Name", { exact: true }).fill("contractors");
-  await page.getByLabel("Priority").fill("10");
-  await page.getByLabel("Rule: host name pattern").fill("ext-*");
-  await page.getByRole("button", { name: "Create group" }).click();
-  await expect(page).toHaveURL(new RegExp(`/o/${org}/groups/contractors$`));
+  await createContractorsGroup(page, org);
   await expectAccessible(page);
 
   const editor = page.getByLabel("Overlay of group contractors");
@@ -64,19 +50,14 @@ test("publishing to rings shows a rollout timeline with ring host counts and gat
   await signIn(page);
   await expect(page).toHaveURL(/\/o\//);
   await createOrgViaUi(page, `Rollouts ${RUN}`, org);
-  await publishBase(page, org, BASE);
+  await saveBase(page, org, BASE, "base");
   // Three hosts: their tokens are hosts the rings count.
   for (const name of ["h1", "h2", "h3"]) expect((await page.request.post(`/api/v1/orgs/${org}/agent-tokens`, { data: { name } })).status()).toBeLessThan(300);
-  await publishBase(page, org, `${BASE}enforce_residency = "us"\n`, "draft only");
+  await saveBase(page, org, `${BASE}enforce_residency = "us"\n`);
 
   await page.goto(`/o/${org}/rollouts`);
   await expect(page.getByText("No rollouts yet")).toBeVisible();
-  await page.getByLabel("Ring 1 name").fill("canary");
-  await page.getByLabel("Ring 1 percent").fill("100");
-  await page.getByLabel("Soak minutes").fill("60");
-  await page.getByLabel("Note", { exact: true }).fill("residency in the US");
-  await page.getByRole("button", { name: "Publish to rings" }).click();
-  await expect(page).toHaveURL(new RegExp(`/o/${org}/rollouts/2$`));
+  await publishToCanaryRing(page, org, 2);
   await expect(page.getByTestId("rollout-state")).toContainText("State: running");
   await expect(page.getByTestId("ring-0")).toContainText("canary");
   await expect(page.getByTestId("ring-0")).toContainText("3 hosts · 0 installed · 0 failed");
@@ -108,7 +89,7 @@ test("with approvals required, an overlay goes through a change request: the com
   await signIn(page);
   await expect(page).toHaveURL(/\/o\//);
   await createOrgViaUi(page, `Overlay changes ${RUN}`, org);
-  await publishBase(page, org, BASE);
+  await saveBase(page, org, BASE, "base");
   expect((await page.request.post(`/api/v1/orgs/${org}/groups`, { data: { name: "contractors", priority: 10 } })).status()).toBe(201);
   expect((await page.request.patch(`/api/v1/orgs/${org}/settings`, { data: { approvalsRequired: 1 } })).status()).toBe(200);
 

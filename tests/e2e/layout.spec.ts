@@ -4,7 +4,8 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { DecisionRelay } from "../../packages/agent/src/relay";
-import { RUNS, logBodies } from "../support/codex-telemetry";
+import { RUNS } from "../support/codex-telemetry";
+import { collectDecisions, createContractorsGroup, publishToCanaryRing, replayPastedPolicy, saveBase, sendThroughRelay } from "./console-steps";
 import { signIn } from "./fixtures";
 import { RUN, createOrgViaUi, inviteViaUi, joinAsNewUser } from "./org-flows";
 
@@ -69,13 +70,8 @@ async function fleetPages(page: Page, baseURL: string): Promise<string[]> {
   const org = `layout-${RUN}`;
   const api = `/api/v1/orgs/${org}`;
   await createOrgViaUi(page, `Layout ${RUN}`, org);
-  const publish = async (toml: string, note: string | null) => {
-    const revision = (await (await page.request.get(`${api}/draft`)).json()).revision as number;
-    expect((await page.request.put(`${api}/draft`, { headers: { "If-Match": `"${revision}"`, "Content-Type": "application/toml" }, data: toml })).status()).toBe(200);
-    if (note) expect((await page.request.post(`${api}/publish`, { data: { note } })).status()).toBe(201);
-  };
   const base = `allowed_approval_policies = ["on-request", "never"]\nallowed_sandbox_modes = ["read-only", "workspace-write"]\n`;
-  await publish(base, "layout base");
+  await saveBase(page, org, base, "layout base");
 
   // A host that checked in (its token is the one the decision relay uploads with).
   const tokenRes = await page.request.post(`${api}/agent-tokens`, { data: { name: "layout-host" } });
@@ -91,29 +87,15 @@ async function fleetPages(page: Page, baseURL: string): Promise<string[]> {
 
   // A group.
   await page.goto(`/o/${org}/groups`);
-  await page.getByLabel("Name", { exact: true }).fill("contractors");
-  await page.getByLabel("Priority").fill("10");
-  await page.getByLabel("Rule: host name pattern").fill("ext-*");
-  await page.getByRole("button", { name: "Create group" }).click();
-  await expect(page).toHaveURL(new RegExp(`/o/${org}/groups/contractors$`));
+  await createContractorsGroup(page, org);
 
   // Decisions: collection on, real Codex output through the relay, one replay.
-  await page.goto(`/o/${org}/decisions`);
-  const settings = page.getByRole("form", { name: "Collection settings" });
-  await settings.getByLabel("Collect decisions from hosts").check();
-  await settings.getByLabel("Keep decisions (days)").fill("3650");
-  await settings.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "now carries the [otel] section" })).toBeVisible();
+  await collectDecisions(page, org);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "charter-e2e-layout-relay-"));
   const relay = new DecisionRelay({ server: new URL(baseURL), token, org, stateDir, log: () => {} }, { port: 0, tickMs: 500, spool: { segmentMs: 0 } });
   try {
     await relay.start();
-    for (const run of RUNS.filter((r) => r !== "0.171.0-min")) {
-      for (const body of logBodies(run)) {
-        const res = await fetch(`http://127.0.0.1:${relay.port}/v1/logs`, { method: "POST", headers: { "content-type": "application/json" }, body: Uint8Array.from(body.bytes) });
-        expect(res.status).toBe(200);
-      }
-    }
+    await sendThroughRelay(relay.port, RUNS.filter((r) => r !== "0.171.0-min"));
     await expect.poll(() => relay.status().uploaded, { timeout: 15_000 }).toBe(3);
   } finally {
     await relay.stop();
@@ -122,23 +104,14 @@ async function fleetPages(page: Page, baseURL: string): Promise<string[]> {
   const day = `/o/${org}/decisions?from=2026-11-27T00%3A00&to=2026-11-28T00%3A00`;
   await page.goto(day);
   const decision = (await page.getByRole("table", { name: "Decisions" }).getByRole("link").first().getAttribute("href"))!;
-  const replay = page.getByRole("form", { name: "Replay a policy" });
-  await replay.getByLabel("Policy").selectOption("pasted");
-  await replay.getByLabel("Tenant policy text").fill("Never approve routine work that asks to run outside the sandbox.");
-  await replay.getByRole("button", { name: "Replay" }).click();
-  await expect(page).toHaveURL(/\/decisions\/replays\//);
+  await replayPastedPolicy(page, "Never approve routine work that asks to run outside the sandbox.");
   await expect(page.getByRole("status")).toContainText("real decisions replayed", { timeout: 20_000 });
   const replayPath = new URL(page.url()).pathname;
 
   // A rollout in rings (last: it blocks other publishes of this organisation).
-  await publish(`${base}enforce_residency = "us"\n`, null);
+  await saveBase(page, org, `${base}enforce_residency = "us"\n`);
   await page.goto(`/o/${org}/rollouts`);
-  await page.getByLabel("Ring 1 name").fill("canary");
-  await page.getByLabel("Ring 1 percent").fill("100");
-  await page.getByLabel("Soak minutes").fill("60");
-  await page.getByLabel("Note", { exact: true }).fill("residency in the US");
-  await page.getByRole("button", { name: "Publish to rings" }).click();
-  await expect(page).toHaveURL(new RegExp(`/o/${org}/rollouts/2$`));
+  await publishToCanaryRing(page, org, 2);
 
   return [host, `/o/${org}/groups`, `/o/${org}/groups/contractors`, `/o/${org}/rollouts`, `/o/${org}/rollouts/2`, day, decision, replayPath];
 }
