@@ -64,11 +64,9 @@ export async function saveWebhook(db: Db, ctx: OrgContext, input: z.input<typeof
     const before = await tx.orgWebhook.findUnique({ where: { orgId: ctx.org.id }, select: { url: true, enabled: true } });
     const secret = !before || input.rotateSecret ? newSecret(WEBHOOK_SECRET_PREFIX) : null;
     const secretSealed = secret ? seal(secret, `${SEAL_CONTEXT}:${ctx.org.id}`) : undefined;
-    await tx.orgWebhook.upsert({
-      where: { orgId: ctx.org.id },
-      create: { orgId: ctx.org.id, url, enabled, secretSealed: secretSealed! },
-      update: { url, enabled, ...(secretSealed ? { secretSealed } : {}) },
-    });
+    // Create and update apart: an upsert's create branch needs the sealed secret even when the row exists.
+    if (before) await tx.orgWebhook.update({ where: { orgId: ctx.org.id }, data: { url, enabled, ...(secretSealed ? { secretSealed } : {}) } });
+    else await tx.orgWebhook.create({ data: { orgId: ctx.org.id, url, enabled, secretSealed: secretSealed! } });
     await recordAudit(tx, {
       orgId: ctx.org.id,
       actor: auditActor(ctx.actor),
