@@ -62,6 +62,12 @@ export interface EditRequest {
   edit: FormEdit;
 }
 
+/** The text the next form edit will likely patch: read ahead (no answer), so the edit itself parses only its result. */
+export interface ReadAheadRequest {
+  kind: "read-ahead";
+  text: string;
+}
+
 /** The patched text; or why the form cannot make this edit, with the form's reading of the unchanged text. */
 export type EditReply = { kind: "edited"; text: string } | { kind: "edit-failed"; message: string; fields: FormFields | null };
 

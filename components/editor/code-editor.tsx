@@ -7,7 +7,7 @@ import { HighlightStyle, StreamLanguage, bracketMatching, syntaxHighlighting } f
 import { toml } from "@codemirror/legacy-modes/mode/toml";
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { EditorState, type Extension } from "@codemirror/state";
+import { Annotation, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import type { Diagnostic } from "@/lib/requirements";
@@ -15,7 +15,19 @@ import type { Diagnostic } from "@/lib/requirements";
 export interface CodeEditorHandle {
   /** Moves the cursor to a 1-based line and column and focuses the editor. */
   goTo(line: number, column: number): void;
+  /** Hands a text typed but not yet given to onChange (see LAZY_AFTER_CHARS) to onChange now. */
+  flush(): void;
 }
+
+// On a large document, reading the whole text into one string and re-rendering the page with it costs more than the
+// keystroke itself: its text goes to onChange once typing pauses (or at least every MAX_WAIT_MS while it goes on),
+// and onPending says at the first keystroke that a text is on its way. Smaller documents go to onChange per keystroke.
+const LAZY_AFTER_CHARS = 32 * 1024;
+const PAUSE_MS = 150;
+const MAX_WAIT_MS = 1000;
+
+/** Marks a change that applies the parent's `value`: the parent has that text already, nothing goes back to it. */
+const fromParent = Annotation.define<string>();
 
 // Colours come from CSS variables (app/globals.css), so the editors follow the light and dark themes.
 const highlight = HighlightStyle.define([
@@ -56,9 +68,12 @@ export function CodeEditor({
   readOnly = false,
   minHeight = "18rem",
   handleRef,
+  onPending,
 }: {
   value: string;
   onChange?: (value: string) => void;
+  /** A large document changed and its text will reach onChange shortly (flush() hands it over at once). */
+  onPending?: () => void;
   language: "toml" | "markdown";
   label: string;
   diagnostics?: readonly Diagnostic[];
@@ -70,6 +85,11 @@ export function CodeEditor({
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const onPendingRef = useRef(onPending);
+  onPendingRef.current = onPending;
+  // A large document's text not yet given to onChange: since when it waits, and the timer that will hand it over.
+  const unsent = useRef<{ since: number; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const emit = useRef(() => {});
   // Texts this editor emitted that the parent has not handed back yet (see above). An array, not a Set: a Set hashes
   // each whole text (a 256 KiB file per keystroke), while the parent hands back the very same strings.
   const emitted = useRef<string[]>([]);
@@ -100,17 +120,36 @@ export function CodeEditor({
       EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", role: "textbox", tabindex: "0" }),
       EditorView.updateListener.of((update) => {
         if (!update.docChanged || !onChangeRef.current) return;
-        const text = update.state.doc.toString();
-        emitted.current.push(text);
-        lastEmitted.current = { doc: update.state.doc, text };
-        onChangeRef.current(text);
+        if (update.transactions.every((tr) => !tr.docChanged || tr.annotation(fromParent) !== undefined)) {
+          // The document is now the parent's value (it replaced anything typed and not yet handed over).
+          if (unsent.current) clearTimeout(unsent.current.timer);
+          unsent.current = null;
+          lastEmitted.current = { doc: update.state.doc, text: update.transactions.findLast((tr) => tr.docChanged)!.annotation(fromParent)! };
+          return;
+        }
+        if (update.state.doc.length <= LAZY_AFTER_CHARS && !unsent.current) return emit.current();
+        const since = unsent.current?.since ?? Date.now();
+        if (unsent.current) clearTimeout(unsent.current.timer);
+        else onPendingRef.current?.();
+        unsent.current = { since, timer: setTimeout(() => emit.current(), Math.max(0, Math.min(PAUSE_MS, since + MAX_WAIT_MS - Date.now()))) };
       }),
     ];
     const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
     view.current = v;
+    emit.current = () => {
+      if (unsent.current) clearTimeout(unsent.current.timer);
+      unsent.current = null;
+      const text = v.state.doc.toString();
+      emitted.current.push(text);
+      lastEmitted.current = { doc: v.state.doc, text };
+      onChangeRef.current?.(text);
+    };
     return () => {
+      // Nothing typed is dropped: a text still waiting goes to onChange before the editor goes.
+      if (unsent.current) emit.current();
       v.destroy();
       view.current = null;
+      emit.current = () => {};
     };
     // The editor is created once per language; later values arrive through the effect below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -135,7 +174,7 @@ export function CodeEditor({
       endCur--;
       endNew--;
     }
-    v.dispatch({ changes: { from: start, to: endCur, insert: value.slice(start, endNew) } });
+    v.dispatch({ changes: { from: start, to: endCur, insert: value.slice(start, endNew) }, annotations: fromParent.of(value) });
   }, [value]);
 
   useEffect(() => {
@@ -165,6 +204,9 @@ export function CodeEditor({
         const pos = Math.min(l.from + Math.max(column - 1, 0), l.to);
         v.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
         v.focus();
+      },
+      flush() {
+        if (unsent.current) emit.current();
       },
     };
   }, [handleRef]);

@@ -72,9 +72,19 @@ export function RequirementsEditor({
   const [text, setTextState] = useState(initial.toml);
   // The newest text, ahead of React's render: two keystrokes that arrive before a re-render must both apply.
   const latest = useRef(initial.toml);
+  // Typing in a large file reaches `text` once it pauses (CodeEditor's onPending/flush): meanwhile the draft is
+  // unsaved and unchecked.
+  const [unsent, setUnsent] = useState(false);
   const setText = (next: string) => {
     latest.current = next;
     setTextState(next);
+    setUnsent(false);
+  };
+  const editor = useRef<CodeEditorHandle | null>(null);
+  /** The newest text, including what was typed into the TOML editor but not yet handed over. */
+  const current = () => {
+    editor.current?.flush();
+    return latest.current;
   };
   const [base, setBase] = useState(initial);
   const [conflict, setConflict] = useState<Conflict | null>(null);
@@ -84,7 +94,6 @@ export function RequirementsEditor({
   const [formError, setFormError] = useState<{ text: string; message: string } | null>(null);
   const [notice, setNotice] = useState<{ tone: "ok" | "error"; text: string; about: string } | null>(null);
   const [pending, startTransition] = useTransition();
-  const editor = useRef<CodeEditorHandle | null>(null);
 
   // Parsing, validating and comparing happen in a Web Worker (useTextChecks): a keystroke costs the main thread only
   // the editor's own update, whatever the file's size. The form and the checks follow the text as the worker answers.
@@ -110,7 +119,7 @@ export function RequirementsEditor({
     };
   }, [needsServer, checked, org]);
   const result = !checks ? null : needsServer && server?.text === checks.text ? server.result : checks.validation;
-  const dirty = text !== base.toml;
+  const dirty = unsent || text !== base.toml;
 
   // Unsaved work survives a reload: kept per org with the revision it was based on.
   useEffect(() => {
@@ -133,16 +142,21 @@ export function RequirementsEditor({
   }, [org, settled, base.revision, base.toml]);
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
-      if (dirty) e.preventDefault();
+      // The copy above waits for typing to pause: whatever was typed last is kept for the reload too.
+      const now = current();
+      if (now === base.toml) return;
+      localStorage.setItem(storageKey(org), JSON.stringify({ toml: now, baseRevision: base.revision }));
+      e.preventDefault();
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  });
 
-  // A form edit is patched into the text in a worker (proving a patch parses the whole file twice); meanwhile the form
-  // shows what the edit makes, so the next click builds on it.
+  // A form edit is patched into the text in a worker (proving a patch parses the whole result; the text it patches is
+  // read ahead once the pointer or focus reaches the form); meanwhile the form shows what the edit makes, so the next
+  // click builds on it.
   const formEdits = useFormEdits({
-    latest: () => latest.current,
+    latest: current,
     onEdited: (next, settled) => {
       setText(next);
       setFormError(null);
@@ -154,7 +168,7 @@ export function RequirementsEditor({
     },
   });
   const edit = (e: FormEdit) => {
-    showForm(latest.current, (shown) => (shown ? withEdit(shown, e) : shown), true);
+    showForm(current(), (shown) => (shown ? withEdit(shown, e) : shown), true);
     formEdits.apply(e);
   };
 
@@ -182,7 +196,7 @@ export function RequirementsEditor({
     const onKey = (e: KeyboardEvent) => {
       if ((e.metaKey || e.ctrlKey) && e.key === "s") {
         e.preventDefault();
-        if (!conflict && !pending) void formEdits.settled().then(() => save(latest.current, base.revision));
+        if (!conflict && !pending) void formEdits.settled().then(() => save(current(), base.revision));
       }
     };
     window.addEventListener("keydown", onKey);
@@ -221,9 +235,9 @@ export function RequirementsEditor({
             <button type="button" className="underline" onClick={() => { setText(base.toml); setRestored(false); }}>Discard them</button>
           </span>
         ) : null}
-        {notice && notice.about === text ? <span role="alert" className={`text-xs ${notice.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>{notice.text}</span> : null}
+        {notice && !unsent && notice.about === text ? <span role="alert" className={`text-xs ${notice.tone === "ok" ? "text-emerald-700" : "text-danger"}`}>{notice.text}</span> : null}
         <span className="ml-auto flex gap-2">
-          <button type="button" onClick={() => void formEdits.settled().then(() => save(latest.current, base.revision))} disabled={!dirty || pending}
+          <button type="button" onClick={() => void formEdits.settled().then(() => save(current(), base.revision))} disabled={!dirty || pending}
             className="rounded-md border border-line bg-white px-3 py-1.5 font-medium hover:bg-panel disabled:opacity-50">
             {pending ? "Saving…" : "Save draft"}
           </button>
@@ -231,7 +245,7 @@ export function RequirementsEditor({
       </div>
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
-        <section aria-label="Form" className="space-y-4">
+        <section aria-label="Form" className="space-y-4" onPointerEnter={formEdits.readAhead} onFocus={formEdits.readAhead}>
           <div role="tablist" aria-label="Editor panels" className="flex gap-1 overflow-x-auto border-b border-line">
             {TABS.map(([id, label], index) => (
               <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} tabIndex={tab === id ? 0 : -1}
@@ -241,7 +255,7 @@ export function RequirementsEditor({
               </button>
             ))}
           </div>
-          {formError && formError.text === text ? <p role="alert" className="rounded-md bg-danger/5 px-3 py-2 text-xs text-danger">{formError.message}</p> : null}
+          {formError && !unsent && formError.text === text ? <p role="alert" className="rounded-md bg-danger/5 px-3 py-2 text-xs text-danger">{formError.message}</p> : null}
           {!fields ? (
             <p className="rounded-md border border-dashed border-line p-4 text-sm text-muted">The TOML has a syntax error; the form comes back once the text parses.</p>
           ) : tab === "form" ? (
@@ -274,12 +288,12 @@ export function RequirementsEditor({
         </section>
 
         <section aria-label="TOML" className="space-y-3">
-          <CodeEditor language="toml" label="requirements.toml" value={text} onChange={setText} diagnostics={result?.diagnostics} handleRef={editor} minHeight="28rem" />
+          <CodeEditor language="toml" label="requirements.toml" value={text} onChange={setText} onPending={() => setUnsent(true)} diagnostics={result?.diagnostics} handleRef={editor} minHeight="28rem" />
           <DiagnosticsList result={result} onSelect={goTo} codexVersion={result?.codexVersion ?? codexVersions.at(-1) ?? NEWEST_CODEX_VERSION} />
         </section>
       </div>
 
-      <PublishPanel org={org} checking={!result || checks?.text !== text} dirty={dirty} valid={result ? result.valid : null} comparison={checks?.comparison ?? null} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
+      <PublishPanel org={org} checking={unsent || !result || checks?.text !== text} dirty={dirty} valid={result ? result.valid : null} comparison={checks?.comparison ?? null} baseRevision={base.revision} published={published} approvalsRequired={approvalsRequired} canPublish={canPublish} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from "react";
 import type { FormFields } from "@/lib/requirements/edit";
-import { answerEdit, sameTarget, type EditReply, type EditRequest, type FormEdit } from "./checks";
+import { answerEdit, sameTarget, type EditReply, type EditRequest, type FormEdit, type ReadAheadRequest } from "./checks";
 
 export interface FormEditsHandlers {
   /** The newest text (ahead of React's render). */
@@ -18,10 +18,11 @@ export interface FormEditsHandlers {
  * newest text: if the text changed while the worker patched (typing in the TOML), it is patched again. Queued edits
  * of the same value collapse into the newest. Where no worker runs (jsdom) edits apply inline, at once.
  */
-export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormEdit) => void; settled: () => Promise<void> } {
+export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormEdit) => void; settled: () => Promise<void>; readAhead: () => void } {
   const h = useRef(handlers);
   h.current = handlers;
   const enqueue = useRef<(edit: FormEdit) => void>(() => {});
+  const readAhead = useRef<() => void>(() => {});
   // Waiting for every edit made so far to be in the text (a save must not miss the last click).
   const idle = useRef<() => boolean>(() => true);
   const waiters = useRef<(() => void)[]>([]);
@@ -31,6 +32,8 @@ export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormE
     let worker: Worker | null = null;
     let inFlight: { edit: FormEdit; base: string } | null = null;
     const queue: FormEdit[] = [];
+    // The newest text the worker has parsed (read ahead, or made by an edit): reading it ahead again is useless.
+    let known: string | null = null;
     const receive = (reply: EditReply) => {
       const done = inFlight!;
       inFlight = null;
@@ -38,6 +41,7 @@ export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormE
         // Made on an older text: make it again on the newest, unless a newer edit of the same value replaces it.
         if (!queue.some((e) => sameTarget(e, done.edit))) queue.unshift(done.edit);
       } else if (reply.kind === "edited") {
+        known = reply.text;
         h.current.onEdited(reply.text, queue.length === 0);
       } else {
         queue.length = 0;
@@ -67,6 +71,14 @@ export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormE
       };
     }
     idle.current = () => !inFlight && queue.length === 0;
+    readAhead.current = () => {
+      if (!worker || inFlight) return;
+      const text = h.current.latest();
+      if (text === known) return;
+      known = text;
+      const req: ReadAheadRequest = { kind: "read-ahead", text };
+      worker.postMessage(req);
+    };
     enqueue.current = (edit) => {
       const same = queue.findIndex((e) => sameTarget(e, edit));
       if (same >= 0) queue.splice(same, 1);
@@ -77,6 +89,7 @@ export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormE
       worker?.terminate();
       enqueue.current = () => {};
       idle.current = () => true;
+      readAhead.current = () => {};
       for (const resolve of waiting.splice(0)) resolve();
     };
   }, []);
@@ -84,5 +97,7 @@ export function useFormEdits(handlers: FormEditsHandlers): { apply: (edit: FormE
   return {
     apply: (edit) => enqueue.current(edit),
     settled: () => (idle.current() ? Promise.resolve() : new Promise((resolve) => waiters.current.push(resolve))),
+    // The pointer or focus reached the form: the worker parses the text now, while the admin aims at a control.
+    readAhead: () => readAhead.current(),
   };
 }

@@ -6,7 +6,7 @@
 import { parse } from "smol-toml";
 import { assertWithinLimits } from "./limits";
 import { AppError } from "../errors";
-import { deepEqual } from "./compare";
+import { isTable } from "./compare";
 import { stripBom } from "./toml";
 
 import { FORM_LIST_KEYS, listControl, type FormListKey } from "./keys";
@@ -27,9 +27,17 @@ export interface FormFields {
 
 type Table = Record<string, unknown>;
 
+// The documents parsed last, newest first. A form edit reads the text it patches (the form's reading, then the proof)
+// and the next edit starts from the text the previous one proved: each is parsed once. Callers never mutate them.
+let recent: { text: string; doc: Table }[] = [];
+
 function parseDoc(text: string): Table {
+  const hit = recent.find((r) => r.text === text);
+  if (hit) return hit.doc;
   assertWithinLimits(text);
-  return parse(stripBom(text)) as Table;
+  const doc = parse(stripBom(text)) as Table;
+  recent = [{ text, doc }, recent[0]].filter(Boolean).slice(0, 2);
+  return doc;
 }
 
 /** Reads the form's view of a document; null when the TOML does not parse (the form waits for the text to be fixed). */
@@ -303,7 +311,8 @@ export function setFeature(text: string, name: string, value: boolean | undefine
 function checked(before: string, after: string, expectChange: (doc: Table) => void): string {
   let expected: Table;
   try {
-    expected = parseDoc(before);
+    // A copy of the top level: the expected change sets or removes top-level keys only.
+    expected = { ...parseDoc(before) };
   } catch {
     throw new AppError("validation_failed", "Fix the TOML syntax before editing with the form.");
   }
@@ -314,8 +323,22 @@ function checked(before: string, after: string, expectChange: (doc: Table) => vo
   } catch {
     throw new AppError("conflict", "This value is written in a way the form cannot edit safely; change it in the TOML editor.");
   }
-  if (!deepEqual(actual, expected)) {
+  if (!sameValue(actual, expected)) {
     throw new AppError("conflict", "This value is written in a way the form cannot edit safely; change it in the TOML editor.");
   }
   return after;
+}
+
+/** Structural equality of parsed TOML, stopping at the first difference (no canonical text of a whole document). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (isTable(a)) {
+    if (!isTable(b)) return false;
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameValue(a[k], b[k]));
+  }
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
+  // Dates: equal when they read the same.
+  return typeof a === "object" && typeof b === "object" && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b);
 }
