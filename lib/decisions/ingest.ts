@@ -159,6 +159,9 @@ function unstorableText(value: unknown): boolean {
 // the arguments of a line this short cannot outgrow INGEST_LIMITS.lineBytes and need not be measured.
 const ARGUMENTS_FIT = Math.floor(INGEST_LIMITS.lineBytes / 6);
 
+/** The id a refused line names, for its reason. */
+const idOf = (value: unknown) => (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id.slice(0, 200) : undefined);
+
 /**
  * Validates one decision; returns the reason it cannot be stored, or the masked line with its time in canonical UTC
  * (the key's own precision, so a re-sent record meets its stored twin). `raw`: the NDJSON line's text, whose length
@@ -168,21 +171,20 @@ function checkLine(value: unknown, rules: OrgRules, now: number, raw: string | n
   // The common line passes the quick check; anything else gets the schema's full parse and its reasons.
   let at = plainDecisionLineTime(value);
   let line = value as DecisionLine;
-  const id = () => (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id.slice(0, 200) : undefined);
   if (at !== at) {
     const parsed = decisionLineSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.join(".");
-      return { reason: issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : `${where || "line"}: ${issue.message}`, id: id() };
+      return { reason: issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : `${where || "line"}: ${issue.message}`, id: idOf(value) };
     }
     at = Date.parse(parsed.data.occurredAt);
     line = { ...parsed.data, occurredAt: new Date(at).toISOString() };
   }
-  if (at > now + 86_400_000) return { reason: "occurredAt is more than a day in the future", id: id() };
-  if (at < now - rules.retentionDays * 86_400_000) return { reason: `occurredAt is older than the organisation's retention (${rules.retentionDays} days)`, id: id() };
-  if ((raw === null || raw.length > ARGUMENTS_FIT) && JSON.stringify(line.arguments ?? null).length > INGEST_LIMITS.lineBytes) return { reason: "arguments are too large", id: id() };
-  if ((raw === null || (raw.includes("\\u") && ESCAPES_POSTGRES_REFUSES.test(raw))) && unstorableText(line)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id: id() };
+  if (at > now + 86_400_000) return { reason: "occurredAt is more than a day in the future", id: idOf(value) };
+  if (at < now - rules.retentionDays * 86_400_000) return { reason: `occurredAt is older than the organisation's retention (${rules.retentionDays} days)`, id: idOf(value) };
+  if ((raw === null || raw.length > ARGUMENTS_FIT) && JSON.stringify(line.arguments ?? null).length > INGEST_LIMITS.lineBytes) return { reason: "arguments are too large", id: idOf(value) };
+  if ((raw === null || (raw.includes("\\u") && ESCAPES_POSTGRES_REFUSES.test(raw))) && unstorableText(line)) return { reason: "text holds a NUL character or an unpaired surrogate (\\u0000, \\ud800-\\udfff)", id: idOf(value) };
   const masked = maskDecision(line, rules.mask);
   if (masked.arguments === undefined) masked.arguments = null;
   return { ok: masked };

@@ -572,23 +572,30 @@ function maskPath(target: Record<string, unknown>, parts: string[], done: string
   }
 }
 
-/** The decision with secrets replaced in its rationale and arguments, and `masked` listing where and by which rule. */
+/**
+ * The decision with secrets replaced in its rationale and arguments, and `masked` listing where and by which rule; the
+ * decision itself (not a copy) when nothing in it is masked.
+ */
 export function maskDecision<T extends Decision>(decision: T, rules: MaskRules = NO_RULES): T {
   const c = compile(rules);
   const found = new Map<string, MaskedField>();
   for (const m of decision.masked) found.set(`${m.path}\u0000${m.rule}`, { ...m });
-  const out = { ...decision };
+  let rationale = decision.rationale;
+  let args = decision.arguments;
   // JSON paths first, so a value masked by path is not also counted by a pattern.
   if (c.paths.length) {
-    const holder = { arguments: structuredCloneJson(out.arguments), rationale: out.rationale } as Record<string, unknown>;
+    const holder = { arguments: structuredCloneJson(args), rationale } as Record<string, unknown>;
     for (const parts of c.paths) maskPath(holder, parts, [], found, `json-path:${parts.join(".")}`);
-    out.arguments = holder.arguments;
-    out.rationale = String(holder.rationale);
+    args = holder.arguments;
+    rationale = String(holder.rationale);
   }
-  out.rationale = maskString(out.rationale, "rationale", c, found);
-  out.arguments = maskValue(out.arguments, "arguments", c, found);
-  if (typeof out.reviewRequest === "string") out.reviewRequest = maskString(out.reviewRequest, "reviewRequest", c, found);
-  out.masked = [...found.values()];
+  rationale = maskString(rationale, "rationale", c, found);
+  args = maskValue(args, "arguments", c, found);
+  const request = typeof decision.reviewRequest === "string" ? maskString(decision.reviewRequest, "reviewRequest", c, found) : null;
+  // Nothing masked, now or before: the decision itself, as the values inside it are copied only when they change.
+  if (!found.size) return decision;
+  const out = { ...decision, rationale, arguments: args, masked: [...found.values()] };
+  if (request !== null) out.reviewRequest = request;
   return out;
 }
 
