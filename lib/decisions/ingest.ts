@@ -190,6 +190,42 @@ function checkLine(value: unknown, rules: OrgRules, now: number, raw: string | n
   return { ok: masked };
 }
 
+/** Each line of an NDJSON batch checked: the lines to store (a record twice in the batch once), the refused ones. */
+function checkBatch(text: string, rules: OrgRules, now: number): { good: DecisionLine[]; rejected: RejectedLine[]; received: number } {
+  const lines = text.split("\n");
+  if (lines.length > INGEST_LIMITS.lines + 1) throw new AppError("payload_too_large", `At most ${INGEST_LIMITS.lines} lines per batch.`);
+  const good: DecisionLine[] = [];
+  const rejected: RejectedLine[] = [];
+  const seen = new Set<string>();
+  let received = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    received++;
+    if (line.length > INGEST_LIMITS.lineBytes) {
+      rejected.push({ line: i + 1, reason: `line is longer than ${INGEST_LIMITS.lineBytes} bytes` });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      rejected.push({ line: i + 1, reason: "not valid JSON" });
+      continue;
+    }
+    const checked = checkLine(value, rules, now, line);
+    if ("reason" in checked) {
+      rejected.push({ line: i + 1, ...(checked.id ? { id: checked.id } : {}), reason: checked.reason });
+      continue;
+    }
+    const key = `${checked.ok.occurredAt}\u0000${checked.ok.id}`;
+    if (seen.has(key)) continue; // the same record twice in one batch counts as a duplicate
+    seen.add(key);
+    good.push(checked.ok);
+  }
+  return { good, rejected, received };
+}
+
 /** `POST /api/v1/agent/decisions`: a host's gzip NDJSON batch, one decision per line. */
 export async function ingestHostBatch(db: Db, req: Request, now = Date.now()): Promise<IngestResult> {
   const secret = bearer(req);
@@ -202,30 +238,7 @@ export async function ingestHostBatch(db: Db, req: Request, now = Date.now()): P
   return withSlot(async () => {
     const rules = token.rules;
     const text = body.toString("utf8");
-    const lines = text.split("\n");
-    if (lines.length > INGEST_LIMITS.lines + 1) throw new AppError("payload_too_large", `At most ${INGEST_LIMITS.lines} lines per batch.`);
-    const good: DecisionLine[] = [];
-    const rejected: RejectedLine[] = [];
-    const seen = new Set<string>();
-    let received = 0;
-    lines.forEach((raw, i) => {
-      const line = raw.trim();
-      if (!line) return;
-      received++;
-      if (line.length > INGEST_LIMITS.lineBytes) return void rejected.push({ line: i + 1, reason: `line is longer than ${INGEST_LIMITS.lineBytes} bytes` });
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        return void rejected.push({ line: i + 1, reason: "not valid JSON" });
-      }
-      const checked = checkLine(value, rules, now, line);
-      if ("reason" in checked) return void rejected.push({ line: i + 1, ...(checked.id ? { id: checked.id } : {}), reason: checked.reason });
-      const key = `${checked.ok.occurredAt}\u0000${checked.ok.id}`;
-      if (seen.has(key)) return; // the same record twice in one batch counts as a duplicate
-      seen.add(key);
-      good.push(checked.ok);
-    });
+    const { good, rejected, received } = checkBatch(text, rules, now);
     const origin: DecisionOrigin = { orgId: token.orgId, source: "relay", hostId: token.id, group: token.group };
     const stored = await storeCanonicalDecisions(db, origin, good);
     purgeNowAndThen(db);
