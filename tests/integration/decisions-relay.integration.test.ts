@@ -29,7 +29,7 @@ async function host() {
   return { ctx, secret, stateDir };
 }
 
-async function relayFor(server: URL, secret: string, org: string, stateDir: string, extra: { sessionsDir?: string; exactRequests?: boolean } = {}) {
+async function relayFor(server: URL, secret: string, org: string, stateDir: string, extra: { sessionsDir?: string; exactRequests?: boolean; spool?: { segmentMs: number } } = {}) {
   const relay = new DecisionRelay({ server, token: secret, org, stateDir, log: () => {} }, { port: 0, tickMs: 3_600_000, spool: { segmentMs: 0 }, ...extra });
   await relay.start();
   cleanups.push(() => relay.stop());
@@ -107,6 +107,20 @@ describe("the host relay", () => {
       conversationId: d.conversationId, callId: d.callId, durationMs: d.durationMs, toolSuccess: d.toolSuccess, hostName: d.hostName,
     })));
     expect(stored.every((r) => r.policyVersion === 7 && r.group === "eng")).toBe(true);
+  });
+
+  it("uploads at its own pace: a tick with nothing to send (as on every idle tick) does not stop later uploads", async () => {
+    const { ctx, secret, stateDir } = await host();
+    const server = await startDecisionsServer(db, NOW);
+    cleanups.push(() => server.close());
+    const relay = await relayFor(server.url, secret, ctx.org.slug, stateDir, { spool: { segmentMs: 2_000 } });
+    await relay.tick(); // idle: nothing spooled yet
+    await exportRun(relay, "0.171.0-allow1");
+    await relay.tick(); // the segment is still open (younger than segmentMs): nothing to send yet
+    expect(relay.status()).toMatchObject({ decisions: 1, uploaded: 0, spool: { segments: 0 } });
+    await relay.tick(true);
+    expect(relay.status()).toMatchObject({ uploaded: 1, spool: { segments: 0 }, lastError: null });
+    expect(await db.decision.count({ where: { orgId: ctx.org.id } })).toBe(1);
   });
 
   it("spools while Charter is unreachable, keeps the spool across a restart, and catches up once, without duplicates", async () => {

@@ -150,17 +150,19 @@ export class DecisionRelay {
   upload(force = false): Promise<void> {
     if (this.uploading) return this.uploading;
     if (!force && this.now() < this.retryAt) return Promise.resolve();
-    this.uploading = (async () => {
-      try {
-        for (const segment of this.spool.segments()) {
-          const ok = await this.send(segment);
-          if (!ok) return;
-        }
-      } finally {
-        this.uploading = null;
+    const run = async () => {
+      for (const segment of this.spool.segments()) {
+        const ok = await this.send(segment);
+        if (!ok) return;
       }
-    })();
-    return this.uploading;
+    };
+    // Cleared in a callback, after the assignment: a run with nothing to send finishes synchronously, and a `finally`
+    // inside it would clear the field before it is set, leaving a settled promise that blocks every later upload.
+    const uploading = run().finally(() => {
+      if (this.uploading === uploading) this.uploading = null;
+    });
+    this.uploading = uploading;
+    return uploading;
   }
 
   status(): RelayStatus {
