@@ -121,10 +121,14 @@ export function RequirementsEditor({
   const result = !checks ? null : needsServer && server?.text === checks.text ? server.result : checks.validation;
   const dirty = unsent || text !== base.toml;
 
-  // Unsaved work survives a reload: kept per org with the revision it was based on.
+  // Unsaved work survives a reload: kept per org with the revision it was based on. Read once, against the draft the
+  // page loaded with: every action re-renders the page with a new `initial`, and re-reading the stored copy then (it
+  // follows the text only once the checks settle) would put an older text over what was typed since.
+  const loaded = useRef(initial);
   useEffect(() => {
     const raw = localStorage.getItem(storageKey(org));
     if (!raw) return;
+    const initial = loaded.current;
     try {
       const stored = JSON.parse(raw) as { toml: string; baseRevision: number };
       if (stored.toml === initial.toml) localStorage.removeItem(storageKey(org));
@@ -135,7 +139,7 @@ export function RequirementsEditor({
     } catch {
       localStorage.removeItem(storageKey(org));
     }
-  }, [org, initial]);
+  }, [org]);
   useEffect(() => {
     if (settled !== base.toml) localStorage.setItem(storageKey(org), JSON.stringify({ toml: settled, baseRevision: base.revision }));
     else localStorage.removeItem(storageKey(org));
